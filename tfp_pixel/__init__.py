@@ -1,0 +1,23 @@
+"""Autoregressive image models as TensorFlow Probability distributions."""
+
+from tfp_pixel.categorical_network import CategoricalPixelCNNNetwork
+from tfp_pixel.categorical_pixel_cnn import CategoricalPixelCNN
+from tfp_pixel.layers import MaskedConv2D
+from tfp_pixel.masks import causal_mask
+from tfp_pixel.pixel_cnn import PixelCNN
+from tfp_pixel.quantization import bin_widths
+from tfp_pixel.quantization import dequantize
+from tfp_pixel.quantization import quantize
+
+__version__ = '0.1.0'
+
+__all__ = [
+    'CategoricalPixelCNN',
+    'CategoricalPixelCNNNetwork',
+    'MaskedConv2D',
+    'PixelCNN',
+    'bin_widths',
+    'causal_mask',
+    'dequantize',
+    'quantize',
+]

@@ -1,0 +1,81 @@
+"""Causal kernel masks for PixelCNN convolutions (van den Oord et al., 2016)."""
+
+import numpy as np
+
+__all__ = ['MASK_TYPES', 'causal_mask', 'channel_groups']
+
+MASK_TYPES = ('A', 'B')
+
+
+def channel_groups(num_features, num_groups):
+  """Assigns each of `num_features` feature maps to one of `num_groups` groups.
+
+  Groups are contiguous blocks, so feature `f` belongs to group
+  `f * num_groups // num_features`. With `num_features == num_groups` feature
+  `c` is colour channel `c`, and with `num_features == num_groups * K` the `K`
+  logits of channel `c` form group `c`.
+
+  Args:
+    num_features: Python `int`, the number of feature maps.
+    num_groups: Python `int`, the number of colour channels of the image.
+
+  Returns:
+    groups: int `np.ndarray` of shape `[num_features]`.
+  """
+  return np.arange(num_features) * num_groups // num_features
+
+
+def causal_mask(kernel_size, in_features, out_features, num_groups=1,
+                mask_type='B'):
+  """Builds the 0/1 mask of a causal convolution kernel.
+
+  The mask for a 5x5 kernel, `x` marking the pixel being predicted:
+
+  ```none
+    1 1 1 1 1
+    1 1 1 1 1
+    1 1 x 0 0
+    0 0 0 0 0
+    0 0 0 0 0
+  ```
+
+  Every pixel above, and to the left in the same row, is visible. At the centre
+  (`x`) the colour channels are ordered (R, then G, then B): an output feature
+  of group `g` sees input features of groups `< g` under mask type `'A'` (the
+  first layer, which must not see the pixel it predicts) and `<= g` under mask
+  type `'B'` (every later layer, whose inputs already exclude it).
+
+  Args:
+    kernel_size: pair of odd Python `int`s, `(height, width)` of the kernel.
+    in_features: Python `int`, the number of input feature maps.
+    out_features: Python `int`, the number of output feature maps.
+    num_groups: Python `int`, the number of colour channels of the image.
+    mask_type: `'A'` or `'B'`.
+
+  Returns:
+    mask: float32 `np.ndarray` of shape
+      `[height, width, in_features, out_features]`.
+
+  Raises:
+    ValueError: if `kernel_size` is not odd or `mask_type` is unknown.
+  """
+  height, width = kernel_size
+  if height % 2 == 0 or width % 2 == 0:
+    raise ValueError(
+        '`kernel_size` must be odd in both dimensions, got {}.'.format(
+            kernel_size))
+  if mask_type not in MASK_TYPES:
+    raise ValueError(
+        '`mask_type` must be one of {}, got {!r}.'.format(MASK_TYPES, mask_type))
+  mask = np.zeros([height, width, in_features, out_features], np.float32)
+  center_row, center_col = height // 2, width // 2
+  mask[:center_row] = 1.
+  mask[center_row, :center_col] = 1.
+  in_groups = channel_groups(in_features, num_groups)[:, np.newaxis]
+  out_groups = channel_groups(out_features, num_groups)[np.newaxis, :]
+  if mask_type == 'A':
+    center = in_groups < out_groups
+  else:
+    center = in_groups <= out_groups
+  mask[center_row, center_col] = center.astype(np.float32)
+  return mask

@@ -1,0 +1,83 @@
+"""Conversions between 8-bit intensities and `K` quantized levels.
+
+Level `l` of `K` covers the 8-bit values `v` with `floor(v * K / 256) == l`, a
+bin of `256 / K` values when `K` divides 256. Its representative 8-bit value is
+`round(l * 255 / (K - 1))`, so levels 0 and `K - 1` map to black and white and
+`quantize(dequantize(l)) == l` for every `K` in `[2, 256]`.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+__all__ = [
+    'MAX_LEVELS',
+    'bin_widths',
+    'dequantize',
+    'levels_to_unit_interval',
+    'quantize',
+]
+
+MAX_LEVELS = 256
+
+
+def _check_num_levels(num_levels):
+  num_levels = int(num_levels)
+  if not 2 <= num_levels <= MAX_LEVELS:
+    raise ValueError(
+        '`num_levels` must be in [2, {}], got {}.'.format(MAX_LEVELS,
+                                                          num_levels))
+  return num_levels
+
+
+def quantize(images, num_levels):
+  """Maps 8-bit intensities `[0, 255]` to integer levels `[0, num_levels)`.
+
+  Args:
+    images: integer or float `Tensor` of 8-bit intensities, any shape.
+    num_levels: Python `int` in `[2, 256]`.
+
+  Returns:
+    levels: int32 `Tensor` of the same shape.
+  """
+  num_levels = _check_num_levels(num_levels)
+  images = tf.convert_to_tensor(images)
+  if images.dtype.is_floating:
+    images = tf.round(images)
+  images = tf.clip_by_value(tf.cast(images, tf.int32), 0, 255)
+  return images * num_levels // MAX_LEVELS
+
+
+def dequantize(levels, num_levels):
+  """Maps integer levels `[0, num_levels)` to representative 8-bit values.
+
+  Args:
+    levels: integer `Tensor` of levels, any shape.
+    num_levels: Python `int` in `[2, 256]`.
+
+  Returns:
+    images: uint8 `Tensor` of the same shape.
+  """
+  num_levels = _check_num_levels(num_levels)
+  levels = tf.cast(levels, tf.float32)
+  values = tf.round(levels * 255. / (num_levels - 1))
+  return tf.cast(tf.clip_by_value(values, 0., 255.), tf.uint8)
+
+
+def levels_to_unit_interval(levels, num_levels, dtype=tf.float32):
+  """Maps levels `[0, num_levels)` linearly onto `[-1, 1]`, the network input."""
+  levels = tf.cast(levels, dtype)
+  return 2. * levels / tf.cast(num_levels - 1, dtype) - 1.
+
+
+def bin_widths(num_levels):
+  """Returns how many 8-bit values each of the `num_levels` levels covers.
+
+  Args:
+    num_levels: Python `int` in `[2, 256]`.
+
+  Returns:
+    widths: int64 `np.ndarray` of shape `[num_levels]`, summing to 256.
+  """
+  num_levels = _check_num_levels(num_levels)
+  levels = np.arange(MAX_LEVELS) * num_levels // MAX_LEVELS
+  return np.bincount(levels, minlength=num_levels)
