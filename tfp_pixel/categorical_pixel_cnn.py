@@ -201,9 +201,9 @@ class CategoricalPixelCNN(tfd.Distribution):
   def _sample_n(self, n, seed=None):
     height, width, channels = self._image_shape
     num_steps = height * width * channels
-    step_seeds = tfp.random.split_seed(
+    step_seeds = tf.convert_to_tensor(tfp.random.split_seed(
         tfp.random.sanitize_seed(seed, salt='CategoricalPixelCNN'),
-        n=num_steps)
+        n=num_steps))
     positions = tf.reshape(tf.eye(num_steps, dtype=tf.bool),
                            [num_steps, height, width, channels])
 

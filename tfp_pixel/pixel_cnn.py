@@ -137,8 +137,8 @@ class PixelCNN(tfd.PixelCNN):
   def _sample_n(self, n, seed=None, conditional_input=None, training=False):
     height, width, channels = self.image_shape.as_list()
     num_pixels = height * width
-    pixel_seeds = tfp.random.split_seed(
-        tfp.random.sanitize_seed(seed, salt='PixelCNN'), n=num_pixels)
+    pixel_seeds = tf.convert_to_tensor(tfp.random.split_seed(
+        tfp.random.sanitize_seed(seed, salt="PixelCNN"), n=num_pixels))
     if conditional_input is not None:
       conditional_input = tf.broadcast_to(
           tf.convert_to_tensor(conditional_input, dtype=self.dtype),

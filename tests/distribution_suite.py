@@ -1,0 +1,298 @@
+"""The correctness suite every autoregressive image distribution must pass.
+
+A model's test class inherits `DistributionSuite` and overrides its factory
+methods; every check then runs for it. The checks are proofs on tiny images:
+exact normalization over all images, causality by gradients, sample
+frequencies against `exp(log_prob)`, and TFP's distribution contract.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+import tensorflow as tf
+import tensorflow_probability as tfp
+
+NUM_EXACTNESS_SAMPLES = 20000
+EXACTNESS_P_VALUE = 1e-3
+
+
+class DistributionSuite:
+  """Mixin of checks; subclasses define the factory methods below."""
+
+  # Shapes of the tiny images for exhaustive checks and of the causality check.
+  tiny_shape = (2, 2, 1)
+  causal_shape = (4, 4, 1)
+  # Whether `copy(temperature=T)` gives the tempered distribution.
+  tempered_log_prob = True
+  supports_float64 = True
+
+  # ---- factory methods -------------------------------------------------------
+
+  def make_distribution(self, image_shape, **overrides):
+    """A fresh distribution over `image_shape` (tiny network)."""
+    raise NotImplementedError
+
+  def channel_values(self):
+    """The values one channel of an event can take, in order."""
+    raise NotImplementedError
+
+  def network_outputs(self, dist, inputs):
+    """Network outputs `[batch, H, W, groups, ...]` for network inputs.
+
+    `inputs` is a float `[batch, H, W, C]` `Tensor` in the network's input
+    units. `groups` is `C` when channels of a pixel are predicted one after
+    the other from separate outputs, and 1 when one output per pixel predicts
+    all its channels.
+    """
+    raise NotImplementedError
+
+  def network_inputs(self, dist, events):
+    """Maps events to the network's float input units."""
+    raise NotImplementedError
+
+  # ---- helpers ---------------------------------------------------------------
+
+  def distribution(self, image_shape=None, **overrides):
+    """Cached per class and arguments: building networks is the slow part."""
+    image_shape = tuple(image_shape or self.tiny_shape)
+    key = (type(self).__name__, image_shape, tuple(sorted(overrides.items())))
+    cache = DistributionSuite._cache
+    if key not in cache:
+      tf.random.set_seed(len(cache) + 1)
+      cache[key] = self.make_distribution(image_shape, **overrides)
+    return cache[key]
+
+  _cache = {}
+
+  def all_events(self, image_shape=None):
+    image_shape = tuple(image_shape or self.tiny_shape)
+    values = self.channel_values()
+    grid = itertools.product(values, repeat=int(np.prod(image_shape)))
+    return np.array(list(grid)).reshape((-1,) + image_shape)
+
+  def event_index(self, events):
+    """Maps each event to its row in `all_events()`."""
+    values = np.asarray(self.channel_values())
+    digits = np.searchsorted(values, np.asarray(events).reshape(
+        len(events), -1))
+    weights = len(values) ** np.arange(digits.shape[1])[::-1]
+    return digits @ weights
+
+  def random_events(self, image_shape, n, seed=0):
+    values = np.asarray(self.channel_values())
+    picks = np.random.RandomState(seed).randint(
+        len(values), size=(n,) + tuple(image_shape))
+    return values[picks]
+
+  # ---- exact normalization ---------------------------------------------------
+
+  def test_probabilities_of_all_images_sum_to_one(self):
+    dist = self.distribution()
+    events = self.all_events()
+    total = tf.reduce_sum(tf.exp(tf.cast(dist.log_prob(events), tf.float64)))
+    np.testing.assert_allclose(total.numpy(), 1., atol=1e-5)
+
+  # ---- causality -------------------------------------------------------------
+
+  def test_outputs_depend_only_on_earlier_inputs(self):
+    height, width, channels = self.causal_shape
+    dist = self.distribution(self.causal_shape)
+    inputs = tf.constant(self.network_inputs(
+        dist, self.random_events(self.causal_shape, 2)))
+    with tf.GradientTape(persistent=True) as tape:
+      tape.watch(inputs)
+      outputs = self.network_outputs(dist, inputs)
+      groups = outputs.shape[3]
+      per_output = [tf.reduce_sum(outputs[:, i, j, g])
+                    for i in range(height) for j in range(width)
+                    for g in range(groups)]
+    index = 0
+    for i, j, g in itertools.product(range(height), range(width),
+                                     range(groups)):
+      grad = tape.gradient(per_output[index], inputs)
+      index += 1
+      magnitude = tf.reduce_sum(tf.abs(grad), axis=0).numpy()  # [H, W, C]
+      allowed = _allowed_inputs(self.causal_shape, i, j, g, groups)
+      leaked = magnitude[~allowed]
+      assert np.all(leaked == 0.), (
+          'output ({}, {}, {}) depends on its own or a later input'.format(
+              i, j, g))
+      if allowed.any():
+        assert magnitude[allowed].max() > 0., (
+            'output ({}, {}, {}) ignores every earlier input'.format(i, j, g))
+    del tape
+
+  # ---- exact sampling --------------------------------------------------------
+
+  @pytest.mark.parametrize('temperature', [1., .5])
+  def test_sample_frequencies_match_probabilities(self, temperature):
+    if temperature != 1. and not self.tempered_log_prob:
+      pytest.skip('log_prob is the untempered model')
+    dist = self.distribution()
+    if temperature != 1.:
+      dist = dist.copy(temperature=temperature)
+    samples = dist.sample(NUM_EXACTNESS_SAMPLES, seed=(4, 2))
+    counts = np.bincount(self.event_index(samples.numpy()),
+                         minlength=len(self.all_events()))
+    probs = np.exp(dist.log_prob(self.all_events()).numpy().astype(np.float64))
+    p_value = _chi_square_p_value(counts, probs / probs.sum())
+    assert p_value > EXACTNESS_P_VALUE, (
+        'samples do not follow exp(log_prob): p = {:.3g}'.format(p_value))
+
+  # ---- TFP contract ----------------------------------------------------------
+
+  def test_batch_and_event_shapes(self):
+    dist = self.distribution()
+    assert dist.batch_shape == []
+    assert dist.event_shape == list(self.tiny_shape)
+    np.testing.assert_array_equal(dist.event_shape_tensor(), self.tiny_shape)
+    np.testing.assert_array_equal(dist.batch_shape_tensor(), [])
+
+  @pytest.mark.parametrize('sample_shape', [(), (5,), (2, 3)])
+  def test_sample_shape_dtype_and_support(self, sample_shape):
+    dist = self.distribution()
+    samples = dist.sample(sample_shape, seed=7)
+    assert samples.shape == tuple(sample_shape) + self.tiny_shape
+    assert samples.dtype == dist.dtype
+    assert np.isin(samples.numpy(), self.channel_values()).all()
+
+  def test_log_prob_broadcasts_over_leading_dimensions(self):
+    dist = self.distribution()
+    events = self.random_events(self.tiny_shape, 6, seed=3)
+    flat = dist.log_prob(events)
+    nested = dist.log_prob(events.reshape((2, 3) + self.tiny_shape))
+    assert nested.shape == (2, 3)
+    np.testing.assert_allclose(nested.numpy().ravel(), flat.numpy(),
+                               rtol=1e-5)
+    single = dist.log_prob(events[0])
+    assert single.shape == ()
+    np.testing.assert_allclose(single.numpy(), flat.numpy()[0], rtol=1e-5)
+
+  def test_stateless_seed_is_reproducible(self):
+    dist = self.distribution()
+    first = dist.sample(50, seed=(1, 2))
+    again = dist.sample(50, seed=(1, 2))
+    other = dist.sample(50, seed=(1, 3))
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+  def test_int_seed_is_accepted(self):
+    dist = self.distribution()
+    samples = dist.sample(4, seed=123)
+    assert samples.shape == (4,) + self.tiny_shape
+
+  def test_draws_are_independent_across_the_sample(self):
+    dist = self.distribution()
+    samples = dist.sample(200, seed=(5, 6)).numpy().reshape(200, -1)
+    assert len(np.unique(samples, axis=0)) > 1
+
+  def test_copy_shares_weights(self):
+    dist = self.distribution()
+    copy = dist.copy()
+    assert type(copy) is type(dist)
+    events = self.random_events(self.tiny_shape, 4)
+    np.testing.assert_allclose(copy.log_prob(events), dist.log_prob(events),
+                               rtol=1e-6)
+    assert ({id(v) for v in copy.trainable_variables} ==
+            {id(v) for v in dist.trainable_variables})
+
+  def test_copy_with_temperature_changes_only_temperature(self):
+    if not self.tempered_log_prob:
+      pytest.skip('log_prob is the untempered model')
+    dist = self.distribution()
+    cold = dist.copy(temperature=.5)
+    events = self.random_events(self.tiny_shape, 4)
+    assert not np.allclose(cold.log_prob(events), dist.log_prob(events))
+    np.testing.assert_allclose(cold.copy(temperature=1.).log_prob(events),
+                               dist.log_prob(events), rtol=1e-6)
+
+  def test_works_inside_tf_function(self):
+    dist = self.distribution()
+    events = self.random_events(self.tiny_shape, 3)
+
+    @tf.function
+    def log_prob_and_sample(x):
+      return dist.log_prob(x), dist.sample(3, seed=(8, 9))
+
+    log_prob, samples = log_prob_and_sample(tf.constant(events))
+    np.testing.assert_allclose(log_prob, dist.log_prob(events), rtol=1e-5)
+    np.testing.assert_array_equal(samples, dist.sample(3, seed=(8, 9)))
+
+  def test_float64(self):
+    if not self.supports_float64:
+      pytest.skip('float32 only')
+    dist = self.make_float64_distribution(self.tiny_shape)
+    events = self.all_events()
+    log_prob = dist.log_prob(events)
+    assert log_prob.dtype == tf.float64
+    np.testing.assert_allclose(tf.reduce_sum(tf.exp(log_prob)), 1., atol=1e-10)
+    assert dist.sample(2, seed=(1, 1)).shape == (2,) + self.tiny_shape
+
+  def make_float64_distribution(self, image_shape):
+    raise NotImplementedError
+
+  def test_gradient_step_and_checkpoint_round_trip(self, tmp_path):
+    dist = self.make_distribution(self.tiny_shape)
+    events = self.random_events(self.tiny_shape, 8)
+    before = dist.log_prob(events).numpy()
+    with tf.GradientTape() as tape:
+      loss = -tf.reduce_mean(dist.log_prob(events))
+    grads = tape.gradient(loss, dist.trainable_variables)
+    assert any(g is not None and np.any(g.numpy() != 0.) for g in grads)
+    # A hand-written update applies no Keras kernel constraint: the masks must
+    # hold anyway.
+    for variable, grad in zip(dist.trainable_variables, grads):
+      if grad is not None:
+        variable.assign_sub(.05 * grad)
+    after = dist.log_prob(events).numpy()
+    assert after.mean() > before.mean()
+    total = tf.reduce_sum(tf.exp(tf.cast(dist.log_prob(self.all_events()),
+                                         tf.float64)))
+    np.testing.assert_allclose(total, 1., atol=1e-5)
+    path = tf.train.Checkpoint(model=dist).write(str(tmp_path / 'ckpt'))
+    restored = self.make_distribution(self.tiny_shape)
+    restored.log_prob(events)  # builds lazily created state, if any
+    tf.train.Checkpoint(model=restored).read(path).assert_consumed()
+    np.testing.assert_allclose(restored.log_prob(events), after, rtol=1e-5)
+
+  def test_wrong_event_shape_is_a_value_error(self):
+    dist = self.distribution()
+    wrong = np.zeros((2, 3, 3, 2), np.float32)
+    with pytest.raises((ValueError, tf.errors.InvalidArgumentError)):
+      dist.log_prob(wrong)
+
+
+def _allowed_inputs(image_shape, i, j, group, groups):
+  """Which inputs the output at pixel `(i, j)`, group `group` may see."""
+  height, width, channels = image_shape
+  allowed = np.zeros(image_shape, bool)
+  for r, c in itertools.product(range(height), range(width)):
+    allowed[r, c, :] = (r, c) < (i, j)
+  if groups == channels:
+    allowed[i, j, :group] = True
+  return allowed
+
+
+def _chi_square_p_value(counts, probs, min_expected=5.):
+  """Pearson chi-square p-value; cells with small expected counts are merged."""
+  expected = probs * counts.sum()
+  order = np.argsort(expected)
+  merged_counts, merged_expected = [], []
+  bucket_count = bucket_expected = 0.
+  for k in order:
+    bucket_count += counts[k]
+    bucket_expected += expected[k]
+    if bucket_expected >= min_expected:
+      merged_counts.append(bucket_count)
+      merged_expected.append(bucket_expected)
+      bucket_count = bucket_expected = 0.
+  if bucket_expected > 0. and merged_expected:
+    merged_counts[-1] += bucket_count
+    merged_expected[-1] += bucket_expected
+  merged_counts = np.array(merged_counts)
+  merged_expected = np.array(merged_expected)
+  statistic = np.sum((merged_counts - merged_expected) ** 2 / merged_expected)
+  dof = len(merged_counts) - 1
+  return float(tfp.distributions.Chi2(np.float64(dof)).survival_function(
+      statistic))
