@@ -2,8 +2,9 @@
 
 Level `l` of `K` covers the 8-bit values `v` with `floor(v * K / 256) == l`, a
 bin of `256 / K` values when `K` divides 256. Its representative 8-bit value is
-`round(l * 255 / (K - 1))`, so levels 0 and `K - 1` map to black and white and
-`quantize(dequantize(l)) == l` for every `K` in `[2, 256]`.
+`round(l * 255 / (K - 1))` clamped into that bin, so levels 0 and `K - 1` map to
+black and white and `quantize(dequantize(l)) == l` for every `K` in
+`[2, 256]`.
 """
 
 import numpy as np
@@ -58,9 +59,9 @@ def dequantize(levels, num_levels):
     images: uint8 `Tensor` of the same shape.
   """
   num_levels = _check_num_levels(num_levels)
-  levels = tf.cast(levels, tf.float32)
-  values = tf.round(levels * 255. / (num_levels - 1))
-  return tf.cast(tf.clip_by_value(values, 0., 255.), tf.uint8)
+  return tf.gather(_representatives(num_levels),
+                   tf.clip_by_value(tf.cast(levels, tf.int32), 0,
+                                    num_levels - 1))
 
 
 def levels_to_unit_interval(levels, num_levels, dtype=tf.float32):
@@ -81,3 +82,12 @@ def bin_widths(num_levels):
   num_levels = _check_num_levels(num_levels)
   levels = np.arange(MAX_LEVELS) * num_levels // MAX_LEVELS
   return np.bincount(levels, minlength=num_levels)
+
+
+def _representatives(num_levels):
+  """The representative 8-bit value of each level, as a uint8 `Tensor`."""
+  levels = np.arange(num_levels)
+  first = -(-levels * MAX_LEVELS // num_levels)  # ceil(l * 256 / K)
+  last = -(-(levels + 1) * MAX_LEVELS // num_levels) - 1
+  spread = np.round(levels * 255. / (num_levels - 1))
+  return tf.constant(np.clip(spread, first, last).astype(np.uint8))
