@@ -1,0 +1,31 @@
+"""Image data: loading from folders, IDX, numpy files and TFDS; tf.data input.
+
+`load_images` reads any supported source into an `ImageSet` of uint8 images
+`[N, H, W, C]`, converted to a requested shape; `make_datasets` splits them
+into training and validation pipelines. Without arguments, `load_images`
+returns real images that need no network (scikit-learn's 8x8 digits).
+"""
+
+from tfp_pixel.data.convert import convert_images
+from tfp_pixel.data.convert import parse_shape
+from tfp_pixel.data.errors import DataError
+from tfp_pixel.data.errors import ImageReadError
+from tfp_pixel.data.folder import list_image_files
+from tfp_pixel.data.folder import read_image
+from tfp_pixel.data.image_set import ImageSet
+from tfp_pixel.data.loader import load_images
+from tfp_pixel.data.offline_default import OFFLINE_DEFAULT_NAME
+from tfp_pixel.data.pipeline import make_datasets
+
+__all__ = [
+    'DataError',
+    'ImageReadError',
+    'ImageSet',
+    'OFFLINE_DEFAULT_NAME',
+    'convert_images',
+    'list_image_files',
+    'load_images',
+    'make_datasets',
+    'parse_shape',
+    'read_image',
+]
