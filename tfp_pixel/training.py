@@ -166,7 +166,7 @@ def train(train_data,
   evaluate = tf.function(
       lambda images: _nll(dist, config, images, training=False),
       jit_compile=jit, reduce_retracing=True)
-  sample = tf.function(lambda s: dist.sample(num_samples, seed=s))
+  sample = lambda s: dist.sample(num_samples, seed=s)
   writer = tf.summary.create_file_writer(paths.logs)
   os.makedirs(paths.samples, exist_ok=True)
   num_dims = float(np.prod(config['image_shape']))
@@ -211,8 +211,8 @@ def train(train_data,
         'train_seconds': train_seconds,
         'images_per_second': num_images / max(train_seconds, 1e-9),
     }
-    if val_ds is not None:
-      val = _evaluate_dataset(evaluate, val_ds)
+    val = None if val_ds is None else _evaluate_dataset(evaluate, val_ds)
+    if val is not None:
       record['val_bits_per_dim'] = val[0] / num_dims / math.log(2)
       record['val_bits_per_dim_levels'] = val[1] / num_dims / math.log(2)
     score = record.get('val_bits_per_dim', record['loss_bits_per_dim'])
@@ -359,9 +359,7 @@ def _evaluate_dataset(evaluate, dataset):
     nll_8bit, nll_levels = evaluate(images)
     sums += [float(tf.reduce_sum(nll_8bit)), float(tf.reduce_sum(nll_levels))]
     count += int(images.shape[0])
-  if count == 0:
-    raise ValueError('The validation data is empty.')
-  return sums / count
+  return sums / count if count else None
 
 
 def _steps_in_epoch(dataset, steps_per_epoch):
