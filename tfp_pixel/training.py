@@ -34,7 +34,8 @@ __all__ = [
 STRATEGIES = ('default', 'mirrored', 'multiworker')
 
 TrainResult = collections.namedtuple(
-    'TrainResult', ['run_dir', 'epoch', 'metrics', 'step_traces'])
+    'TrainResult',
+    ['run_dir', 'epoch', 'metrics', 'step_traces', 'distribution'])
 TrainResult.__doc__ = """What `train` did.
 
 Fields:
@@ -42,6 +43,7 @@ Fields:
   epoch: Python `int`, epochs completed in the run so far.
   metrics: `list` of the per-epoch records of `metrics.jsonl`.
   step_traces: Python `int`, how often this call traced its training step.
+  distribution: the trained distribution, with the weights of the last epoch.
 """
 
 
@@ -156,6 +158,7 @@ def train(train_data,
                                             max_to_keep=1)
   if last.latest_checkpoint:
     checkpoint.restore(last.latest_checkpoint).assert_existing_objects_matched()
+    optimizer.learning_rate.assign(learning_rate)  # The caller's, not the saved.
   else:
     # Data-dependent initialization, in cross-replica context, on real data.
     first = next(iter(train_ds))
@@ -240,7 +243,8 @@ def train(train_data,
   writer.close()
   return TrainResult(run_dir=run_dir, epoch=int(epoch.numpy()),
                      metrics=runs.read_metrics(run_dir),
-                     step_traces=train_step.experimental_get_tracing_count())
+                     step_traces=train_step.experimental_get_tracing_count(),
+                     distribution=dist)
 
 
 def _prepare_run(run_dir, config, runs_root):
