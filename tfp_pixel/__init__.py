@@ -4,10 +4,15 @@ from tfp_pixel.categorical_network import CategoricalPixelCNNNetwork
 from tfp_pixel.categorical_pixel_cnn import CategoricalPixelCNN
 from tfp_pixel.layers import MaskedConv2D
 from tfp_pixel.masks import causal_mask
+from tfp_pixel.models import build_model
+from tfp_pixel.models import make_config
 from tfp_pixel.pixel_cnn import PixelCNN
 from tfp_pixel.quantization import bin_widths
 from tfp_pixel.quantization import dequantize
 from tfp_pixel.quantization import quantize
+from tfp_pixel.runs import load
+from tfp_pixel.scoring import score
+from tfp_pixel.training import train
 
 __version__ = '0.1.0'
 
@@ -17,7 +22,12 @@ __all__ = [
     'MaskedConv2D',
     'PixelCNN',
     'bin_widths',
+    'build_model',
     'causal_mask',
     'dequantize',
+    'load',
+    'make_config',
     'quantize',
+    'score',
+    'train',
 ]

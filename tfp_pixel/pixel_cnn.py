@@ -200,26 +200,43 @@ def _mask_kernels_in_forward(network):
 
   The stock network encodes each causal mask only as a `kernel_constraint`
   `lambda x: x * mask`; applying that constraint to ones recovers the mask.
-  With weight norm the kernel is recomputed on every call from `v` and `g`, and
-  the inner layer reads `layer.kernel`; the patched `call` swaps in the masked
-  kernel for the duration of the call, so data-dependent initialization sees it
-  too.
+  With weight norm the kernel is `g * v / ||v||`, recomputed on every call; here
+  `v` is masked before it is normalized, so the norm counts only the weights
+  the mask lets through. Otherwise data-dependent initialization scales `g` for
+  the norm of the unmasked `v`, and the optimizer's first application of the
+  constraint shrinks `||v||`, blowing up every layer's output by the ratio.
   """
   for layer in network._network.layers:  # pylint: disable=protected-access
     if isinstance(layer, weight_norm.WeightNorm):
-      inner, kernel_shape = layer.layer, layer.v.shape
-      # `WeightNorm.call` is a `tf.function` that was traced, unmasked, while
-      # the network was built; a fresh one over the same body has no traces.
+      # `WeightNorm.call` is a `tf.function` that was traced while Keras built
+      # the network; calling that trace from an XLA-compiled step makes every
+      # variable a compile-time constant, so each update recompiles the step.
+      # A fresh `tf.function` over the same body has no traces.
       layer.call = tf.function(types.MethodType(
           weight_norm.WeightNorm.call.python_function, layer))
-    else:
-      inner = layer
-      kernel_shape = getattr(getattr(layer, 'kernel', None), 'shape', None)
-    constraint = getattr(inner, 'kernel_constraint', None)
-    if constraint is None or kernel_shape is None:
+      constraint = getattr(layer.layer, 'kernel_constraint', None)
+      if constraint is not None:
+        mask = constraint(np.ones(list(layer.v.shape[:2]) + [1, 1]))
+        _mask_weight_norm(layer, tf.constant(mask, dtype=layer.v.dtype))
       continue
-    mask = constraint(np.ones(list(kernel_shape[:2]) + [1, 1]))
-    _mask_layer_call(inner, tf.constant(mask, dtype=inner.dtype))
+    constraint = getattr(layer, 'kernel_constraint', None)
+    kernel = getattr(layer, 'kernel', None)
+    if constraint is None or kernel is None:
+      continue
+    mask = constraint(np.ones(list(kernel.shape[:2]) + [1, 1]))
+    _mask_layer_call(layer, tf.constant(mask, dtype=layer.dtype))
+
+
+def _mask_weight_norm(layer, mask):
+  """Makes `layer` (a `WeightNorm`) compute its kernel from the masked `v`."""
+  def compute_masked_weights():
+    # `WeightNorm._compute_weights`, with `v` masked first.
+    new_axis = -layer.filter_axis - 3
+    layer.layer.kernel = tf.nn.l2_normalize(
+        layer.v * mask, axis=layer.kernel_norm_axes) * tf.expand_dims(
+            layer.g, new_axis)
+
+  layer._compute_weights = compute_masked_weights  # pylint: disable=protected-access
 
 
 def _mask_layer_call(layer, mask):

@@ -1,0 +1,1 @@
+"""The `tfp-pixel` command line tool."""

@@ -1,0 +1,23 @@
+"""The root `tfp-pixel` command; each subcommand lives in its own module."""
+
+import click
+
+from cli import sample
+from cli import score
+from cli import train
+
+__all__ = ['main']
+
+
+@click.group(context_settings={'help_option_names': ['-h', '--help']})
+@click.version_option(package_name='tfp-pixel', prog_name='tfp-pixel')
+def main():
+  """Train, score and sample PixelCNN image models."""
+
+
+main.add_command(train.train)
+main.add_command(score.score)
+main.add_command(sample.sample)
+
+if __name__ == '__main__':
+  main()  # pylint: disable=no-value-for-parameter

@@ -1,0 +1,35 @@
+"""`tfp-pixel sample`: draw images from a trained run."""
+
+import click
+
+from cli import options
+
+__all__ = ['sample']
+
+
+@click.command()
+@click.option('-n', '--num-samples', metavar='N', type=click.IntRange(1),
+              default=16, show_default=True, help='Number of images.')
+@click.option('--temperature', metavar='T', type=click.FloatRange(
+    0., min_open=True), default=1., show_default=True,
+              help='Sampling temperature (< 1: sharper).')
+@click.option('-o', '--output', metavar='FILE', required=True,
+              type=click.Path(dir_okay=False),
+              help='Output: .png (a grid) or .npy (uint8 [N, H, W, C]).')
+@click.option('--checkpoint', type=click.Choice(['best', 'last']),
+              default='best', show_default=True,
+              help='Best-validation or last checkpoint of the run.')
+@options.run_option
+@options.seed_option
+def sample(num_samples, temperature, output, checkpoint, run_dir, seed):
+  """Sample images from a trained model into a PNG grid or NPY array."""
+  if not output.lower().endswith(('.png', '.npy')):
+    raise click.BadParameter('must end in .png or .npy.',
+                             param_hint='--output')
+  with options.user_errors():
+    from tfp_pixel import generation  # pylint: disable=g-import-not-at-top
+    images = generation.sample_images(
+        run_dir, num_samples, temperature=temperature, seed=seed,
+        which=checkpoint)
+    generation.save_images(images, output)
+  click.echo('Wrote {} samples to {}'.format(len(images), output))

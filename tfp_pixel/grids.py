@@ -1,0 +1,66 @@
+"""Image grids, and writing images to PNG or NPY files atomically."""
+
+import math
+import os
+
+import numpy as np
+
+from tfp_pixel import files
+
+__all__ = ['image_grid', 'save_images', 'write_png']
+
+
+def image_grid(images, num_columns=None, padding=1):
+  """Tiles images into one image, row by row.
+
+  Args:
+    images: uint8 `np.ndarray` `[n, height, width, channels]`, `n >= 1`.
+    num_columns: Python `int`; defaults to `ceil(sqrt(n))`.
+    padding: Python `int`, black pixels between tiles.
+
+  Returns:
+    grid: uint8 `np.ndarray` `[rows * (height + padding) - padding,
+      columns * (width + padding) - padding, channels]`.
+  """
+  images = np.asarray(images, dtype=np.uint8)
+  n, height, width, channels = images.shape
+  num_columns = num_columns or int(math.ceil(math.sqrt(n)))
+  num_rows = int(math.ceil(n / num_columns))
+  grid = np.zeros([num_rows * (height + padding) - padding,
+                   num_columns * (width + padding) - padding, channels],
+                  np.uint8)
+  for i, image in enumerate(images):
+    row, col = divmod(i, num_columns)
+    top, left = row * (height + padding), col * (width + padding)
+    grid[top:top + height, left:left + width] = image
+  return grid
+
+
+def write_png(path, image):
+  """Writes a uint8 `[height, width, 1 or 3]` image to `path` atomically."""
+  from PIL import Image  # pylint: disable=g-import-not-at-top
+  image = np.asarray(image, np.uint8)
+  pil = Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image)
+  files.write_atomically(path, lambda f: pil.save(f, format='PNG'))
+
+
+def save_images(images, path):
+  """Saves images as a PNG grid (`*.png`) or as an array (`*.npy`).
+
+  Args:
+    images: uint8 `np.ndarray` `[n, height, width, channels]`.
+    path: output file name ending in `.png` or `.npy`.
+
+  Raises:
+    ValueError: if `path` has another extension.
+  """
+  suffix = os.path.splitext(str(path))[1].lower()
+  if suffix == '.png':
+    write_png(path, image_grid(images))
+  elif suffix == '.npy':
+    array = np.asarray(images, np.uint8)
+    files.write_atomically(path, lambda f: np.save(f, array))
+  else:
+    raise ValueError(
+        'Output file must end in .png or .npy, got {}.'.format(path))
+
