@@ -16,7 +16,7 @@ import tfp_pixel
 from tfp_pixel import models
 from tfp_pixel import runs
 from tfp_pixel import training
-from conftest import unshuffled
+from tests.conftest import unshuffled
 
 _REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
