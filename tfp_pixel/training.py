@@ -179,7 +179,7 @@ def train(train_data,
     progress = _Progress(epoch_index + 1, epochs, steps_total, verbose)
     nll_sums = np.zeros(2)
     num_images = 0
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     for step_index, images in enumerate(train_ds):
       if steps_per_epoch is not None and step_index >= steps_per_epoch:
         break
@@ -201,6 +201,7 @@ def train(train_data,
         tf.summary.scalar('loss_bits_per_dim', loss_bits,
                           step=optimizer.iterations)
     train_seconds = time.perf_counter() - start
+    train_cpu_seconds = time.process_time() - start_cpu
     progress.close()
     if num_images == 0:
       raise ValueError('The training data is empty.')
@@ -212,6 +213,7 @@ def train(train_data,
         'loss_bits_per_dim_levels': (nll_sums[1] / num_images / num_dims /
                                      math.log(2)),
         'train_seconds': train_seconds,
+        'train_cpu_seconds': train_cpu_seconds,
         'images_per_second': num_images / max(train_seconds, 1e-9),
     }
     val = None if val_ds is None else _evaluate_dataset(evaluate, val_ds)

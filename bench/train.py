@@ -1,0 +1,163 @@
+"""Benchmark: training throughput of `tfp_pixel.train` against a plain loop.
+
+Prints one JSON object:
+
+* `images_per_second`: our engine (`tfp_pixel.train`), a plain hand-written
+  `tf.function` loop over stock `tfp.distributions.PixelCNN`, and the same loop
+  over `tfp_pixel.PixelCNN` (the engine's model), each without and with XLA
+  (`jit`). Same network sizes, batch and data; steady state: the fastest of
+  `--repeats` passes after the first (tracing/compiling) one, so that other
+  processes on the machine disturb it least. `cpu_images_per_second` divides
+  by the process's CPU time instead of wall time. The stock model with `jit` recompiles on every
+  step, so it is timed over a few steps only (`stock_jit_seconds_per_step`).
+* `ratio_*`: engine images/s over plain-loop images/s (>= 0.95: the engine
+  costs nothing).
+* `quality`: validation bits/dim of the engine after `--quality-steps` steps on
+  the real digits (`../shared/data/mnist-5k` beside the project if present,
+  else scikit-learn's offline digits).
+
+Usage: `python bench/train.py [--steps 20] [--shape 16x16x1] [--no-jit]`.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_MNIST = os.path.join(_REPO, '..', 'shared', 'data', 'mnist-5k')
+
+
+def main(argv=None):
+  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  parser.add_argument('--steps', type=int, default=8,
+                      help='steps per timed pass')
+  parser.add_argument('--repeats', type=int, default=3,
+                      help='timed passes; the fastest counts')
+  parser.add_argument('--batch-size', type=int, default=32)
+  parser.add_argument('--shape', default='16x16x1')
+  parser.add_argument('--filters', type=int, default=32)
+  parser.add_argument('--mix', type=int, default=5)
+  parser.add_argument('--stock-jit-steps', type=int, default=2)
+  parser.add_argument('--quality-steps', type=int, default=100)
+  parser.add_argument('--no-jit', action='store_true')
+  args = parser.parse_args(argv)
+
+  sys.path.insert(0, _REPO)
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  import tensorflow_probability as tfp  # pylint: disable=g-import-not-at-top
+  import tf_keras  # pylint: disable=g-import-not-at-top
+  import tfp_pixel  # pylint: disable=g-import-not-at-top
+  from tfp_pixel import data  # pylint: disable=g-import-not-at-top
+  from tfp_pixel import models  # pylint: disable=g-import-not-at-top
+
+  shape = data.parse_shape(args.shape)
+  source = _MNIST if os.path.isdir(_MNIST) else None
+  images = data.load_images(source, shape=shape).images
+  config = models.make_config('pixelcnn', shape, num_filters=args.filters,
+                              num_logistic_mix=args.mix)
+  kwargs = {k: v for k, v in config.items()
+            if k not in ('model', 'image_shape', 'num_levels')}
+  kwargs['receptive_field_dims'] = tuple(kwargs['receptive_field_dims'])
+  num_images = args.steps * args.batch_size
+  train_images = images[:num_images]
+
+  def dataset():
+    return tf.data.Dataset.from_tensor_slices(train_images).shuffle(
+        num_images, seed=0).batch(args.batch_size, drop_remainder=True
+                                 ).prefetch(tf.data.AUTOTUNE)
+
+  def engine(jit):
+    with tempfile.TemporaryDirectory() as root:
+      result = tfp_pixel.train(
+          dataset(), config, run_dir=os.path.join(root, 'run'),
+          epochs=1 + args.repeats, jit=jit, num_samples=0, verbose=False,
+          runs_root=os.path.join(root, 'runs'))
+    steady = result.metrics[1:]
+    return (num_images / min(m['train_seconds'] for m in steady),
+            num_images / min(m['train_cpu_seconds'] for m in steady))
+
+  def plain(make_dist, jit, steps=None):
+    tf_keras.utils.set_random_seed(0)
+    dist = make_dist(image_shape=shape, **kwargs)
+    optimizer = tf_keras.optimizers.Adam(1e-3)
+
+    @tf.function(jit_compile=jit)
+    def step(batch):
+      with tf.GradientTape() as tape:
+        loss = -tf.reduce_mean(dist.log_prob(tf.cast(batch, tf.float32),
+                                             training=True))
+      grads = tape.gradient(loss, dist.trainable_variables)
+      optimizer.apply_gradients(zip(grads, dist.trainable_variables))
+      return loss
+
+    def epoch(limit):
+      start, start_cpu, count = time.perf_counter(), time.process_time(), 0
+      for i, batch in enumerate(dataset()):
+        if limit is not None and i >= limit:
+          break
+        float(step(batch))
+        count += int(batch.shape[0])
+      return (time.perf_counter() - start, time.process_time() - start_cpu,
+              count)
+
+    epoch(1 if steps else None)  # Traces (and compiles) the step.
+    passes = [epoch(steps) for _ in range(1 if steps else args.repeats)]
+    seconds = min(p[0] for p in passes)
+    cpu_seconds = min(p[1] for p in passes)
+    count = passes[0][2]
+    return count / seconds, count / cpu_seconds, seconds / max(
+        count // args.batch_size, 1)
+
+  results = {'device': 'GPU' if tf.config.list_logical_devices('GPU')
+                       else 'CPU',
+             'data': 'mnist-5k' if source else 'sklearn_digits',
+             'shape': list(shape), 'batch_size': args.batch_size,
+             'timed_steps': args.steps,
+             'model': {'num_filters': args.filters,
+                       'num_logistic_mix': args.mix,
+                       'num_resnet': kwargs['num_resnet'],
+                       'num_hierarchies': kwargs['num_hierarchies'],
+                       'dropout_p': kwargs['dropout_p']},
+             'images_per_second': {}, 'cpu_images_per_second': {}}
+  speed = results['images_per_second']
+  cpu_speed = results['cpu_images_per_second']
+  for jit in ([False] if args.no_jit else [False, True]):
+    suffix = '_jit' if jit else ''
+    speed['engine' + suffix], cpu_speed['engine' + suffix] = engine(jit)
+    (speed['plain_ours' + suffix], cpu_speed['plain_ours' + suffix],
+     _) = plain(tfp_pixel.PixelCNN, jit)
+    (speed['plain_stock' + suffix], cpu_speed['plain_stock' + suffix],
+     seconds) = plain(tfp.distributions.PixelCNN, jit,
+                      steps=args.stock_jit_steps if jit else None)
+    if jit:
+      results['stock_jit_seconds_per_step'] = seconds
+    for name in ('ours', 'stock'):
+      key = 'ratio_engine_vs_plain_{}{}'.format(name, suffix)
+      results[key] = speed['engine' + suffix] / speed[
+          'plain_{}{}'.format(name, suffix)]
+      results['cpu_' + key] = cpu_speed['engine' + suffix] / cpu_speed[
+          'plain_{}{}'.format(name, suffix)]
+
+  train_ds, val_ds = data.make_datasets(images, batch_size=args.batch_size,
+                                        validation_fraction=0.1, seed=0)
+  start = time.perf_counter()
+  with tempfile.TemporaryDirectory() as root:
+    result = tfp_pixel.train(
+        train_ds, config, run_dir=os.path.join(root, 'run'), epochs=1,
+        steps_per_epoch=args.quality_steps, validation_data=val_ds,
+        num_samples=0, verbose=False, runs_root=os.path.join(root, 'runs'))
+  results['quality'] = {
+      'steps': args.quality_steps,
+      'val_bits_per_dim': result.metrics[-1]['val_bits_per_dim'],
+      'train_bits_per_dim': result.metrics[-1]['loss_bits_per_dim'],
+      'seconds': time.perf_counter() - start}
+  print(json.dumps(results, indent=2, sort_keys=True))
+
+
+if __name__ == '__main__':
+  main()
