@@ -204,12 +204,14 @@ class TestFolder:
       assert error.value.reason
       assert str(path) in _one_line(error)
       assert isinstance(error.value, data.DataError)
+    with pytest.raises(data.ImageReadError, match='no such file'):
+      data.read_image(image_folder / 'missing.png')
 
   def test_load_folder_with_labels_skips_unreadable_files(self, image_folder):
     _add_broken_files(image_folder)
-    with pytest.warns(UserWarning) as caught:
+    with pytest.warns(UserWarning, match='skipped') as caught:
       loaded = data.load_images(str(image_folder), with_labels=True)
-    messages = [str(w.message) for w in caught]
+    messages = [str(w.message) for w in caught if 'skipped' in str(w.message)]
     assert len(messages) == 2
     assert any('corrupt.png' in m for m in messages)
     assert any('truncated.png' in m for m in messages)
@@ -220,6 +222,9 @@ class TestFolder:
     np.testing.assert_array_equal(loaded.labels, [0, 0, 1, 1])
     assert loaded.labels.dtype == np.int64
     assert loaded.num_classes == 2 and loaded.name == 'pets'
+    with pytest.warns(UserWarning, match='corrupt.png'):
+      capped = data.load_images(image_folder, max_images=3)
+    np.testing.assert_array_equal(capped.images, loaded.images[:3])
 
   def test_load_folder_converts_to_shape(self, image_folder):
     Image.fromarray(_RNG.integers(0, 256, (20, 12), dtype=np.uint8)).save(
@@ -391,7 +396,7 @@ class TestOfflineDefault:
 
 class TestLoadImagesArguments:
 
-  @pytest.mark.parametrize('max_images', [0, -1, 2.5, 'ten'])
+  @pytest.mark.parametrize('max_images', [0, -1, 2.5, 'ten', True])
   def test_bad_max_images(self, max_images):
     with pytest.raises(data.DataError, match='max_images'):
       data.load_images(max_images=max_images)
@@ -419,13 +424,12 @@ _TINY_RAW = _TINY_IMAGES.tobytes() + _TINY_LABELS.tobytes()
 def tiny_tfds_name():
   """Registers a TFDS data set whose one raw file is never downloadable."""
   tfds = pytest.importorskip('tensorflow_datasets')
-  from tensorflow_datasets.core.download import checksums  # pylint: disable=g-import-not-at-top
 
   class TfpPixelTinyImages(tfds.core.GeneratorBasedBuilder):
     """8 gray 4x4 images in 3 classes, from one raw file."""
     VERSION = tfds.core.Version('1.0.0')
     url_infos = {
-        _TINY_URL: checksums.UrlInfo(
+        _TINY_URL: tfds.download.checksums.UrlInfo(
             size=tfds.core.utils.Size(len(_TINY_RAW)),
             checksum=hashlib.sha256(_TINY_RAW).hexdigest(),
             filename='tiny-images.bin')

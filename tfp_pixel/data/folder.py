@@ -90,8 +90,8 @@ def load_folder(path, shape=None, with_labels=False, max_images=None):
     shape: optional target `(height, width, channels)`; without it every image
       must already have the same shape.
     with_labels: Python `bool`, whether to return class labels.
-    max_images: optional cap on the number of files read (the first ones in
-      sorted order).
+    max_images: optional cap on the number of images (the first readable ones
+      in sorted order).
 
   Returns:
     image_set: an `ImageSet`.
@@ -107,15 +107,15 @@ def load_folder(path, shape=None, with_labels=False, max_images=None):
     raise DataError('{}: no image files ({}) found.'.format(
         path, ', '.join(IMAGE_EXTENSIONS)))
   class_names = _class_names(path, files) if with_labels else None
-  if max_images is not None:
-    files = files[:max_images]
 
   pixels, read_files = [], []
   for name in files:
+    if len(pixels) == max_images:
+      break
     try:
       pixels.append(_decode(name))
     except ImageReadError as error:
-      warnings.warn('skipping {}'.format(error), stacklevel=2)
+      warnings.warn('{} (skipped)'.format(error), stacklevel=2)
       continue
     read_files.append(name)
   if not pixels:
@@ -160,8 +160,8 @@ def _decode(path):
     with Image.open(path) as image:
       image.load()
       return _pixels(image)
-  except ImageReadError:
-    raise
+  except FileNotFoundError:
+    raise ImageReadError(path, 'no such file') from None
   except Image.DecompressionBombError as error:
     raise ImageReadError(path, error) from None
   except (OSError, SyntaxError, ValueError, EOFError) as error:

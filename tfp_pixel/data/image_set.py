@@ -33,7 +33,7 @@ def check_max_images(max_images):
     value = int(max_images)
   except (TypeError, ValueError):
     value = 0
-  if value < 1 or value != max_images:
+  if value < 1 or value != max_images or isinstance(max_images, bool):
     raise DataError(
         'max_images must be a positive integer, got {!r}.'.format(max_images))
   return value

@@ -118,23 +118,19 @@ def _prepare(tfds, builder, name):
   download_dir = builder.data_dir_root / 'downloads'
   manual_dir = download_dir / 'manual'
   url_infos = type(builder).url_infos or {}
-  if _raw_files_present(builder, url_infos, download_dir, manual_dir):
+  if _raw_files_present(tfds, builder, url_infos, download_dir, manual_dir):
     config = tfds.download.DownloadConfig(try_download_gcs=False)
   elif _urls_reachable(url_infos):
     config = None
   else:
-    files = sorted(info.filename for info in url_infos.values()
-                   if info.filename)
-    raw = ' ({})'.format(', '.join(files[:4]) + (', ...' if len(files) > 4
-                                                 else '')) if files else ''
     raise DataError(
         'TFDS dataset {!r} is not prepared in {} and the network is '
         'unreachable: pass a data_dir holding a prepared copy ({}/), put its '
         'raw files{} in {}, or use a folder of images, an IDX file or an .npz '
-        'file instead.'.format(name, builder.data_dir_root,
-                               os.path.relpath(builder.data_dir,
-                                               builder.data_dir_root),
-                               raw, manual_dir))
+        'file instead.'.format(
+            name, builder.data_dir_root,
+            os.path.relpath(builder.data_dir, builder.data_dir_root),
+            _raw_file_names(url_infos), manual_dir))
   try:
     builder.download_and_prepare(download_dir=download_dir,
                                  download_config=config)
@@ -144,18 +140,27 @@ def _prepare(tfds, builder, name):
         name, _one_line(error))) from None
 
 
-def _raw_files_present(builder, url_infos, download_dir, manual_dir):
+def _raw_files_present(tfds, builder, url_infos, download_dir, manual_dir):
   """Whether every raw file is in the manual folder or download cache."""
   if not url_infos:
     return bool(builder.MANUAL_DOWNLOAD_INSTRUCTIONS and manual_dir.is_dir()
                 and any(manual_dir.iterdir()))
-  from tensorflow_datasets.core.download import resource  # pylint: disable=g-import-not-at-top
   for url, info in url_infos.items():
     in_manual_dir = info.filename and (manual_dir / info.filename).exists()
-    cached = (download_dir / resource.get_dl_fname(url, info.checksum)).exists()
+    cached_name = tfds.download.resource.get_dl_fname(url, info.checksum)
+    cached = (download_dir / cached_name).exists()
     if not (in_manual_dir or cached):
       return False
   return True
+
+
+def _raw_file_names(url_infos, shown=4):
+  """Returns `' (a.gz, b.gz)'`, the raw files to put in the manual folder."""
+  names = sorted(info.filename for info in url_infos.values() if info.filename)
+  if not names:
+    return ''
+  more = ', ...' if len(names) > shown else ''
+  return ' ({}{})'.format(', '.join(names[:shown]), more)
 
 
 def _urls_reachable(url_infos):
