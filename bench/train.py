@@ -42,8 +42,8 @@ def main(argv=None):
   parser.add_argument('--shape', default='16x16x1')
   parser.add_argument('--filters', type=int, default=32)
   parser.add_argument('--mix', type=int, default=5)
-  parser.add_argument('--stock-jit-steps', type=int, default=2)
-  parser.add_argument('--quality-steps', type=int, default=100)
+  parser.add_argument('--stock-jit-steps', type=int, default=1)
+  parser.add_argument('--quality-steps', type=int, default=60)
   parser.add_argument('--no-jit', action='store_true')
   args = parser.parse_args(argv)
 
