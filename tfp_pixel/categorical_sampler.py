@@ -11,10 +11,10 @@ __all__ = ['CategoricalSampler', 'categorical_graph']
 
 
 class CategoricalSampler(sampling.PixelSampler):
-  """Draws levels channel by channel from incrementally evaluated logits.
+  """Draws levels from incrementally evaluated logits.
 
-  After each channel is written, a `RowCache` recomputes the one row of every
-  layer that the next channel's logits need (activation caching: the masked
+  After each write into a row, a `RowCache` recomputes the one row of every
+  layer that the row's logits need (activation caching: the masked
   convolutions have no strides, so that is all that changes).
   """
 
@@ -50,21 +50,21 @@ class CategoricalSampler(sampling.PixelSampler):
   def start(self, images):
     return self._cache.start(self._network_inputs(images))
 
-  def draw(self, state, row, col, noise, known, known_mask):
+  def row_outputs(self, state, row):
+    return self._cache.output_row(state, row)
+
+  def draw_pixels(self, outputs, noise, known, known_mask):
     channels = self.image_shape[-1]
-    num_levels = self._dist.num_levels
+    logits = tf.reshape(outputs, tf.concat(
+        [tf.shape(known), [self._dist.num_levels]], 0))
     temperature = tf.convert_to_tensor(self._dist.temperature)
-    pixel = tf.unstack(known, num=channels, axis=-1)
-    for c in range(channels):
-      logits = tf.reshape(self._cache.output_at(state, row, col),
-                          [-1, channels, num_levels])[:, c]
-      level = sampling.categorical_from_uniform(logits / temperature,
-                                                noise[:, c])
-      pixel[c] = tf.where(known_mask[:, c], known[:, c], level)
-      state = self._cache.write_pixel(
-          state, row, col, self._network_inputs(tf.stack(pixel, axis=-1)))
-      state = self._cache.refresh(state, row)
-    return state, tf.stack(pixel, axis=-1)
+    levels = sampling.categorical_from_uniform(logits / temperature,
+                                               noise[..., :channels])
+    return tf.where(known_mask, known, levels)
+
+  def write_row(self, state, row, pixels):
+    state = self._cache.write_row(state, row, self._network_inputs(pixels))
+    return self._cache.refresh(state, row)
 
   def end_row(self, state, row):
     return self._cache.end_row(state, row)

@@ -6,14 +6,15 @@ a convolution (plain, strided or transposed, its kernel trimmed to the rows and
 columns its causal mask lets through) or a pointwise function of earlier nodes.
 Every node can compute any band of its output rows from its inputs' full
 activations, which are kept in a "rows-first" layout `[rows, batch, cols, F]`
-with `margin` zero rows and columns around them, so that bands need no padding.
+with `margin` zero rows and columns around them, so that bands need no padding,
+and read through `read(first_row, count)` functions.
 """
 
 import numpy as np
 import tensorflow as tf
 
 __all__ = ['Conv', 'LayerGraph', 'Pointwise', 'TransposedConv',
-           'pad_rows_first']
+           'pad_rows_first', 'tensor_reader']
 
 
 class Conv:
@@ -50,14 +51,24 @@ class Conv:
     return max(0, -low, high, -self.col_offset, cols_end)
 
   def band(self, sources, start, size, margin):
-    """Output rows `[start, start + size)` from the padded rows-first input."""
-    source, = sources
+    """Output rows `[start, start + size)` of the node.
+
+    Args:
+      sources: one `read(first, count)` per input, returning padded
+        rows-first rows (see `tensor_reader`).
+      start: int32 scalar, first output row.
+      size: Python `int`, output rows.
+      margin: Python `int`, zero rows and columns around the inputs.
+
+    Returns:
+      `[size, batch, cols, features]` activations (no margins).
+    """
+    read, = sources
     rows = (size - 1) * self.stride + self.kernel_rows
     cols = (self.shape[1] - 1) * self.stride + self.kernel_cols
-    first_row = margin + start * self.stride + self.row_offset
-    window = tf.slice(
-        source, tf.stack([first_row, 0, margin + self.col_offset, 0]),
-        [rows, -1, cols, -1])
+    first_col = margin + self.col_offset
+    window = read(margin + start * self.stride + self.row_offset,
+                  rows)[:, :, first_col:first_col + cols]
     outputs = tf.nn.conv2d(tf.transpose(window, [1, 0, 2, 3]), self.kernel,
                            strides=self.stride, padding='VALID')
     return tf.transpose(outputs, [1, 0, 2, 3]) + self.bias
@@ -103,15 +114,13 @@ class TransposedConv:
 
   def band(self, sources, start, size, margin):
     """Output rows `[start, start + size)`; `start` and `size` are even."""
-    source, = sources
+    read, = sources
     first, length, crop = self._window(size, self.row_offset,
                                        self.kernel_rows)
     first_c, length_c, crop_c = self._window(self.shape[1], self.col_offset,
                                              self.kernel_cols)
-    window = tf.slice(
-        source, tf.stack([margin + start // 2 + first, 0, margin + first_c,
-                          0]),
-        [length, -1, length_c, -1])
+    window = read(margin + start // 2 + first, length)
+    window = window[:, :, margin + first_c:margin + first_c + length_c]
     window = tf.transpose(window, [1, 0, 2, 3])
     out_shape = tf.stack([
         tf.shape(window)[0], 2 * (length - 1) + self.kernel_rows,
@@ -140,9 +149,9 @@ class Pointwise:
     return 0
 
   def band(self, sources, start, size, margin):
-    begin = tf.stack([margin + start, 0, margin, 0])
-    return self.fn(*[tf.slice(s, begin, [size, -1, self.shape[1], -1])
-                     for s in sources])
+    cols = slice(margin, margin + self.shape[1])
+    return self.fn(*[read(margin + start, size)[:, :, cols]
+                     for read in sources])
 
 
 class LayerGraph:
@@ -221,7 +230,7 @@ class LayerGraph:
     margin = self.margin()
     values = [pad_rows_first(tf.transpose(inputs, [1, 0, 2, 3]), margin)]
     for node in self.nodes[1:]:
-      sources = [values[i] for i in node.inputs]
+      sources = [tensor_reader(values[i]) for i in node.inputs]
       out = node.band(sources, tf.constant(0), node.shape[0], margin)
       values.append(pad_rows_first(out, margin))
     out = values[self.output][margin:-margin, :, margin:-margin]
@@ -239,6 +248,13 @@ class LayerGraph:
     return margin
 
 
+def tensor_reader(values):
+  """`read(first, count)`: rows `[first, first + count)` of a rows-first
+  `Tensor`, the way nodes read their inputs."""
+  return lambda first, count: tf.slice(values, tf.stack([first, 0, 0, 0]),
+                                       [count, -1, -1, -1])
+
+
 def pad_rows_first(values, margin):
   """Adds `margin` zero rows and columns around `[rows, batch, cols, F]`."""
   return tf.pad(values, [[margin, margin], [0, 0], [margin, margin], [0, 0]])
@@ -251,4 +267,4 @@ def _nonzero_span(mask):
     return (0, 1), (0, 1)
   rows = np.flatnonzero(nonzero.any(axis=1))
   cols = np.flatnonzero(nonzero.any(axis=0))
-  return (rows[0], rows[-1] + 1), (cols[0], cols[-1] + 1)
+  return (int(rows[0]), int(rows[-1]) + 1), (int(cols[0]), int(cols[-1]) + 1)

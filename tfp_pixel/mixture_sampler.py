@@ -13,8 +13,8 @@ class MixtureSampler(sampling.PixelSampler):
   """Draws PixelCNN++ pixels from incrementally evaluated network outputs.
 
   The network's weights are read once (weight norm and masks folded in) into
-  a `LayerGraph` evaluated by a `RowCache`; each pixel then costs one band of
-  rows per layer instead of a full pass. The pixel itself is drawn by
+  a `LayerGraph` evaluated by a `RowCache`; each sweep over a row then costs
+  one band of rows per layer instead of a full pass. Pixels are drawn by
   `PixelCNN.draw_pixel`, the same code a full-pass sampler would use.
   """
 
@@ -58,14 +58,23 @@ class MixtureSampler(sampling.PixelSampler):
   def start(self, images):
     return self._cache.start(self._network_inputs(images))
 
-  def draw(self, state, row, col, noise, known, known_mask):
-    raw = self._cache.output_at(state, row, col)
+  def row_outputs(self, state, row):
+    return self._cache.output_row(state, row)
+
+  def draw_pixels(self, outputs, noise, known, known_mask):
+    channels = self._image_shape[-1]
     params = pixel_cnn_graph.split_params(
-        raw, self._dist._num_logistic_mix, self._image_shape[-1])  # pylint: disable=protected-access
-    pixel = self._dist.draw_pixel(params, noise, known, known_mask)
-    state = self._cache.write_pixel(state, row, col,
-                                    self._network_inputs(pixel))
-    return self._cache.refresh(state, row), pixel
+        tf.reshape(outputs, [-1, outputs.shape[-1]]),
+        self._dist._num_logistic_mix, channels)  # pylint: disable=protected-access
+    pixels = self._dist.draw_pixel(
+        params, tf.reshape(noise, [-1, 2 * channels]),
+        tf.reshape(known, [-1, channels]),
+        tf.reshape(known_mask, [-1, channels]))
+    return tf.reshape(pixels, tf.shape(known))
+
+  def write_row(self, state, row, pixels):
+    state = self._cache.write_row(state, row, self._network_inputs(pixels))
+    return self._cache.refresh(state, row)
 
   def end_row(self, state, row):
     return self._cache.end_row(state, row)

@@ -1,17 +1,17 @@
 """Incremental evaluation of a causal `LayerGraph` while pixels are written.
 
-Sampling writes one pixel at a time, in raster order, and after each write
-needs the network output at the next pixel. `RowCache` keeps every node's
-activations and, after a write into image row `r`, recomputes only the rows of
-each node that both depend on image row `r` and feed output row `r` (a band of
-one or two rows per node in PixelCNNs). When row `r` is complete it recomputes
+Sampling writes image row `r` (a pixel, or a whole row of guesses, see
+`sampling.draw_images`) and then needs the network output in row `r`.
+`RowCache` keeps every node's activations and, after a write into image row
+`r`, recomputes only the rows of each node that both depend on image row `r`
+and feed output row `r` (a band of one or two rows per node in PixelCNNs). When row `r` is complete it recomputes
 the remaining rows that depend on it. Which rows those are is worked out once
 from the graph's structure (row-to-row dependencies through every convolution),
 so the cached activations always equal a full evaluation where it matters:
 
 - rows that depend only on image rows `< r` are final while row `r` is drawn;
 - rows that feed output row `r` and depend on image row `r` are recomputed, in
-  topological order, after every write into row `r`.
+  topological order, after every write into row `r` (`refresh`).
 
 This is the activation caching of Ramachandran et al. (2017) at the granularity
 of rows, which handles strided and transposed convolutions without special
@@ -76,28 +76,26 @@ class RowCache:
     """Evaluates the whole graph on `[batch, H, W, C]` inputs.
 
     Returns:
-      caches: list of every node's padded rows-first activations.
+      caches: list of every node's padded rows-first activations, as
+        `tf.TensorArray`s of rows (a row is then written in place).
     """
     margin = self._margin
-    caches = [layer_graph.pad_rows_first(tf.transpose(inputs, [1, 0, 2, 3]),
+    values = [layer_graph.pad_rows_first(tf.transpose(inputs, [1, 0, 2, 3]),
                                          margin)]
     for node in self._graph.nodes[1:]:
-      out = node.band([caches[i] for i in node.inputs], tf.constant(0),
-                      node.shape[0], margin)
-      caches.append(layer_graph.pad_rows_first(out, margin))
-    return caches
+      out = node.band([layer_graph.tensor_reader(values[i])
+                       for i in node.inputs], tf.constant(0), node.shape[0],
+                      margin)
+      values.append(layer_graph.pad_rows_first(out, margin))
+    return [tf.TensorArray(v.dtype, size=v.shape[0], clear_after_read=False,
+                           element_shape=v.shape[1:]).unstack(v)
+            for v in values]
 
-  def write_pixel(self, caches, row, col, pixel):
-    """Writes `pixel` (`[batch, C]` network inputs) at `(row, col)`."""
+  def write_row(self, caches, row, inputs):
+    """Writes image row `row` (`[batch, W, C]` network inputs)."""
     margin = self._margin
-    image = caches[0]
-    values = image[margin + row]
-    at_col = tf.equal(tf.range(tf.shape(values)[1]), margin + col)
-    values = tf.where(at_col[tf.newaxis, :, tf.newaxis],
-                      pixel[:, tf.newaxis, :], values)
-    image = tf.tensor_scatter_nd_update(image, [[margin + row]],
-                                        values[tf.newaxis])
-    return [image] + list(caches[1:])
+    values = tf.pad(inputs, [[0, 0], [margin, margin], [0, 0]])
+    return [caches[0].write(margin + row, values)] + list(caches[1:])
 
   def refresh(self, caches, row):
     """Recomputes what output row `row` needs after a write into `row`."""
@@ -107,10 +105,11 @@ class RowCache:
     """Recomputes every row that depends on the completed image row `row`."""
     return self._recompute(caches, row, self._end_bands)
 
-  def output_at(self, caches, row, col):
-    """The output node's `[batch, F]` activations at `(row, col)`."""
+  def output_row(self, caches, row):
+    """The output node's `[batch, W, F]` activations in row `row`."""
     margin = self._margin
-    return caches[self._graph.output][margin + row, :, margin + col]
+    values = caches[self._graph.output].read(margin + row)
+    return values[:, margin:margin + self._graph.shapes[0][1]]
 
   def _recompute(self, caches, row, bands):
     margin = self._margin
@@ -120,12 +119,16 @@ class RowCache:
       if not size:
         continue
       start = tf.gather(tf.constant(starts, tf.int32), row)
-      out = node.band([caches[i] for i in node.inputs], start, size, margin)
+      out = node.band([_array_reader(caches[i]) for i in node.inputs], start,
+                      size, margin)
       out = tf.pad(out, [[0, 0], [0, 0], [margin, margin], [0, 0]])
-      rows = margin + start + tf.range(size)
-      caches[index] = tf.tensor_scatter_nd_update(caches[index],
-                                                  rows[:, tf.newaxis], out)
+      caches[index] = caches[index].scatter(margin + start + tf.range(size),
+                                            out)
     return caches
+
+
+def _array_reader(array):
+  return lambda first, count: array.gather(first + tf.range(count))
 
 
 def _row_dependencies(graph):

@@ -1,11 +1,11 @@
 """Exact autoregressive sampling, shared by every model.
 
-A model describes how it draws one pixel through the `PixelSampler` interface;
-`draw_images` visits the pixels in raster order and hands each one its own
-uniform noise. Drawing by inverse CDF from fixed per-pixel uniforms makes the
-result a deterministic function of the noise, so two samplers of the same
-model (the fast one here, a plain full-pass one in the tests) can be compared
-image for image.
+A model describes how to get its network outputs for one image row and how to
+draw pixels from them through the `PixelSampler` interface; `draw_images`
+visits the rows in order and hands each pixel its own uniform noise. Drawing by
+inverse CDF from fixed per-pixel uniforms makes the images a deterministic
+function of the noise, so two samplers of the same model (the fast one here, a
+plain full-pass one in the tests) can be compared image for image.
 
 #### Mathematical details
 
@@ -16,9 +16,23 @@ the seed, every pixel is
 x[b, i, j] = draw(conditional of pixel (i, j) given x[b, <(i, j)], u[b, i, j])
 ```
 
-where `draw` inverts the conditional's CDF, so `x` follows the model exactly
-whenever the uniforms are independent, which `tf.random.stateless_uniform`
-provides across images, pixels and draws.
+where `draw` inverts the conditional's CDF, so `x` follows the model exactly:
+the uniforms are independent across images, pixels and draws
+(`tf.random.stateless_uniform`).
+
+A row is solved as a fixed point (Song et al., 2021): starting from the current
+canvas, draw every pixel of the row at once from the network outputs given the
+row so far, write the row, and repeat until nothing changes. A fixed point is
+the sequential solution (by induction along the row: pixel `j` is a function of
+the pixels before it only), and each sweep makes at least one more pixel
+final, so at most `W * C + 1` sweeps are needed; usually far fewer.
+
+#### References
+
+[1]: Yang Song, Chenlin Meng, Renjie Liao, and Stefano Ermon. Accelerating
+     Feedforward Computation via Parallel Nonlinear Equation Solving. In
+     _International Conference on Machine Learning_, 2021.
+     https://arxiv.org/abs/2002.03629
 """
 
 import abc
@@ -31,12 +45,13 @@ __all__ = ['PixelSampler', 'categorical_from_uniform', 'draw_images',
 
 
 class PixelSampler(abc.ABC):
-  """How a model draws its images one pixel at a time.
+  """How a model draws its images, row by row.
 
-  `draw_images` calls `start` once, then `draw` for each pixel in raster order
-  and `end_row` after each row. A model returns one from its
-  `pixel_sampler(batch_size, ...)` method; the state is any nest of `Tensor`s
-  of fixed shapes (a fast sampler keeps its network's activations there).
+  `draw_images` calls `start` once; for each row, `row_outputs`,
+  `draw_pixels` and `write_row` until the row is stable, then `end_row`. A
+  model returns one from its `pixel_sampler(batch_size, ...)` method; the
+  state is any list of `Tensor`s or `TensorArray`s (a fast sampler keeps its
+  network's activations there).
   """
 
   @property
@@ -70,25 +85,32 @@ class PixelSampler(abc.ABC):
     in place, `fill_value` elsewhere)."""
 
   @abc.abstractmethod
-  def draw(self, state, row, col, noise, known, known_mask):
-    """Draws pixel `(row, col)` given every earlier pixel.
+  def row_outputs(self, state, row):
+    """Network outputs `[batch, W, ...]` of image row `row` given the state."""
+
+  @abc.abstractmethod
+  def draw_pixels(self, outputs, noise, known, known_mask):
+    """Draws the pixels of a row from their outputs.
 
     Args:
-      state: the current state.
-      row: int32 scalar `Tensor`.
-      col: int32 scalar `Tensor`.
-      noise: `[batch, noise_size]` uniforms in `[0, 1)`.
-      known: `[batch, channels]` values to keep where `known_mask` is set.
-      known_mask: bool `[batch, channels]`; a kept channel conditions the
+      outputs: `row_outputs` of the row.
+      noise: `[batch, W, noise_size]` uniforms in `[0, 1)`.
+      known: `[batch, W, C]` values to keep where `known_mask` is set.
+      known_mask: bool `[batch, W, C]`; a kept channel conditions the
         channels drawn after it.
 
     Returns:
-      state: the state with the pixel written.
-      pixel: `[batch, channels]` values.
+      pixels: `[batch, W, C]` values; the value at `(j, c)` must depend only on
+      the outputs at `j` and the values of channels `< c` at `j`.
     """
 
+  @abc.abstractmethod
+  def write_row(self, state, row, pixels):
+    """Returns the state with image row `row` set to `pixels` (`[batch, W,
+    C]`), its `row_outputs` brought up to date."""
+
   def end_row(self, state, row):
-    """Returns the state once row `row` is complete."""
+    """Returns the state once row `row` is final."""
     del row
     return state
 
@@ -115,7 +137,7 @@ def pixel_noise(seed, batch_size, image_shape, noise_size, dtype):
 
 def draw_images(sampler, batch_size, seed, known_images=None,
                 known_mask=None):
-  """Draws `batch_size` images in raster order with `sampler`.
+  """Draws `batch_size` images with `sampler`, row by row.
 
   Args:
     sampler: a `PixelSampler`.
@@ -136,29 +158,30 @@ def draw_images(sampler, batch_size, seed, known_images=None,
   if known_images is None:
     images, known_mask = fill, tf.zeros_like(fill, tf.bool)
   else:
-    known_mask = tf.convert_to_tensor(known_mask, tf.bool)
+    known_mask = tf.broadcast_to(tf.convert_to_tensor(known_mask, tf.bool),
+                                 tf.shape(fill))
     images = tf.where(known_mask, tf.cast(known_images, sampler.dtype), fill)
   state = sampler.start(images)
-  # Pixels first, [H, W, batch, ...]: a pixel is then one row of a scatter.
-  images = tf.transpose(images, [1, 2, 0, 3])
-  known_mask = tf.transpose(known_mask, [1, 2, 0, 3])
-  noise = tf.transpose(noise, [1, 2, 0, 3])
+  # Rows first, [H, batch, W, ...]: a row is then one row of a scatter.
+  images, known_mask, noise = [tf.transpose(t, [1, 0, 2, 3])
+                               for t in (images, known_mask, noise)]
 
   def draw_row(row, state, images):
-    def draw_pixel(col, state, images):
-      state, pixel = sampler.draw(state, row, col, noise[row, col],
-                                  images[row, col], known_mask[row, col])
-      images = tf.tensor_scatter_nd_update(images, [[row, col]],
-                                           pixel[tf.newaxis])
-      return col + 1, state, images
+    def sweep(state, pixels, unused_changed):
+      drawn = sampler.draw_pixels(sampler.row_outputs(state, row),
+                                  noise[row], images[row], known_mask[row])
+      changed = tf.reduce_any(tf.not_equal(drawn, pixels))
+      return sampler.write_row(state, row, drawn), drawn, changed
 
-    _, state, images = tf.while_loop(
-        lambda col, *_: col < width, draw_pixel, (0, state, images))
+    state, pixels, _ = tf.while_loop(
+        lambda state, pixels, changed: changed, sweep,
+        (state, images[row], tf.constant(True)))
+    images = tf.tensor_scatter_nd_update(images, [[row]], pixels[tf.newaxis])
     return row + 1, sampler.end_row(state, row), images
 
   _, _, images = tf.while_loop(
       lambda row, *_: row < height, draw_row, (0, state, images))
-  return tf.transpose(images, [2, 0, 1, 3])
+  return tf.transpose(images, [1, 0, 2, 3])
 
 
 def sample(dist, batch_size, seed, known_images=None, known_mask=None,
@@ -195,7 +218,10 @@ def sample(dist, batch_size, seed, known_images=None, known_mask=None,
     function = tf.function(draw, autograph=False)
     # Not an attribute Keras or `tf.Module` should track.
     object.__setattr__(dist, '_tfp_pixel_draw_images', function)
-  return function(batch_size, seed, known_images, known_mask, sampler_kwargs)
+  # A `Tensor` batch size: one trace serves every batch size.
+  images = function(tf.constant(batch_size, tf.int32), seed, known_images,
+                    known_mask, sampler_kwargs)
+  return tf.ensure_shape(images, [batch_size, *dist.event_shape])
 
 
 def categorical_from_uniform(logits, uniform):
