@@ -132,13 +132,14 @@ class TransposedConv:
 
 
 class Pointwise:
-  """`fn(*inputs)` applied position by position (`[rows, batch, cols, F]`
-  bands of the inputs, without margins)."""
+  """`fn(*inputs)` applied position by position to `[rows, batch, cols, F]`
+  inputs; `preserves_zero` says that zero inputs give zero outputs."""
 
-  def __init__(self, fn, inputs, shape):
+  def __init__(self, fn, inputs, shape, preserves_zero=True):
     self.fn = fn
     self.inputs = tuple(inputs)
     self.shape = shape
+    self.preserves_zero = preserves_zero
 
   def used_rows(self, out_rows, in_rows):
     del in_rows
@@ -219,10 +220,12 @@ class LayerGraph:
     kernel = tf.convert_to_tensor(kernel)
     return self.conv(source, kernel[tf.newaxis, tf.newaxis], bias)
 
-  def pointwise(self, fn, *sources, features=None):
+  def pointwise(self, fn, *sources, features=None, preserves_zero=True):
+    """Appends `fn(*sources)` (see `Pointwise`); returns its index."""
     rows, cols, in_features = self.shapes[sources[0]]
     return self.add(Pointwise(fn, sources,
-                              (rows, cols, features or in_features)))
+                              (rows, cols, features or in_features),
+                              preserves_zero))
 
   def evaluate(self, inputs):
     """Runs the whole graph on `[batch, H, W, C]` inputs; returns the output

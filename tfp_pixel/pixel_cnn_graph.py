@@ -69,7 +69,8 @@ def mixture_graph(network, image_shape, conditional_input=None):
       projection = tf.matmul(flat, layer.kernel) + layer.bias
       projection = projection[tf.newaxis, :, tf.newaxis]
     return graph.pointwise(lambda x: _gate(x, projection), source,
-                           features=graph.shapes[source][2] // 2)
+                           features=graph.shapes[source][2] // 2,
+                           preserves_zero=projection is None)
 
   def resnet_block(input_x, aux=None):
     """Conv, optional dense of `aux`, conv, gate, residual (one stack)."""

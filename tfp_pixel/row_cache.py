@@ -9,7 +9,8 @@ the remaining rows that depend on it. Which rows those are is worked out once
 from the graph's structure (row-to-row dependencies through every convolution),
 so the cached activations always equal a full evaluation where it matters:
 
-- rows that depend only on image rows `< r` are final while row `r` is drawn;
+- rows that depend only on image rows `< r` and feed output rows `>= r` are
+  final while row `r` is drawn;
 - rows that feed output row `r` and depend on image row `r` are recomputed, in
   topological order, after every write into row `r` (`refresh`).
 
@@ -62,11 +63,24 @@ class RowCache:
       rows = graph.shapes[index][0]
       self._step_bands[index] = _band_table(
           needed[index] & depends[index].T, rows, aligned)
-      self._end_bands[index] = _band_table(depends[index].T, rows, aligned)
+      self._end_bands[index] = _band_table(
+          _final_after(depends[index], needed[index]), rows, aligned)
     self._margin = graph.margin(
         {i: max(self._step_bands[i][1], self._end_bands[i][1])
          for i in self._step_bands})
     self._margin = max(self._margin, 1)
+    consumers = np.zeros(len(graph.nodes), int)
+    for node in graph.nodes[1:]:
+      for i in node.inputs:
+        consumers[i] += 1
+    # A pointwise node read by one other node is evaluated inside that read
+    # instead of being stored (fewer ops per step).
+    self._stored = [
+        index for index, node in enumerate(graph.nodes)
+        if not (isinstance(node, layer_graph.Pointwise) and
+                node.preserves_zero and consumers[index] == 1 and
+                index != graph.output)]
+    self._slot = {index: slot for slot, index in enumerate(self._stored)}
 
   @property
   def graph(self):
@@ -76,7 +90,7 @@ class RowCache:
     """Evaluates the whole graph on `[batch, H, W, C]` inputs.
 
     Returns:
-      caches: list of every node's padded rows-first activations, as
+      caches: list of the stored nodes' padded rows-first activations, as
         `tf.TensorArray`s of rows (a row is then written in place).
     """
     margin = self._margin
@@ -87,9 +101,10 @@ class RowCache:
                        for i in node.inputs], tf.constant(0), node.shape[0],
                       margin)
       values.append(layer_graph.pad_rows_first(out, margin))
-    return [tf.TensorArray(v.dtype, size=v.shape[0], clear_after_read=False,
-                           element_shape=v.shape[1:]).unstack(v)
-            for v in values]
+    return [tf.TensorArray(values[i].dtype, size=values[i].shape[0],
+                           clear_after_read=False,
+                           element_shape=values[i].shape[1:]).unstack(values[i])
+            for i in self._stored]
 
   def write_row(self, caches, row, inputs):
     """Writes image row `row` (`[batch, W, C]` network inputs)."""
@@ -102,33 +117,42 @@ class RowCache:
     return self._recompute(caches, row, self._step_bands)
 
   def end_row(self, caches, row):
-    """Recomputes every row that depends on the completed image row `row`."""
+    """Recomputes the rows that become final with image row `row` and feed
+    later output rows."""
     return self._recompute(caches, row, self._end_bands)
 
   def output_row(self, caches, row):
     """The output node's `[batch, W, F]` activations in row `row`."""
     margin = self._margin
-    values = caches[self._graph.output].read(margin + row)
+    values = caches[self._slot[self._graph.output]].read(margin + row)
     return values[:, margin:margin + self._graph.shapes[0][1]]
 
   def _recompute(self, caches, row, bands):
     margin = self._margin
     caches = list(caches)
-    for index, node in enumerate(self._graph.nodes[1:], start=1):
+    for index in self._stored[1:]:
       starts, size = bands[index]
       if not size:
         continue
+      node = self._graph.nodes[index]
       start = tf.gather(tf.constant(starts, tf.int32), row)
-      out = node.band([_array_reader(caches[i]) for i in node.inputs], start,
+      out = node.band([self._reader(caches, i) for i in node.inputs], start,
                       size, margin)
       out = tf.pad(out, [[0, 0], [0, 0], [margin, margin], [0, 0]])
-      caches[index] = caches[index].scatter(margin + start + tf.range(size),
-                                            out)
+      slot = self._slot[index]
+      caches[slot] = caches[slot].scatter(margin + start + tf.range(size), out)
     return caches
 
-
-def _array_reader(array):
-  return lambda first, count: array.gather(first + tf.range(count))
+  def _reader(self, caches, index):
+    """`read(first, count)` of node `index`: stored rows, or its pointwise
+    function of its inputs' rows."""
+    if index in self._slot:
+      array = caches[self._slot[index]]
+      return lambda first, count: array.gather(first + tf.range(count))
+    node = self._graph.nodes[index]
+    readers = [self._reader(caches, i) for i in node.inputs]
+    return lambda first, count: node.fn(*[read(first, count)
+                                          for read in readers])
 
 
 def _row_dependencies(graph):
@@ -157,6 +181,18 @@ def _row_dependencies(graph):
     for i, u in zip(graph.nodes[index].inputs, used[index]):
       needed[i] |= (needed[index].astype(np.int64) @ u.astype(np.int64)) > 0
   return depends, needed
+
+
+def _final_after(depends, needed):
+  """Boolean `[image_rows, node_rows]`: node rows whose last image row is `r`
+  and that some output row after `r` needs."""
+  height, rows = needed.shape
+  last = np.where(depends.any(axis=1),
+                  height - 1 - np.argmax(depends[:, ::-1], axis=1), -1)
+  final = np.zeros([height, rows], bool)
+  for r in range(height):
+    final[r] = (last == r) & needed[r + 1:].any(axis=0)
+  return final
 
 
 def _band_table(rows_per_image_row, node_rows, aligned):
