@@ -2,12 +2,14 @@
 
 from tfp_pixel.categorical_network import CategoricalPixelCNNNetwork
 from tfp_pixel.categorical_pixel_cnn import CategoricalPixelCNN
+from tfp_pixel.completion import complete
 from tfp_pixel.layers import MaskedConv2D
 from tfp_pixel.masks import causal_mask
 from tfp_pixel.pixel_cnn import PixelCNN
 from tfp_pixel.quantization import bin_widths
 from tfp_pixel.quantization import dequantize
 from tfp_pixel.quantization import quantize
+from tfp_pixel.sampling import PixelSampler
 
 __version__ = '0.1.0'
 
@@ -16,8 +18,10 @@ __all__ = [
     'CategoricalPixelCNNNetwork',
     'MaskedConv2D',
     'PixelCNN',
+    'PixelSampler',
     'bin_widths',
     'causal_mask',
+    'complete',
     'dequantize',
     'quantize',
 ]

@@ -218,6 +218,11 @@ def sample(dist, batch_size, seed, known_images=None, known_mask=None,
     function = tf.function(draw, autograph=False)
     # Not an attribute Keras or `tf.Module` should track.
     object.__setattr__(dist, '_tfp_pixel_draw_images', function)
+  if known_images is None:
+    # Same argument structure with and without known pixels: one trace.
+    shape = [batch_size, *dist.event_shape]
+    known_images = tf.zeros(shape, dist.dtype)
+    known_mask = tf.zeros(shape, tf.bool)
   # A `Tensor` batch size: one trace serves every batch size.
   images = function(tf.constant(batch_size, tf.int32), seed, known_images,
                     known_mask, sampler_kwargs)
