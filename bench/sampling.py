@@ -56,7 +56,10 @@ def main():
 
 def _mixture(shape, args):
   dist = tfp_pixel.PixelCNN(shape, **MIXTURE)
-  dist.log_prob(tf.zeros([1, *shape]))  # data-dependent init of weight norm
+  # Weight norm initializes itself from the first batch: random images.
+  images = tf.random.stateless_uniform([BATCH, *shape], (0, 1), 0, 256,
+                                       tf.int32)
+  dist.log_prob(tf.cast(images, tf.float32))
   ours = _best(lambda: dist.sample(BATCH, seed=(1, 2)), args.repeats)
   result = {'ours_s': ours}
   if not args.skip_baselines:
