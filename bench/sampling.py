@@ -6,7 +6,9 @@ same weights) inside a `tf.function`; for `tfp_pixel.CategoricalPixelCNN` it
 is the full-pass reference sampler of the tests (one network pass per pixel
 and channel), also inside a `tf.function`. Every timing excludes tracing (a
 warm-up call, or `get_concrete_function`, comes first) and is the best of
-`--repeats` runs.
+`--repeats` runs. Weights are random (seeded); weight norm is initialized from
+a batch of random images. Our sampler's time depends on the weights (it solves
+each row as a fixed point; see `tfp_pixel.sampling`), the baselines' do not.
 
 Run from the repository root:
 
@@ -21,6 +23,7 @@ import time
 
 import tensorflow as tf
 import tensorflow_probability as tfp
+from tensorflow_probability.python.internal import tf_keras
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -55,6 +58,7 @@ def main():
 
 
 def _mixture(shape, args):
+  tf_keras.utils.set_random_seed(0)
   dist = tfp_pixel.PixelCNN(shape, **MIXTURE)
   # Weight norm initializes itself from the first batch: random images.
   images = tf.random.stateless_uniform([BATCH, *shape], (0, 1), 0, 256,
@@ -71,6 +75,7 @@ def _mixture(shape, args):
 
 
 def _categorical(shape, args):
+  tf.random.set_seed(0)
   dist = tfp_pixel.CategoricalPixelCNN(shape, **CATEGORICAL)
   ours = _best(lambda: dist.sample(BATCH, seed=(1, 2)), args.repeats)
   result = {'ours_s': ours}

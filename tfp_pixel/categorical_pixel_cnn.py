@@ -34,6 +34,10 @@ class CategoricalPixelCNN(tfd.Distribution):
   `temperature`. The distribution is the tempered one at every `T`: `sample`
   and `log_prob` agree, and `T -> 0` approaches the greedy (argmax) path.
 
+  `sample` is exact and fast: it keeps the network's activations and
+  recomputes only the rows that change (`categorical_sampler`,
+  `tfp_pixel.sampling`); int and stateless `(a, b)` seeds are accepted.
+
   #### Examples
 
   ```python

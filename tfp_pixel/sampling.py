@@ -215,7 +215,7 @@ def sample(dist, batch_size, seed, known_images=None, known_mask=None,
       return draw_images(dist.pixel_sampler(batch_size, **sampler_kwargs),
                          batch_size, seed, known_images, known_mask)
 
-    function = tf.function(draw, autograph=False)
+    function = tf.function(draw, autograph=False, reduce_retracing=True)
     # Not an attribute Keras or `tf.Module` should track.
     object.__setattr__(dist, '_tfp_pixel_draw_images', function)
   if known_images is None:
