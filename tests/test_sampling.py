@@ -57,6 +57,7 @@ class TestAgreementWithFullPasses:
         lambda: reference_sampler.sample_mixture(dist, 8, (5, 6)))()
     np.testing.assert_array_equal(fast, full)
 
+  @pytest.mark.slow
   def test_mixture_with_256_values(self):
     # Both paths compute the same outputs up to float rounding; with 256
     # narrow bins a draw may rarely land on the other side of a bin edge.
@@ -155,6 +156,7 @@ class TestSeedsAndShapes:
     assert samples.shape == (2, 3, 3, 3, 3)
     assert samples.dtype == dist.dtype
 
+  @pytest.mark.slow
   def test_inside_tf_function(self):
     dist = checks.mixture((4, 4, 1), conditional_shape=(2,))
     conditional = tf.constant([1., -1.])
