@@ -2,6 +2,7 @@
 
 import click
 
+from cli import complete
 from cli import sample
 from cli import score
 from cli import train
@@ -18,6 +19,7 @@ def main():
 main.add_command(train.train)
 main.add_command(score.score)
 main.add_command(sample.sample)
+main.add_command(complete.complete)
 
 if __name__ == '__main__':
   main()  # pylint: disable=no-value-for-parameter

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+import tfp_pixel
 from cli.main import main
 
 _TINY_CATEGORICAL = ['--levels', '4', '--filters', '4', '--blocks', '1',
@@ -159,3 +160,55 @@ def test_mixture_model_end_to_end(tmp_path, monkeypatch):
   assert result.exit_code == 0, result.output
   assert _run(['sample', '-n', '2', '-o', 'mix.npy']).exit_code == 0
   assert np.load('mix.npy').shape == (2, 4, 4, 1)
+
+
+def _tiles(grid, size=8, padding=1):
+  """Splits a grid PNG of `size`-pixel tiles into `[rows, columns, size,
+  size]`."""
+  grid = np.asarray(grid)
+  rows, columns = [(n + padding) // (size + padding) for n in grid.shape[:2]]
+  return np.array([[grid[r * (size + padding):r * (size + padding) + size,
+                         c * (size + padding):c * (size + padding) + size]
+                    for c in range(columns)] for r in range(rows)])
+
+
+def test_complete_keeps_the_known_half(in_workdir):
+  images = sorted(str(p) for p in (in_workdir / 'images').iterdir())
+  result = _run(['complete', *images, '-n', '2', '--seed', '4', '-o',
+                 'completed.png'])
+  assert result.exit_code == 0, result.output
+  tiles = _tiles(Image.open('completed.png'))
+  assert tiles.shape == (3, 4, 8, 8)
+  levels = np.asarray(tfp_pixel.dequantize(tfp_pixel.quantize(tiles[:, 0], 4),
+                                          4))
+  for column in (2, 3):
+    np.testing.assert_array_equal(tiles[:, column, :4], levels[:, :4])
+    assert set(np.unique(tiles[:, column])) <= {0, 85, 170, 255}
+  assert (tiles[:, 1, 4:] == 128).all()
+
+
+def test_complete_with_a_mask_file(in_workdir):
+  mask = np.full([8, 8], 255, np.uint8)
+  mask[:, 5:] = 0
+  Image.fromarray(mask).save('mask.png')
+  result = _run(['complete', 'images/0.png', '--mask', 'mask.png', '-n', '1',
+                 '-o', 'right.png'])
+  assert result.exit_code == 0, result.output
+  tiles = _tiles(Image.open('right.png'))
+  assert (tiles[0, 1, :, 5:] == 128).all()
+  assert (tiles[0, 1, :, :5] == tiles[0, 0, :, :5]).all()
+
+
+@pytest.mark.parametrize('args, message', [
+    (['images/0.png', '--mask', 'nowhere.png'], '--mask must be'),
+    (['images/missing.png'], 'missing.png'),
+    (['images/0.png', '-o', 'out.jpg'], 'must end in .png'),
+])
+def test_complete_user_errors_are_one_line(in_workdir, args, message):
+  if '-o' not in args:
+    args = args + ['-o', 'out.png']
+  result = _run(['complete'] + args)
+  errors = [line for line in result.output.splitlines()
+            if line.startswith('Error: ')]
+  assert result.exit_code != 0 and len(errors) == 1, result.output
+  assert message in errors[0] and 'Traceback' not in result.output

@@ -15,7 +15,7 @@ class TestPixelCNN(distribution_suite.DistributionSuite):
   causal_shape = (4, 4, 1)
   high = 3
   num_hierarchies = 2
-  tempered_log_prob = False
+  tempered_log_prob = True
 
   def make_distribution(self, image_shape, **overrides):
     # Data-dependent init on 2x2 images sees constant inputs in several masked

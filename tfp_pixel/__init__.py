@@ -2,6 +2,7 @@
 
 from tfp_pixel.categorical_network import CategoricalPixelCNNNetwork
 from tfp_pixel.categorical_pixel_cnn import CategoricalPixelCNN
+from tfp_pixel.completion import complete
 from tfp_pixel.layers import MaskedConv2D
 from tfp_pixel.masks import causal_mask
 from tfp_pixel.models import build_model
@@ -13,6 +14,7 @@ from tfp_pixel.quantization import quantize
 from tfp_pixel.runs import load
 from tfp_pixel.scoring import score
 from tfp_pixel.training import train
+from tfp_pixel.sampling import PixelSampler
 
 __version__ = '0.1.0'
 
@@ -21,9 +23,11 @@ __all__ = [
     'CategoricalPixelCNNNetwork',
     'MaskedConv2D',
     'PixelCNN',
+    'PixelSampler',
     'bin_widths',
     'build_model',
     'causal_mask',
+    'complete',
     'dequantize',
     'load',
     'make_config',

@@ -5,7 +5,9 @@ import tensorflow_probability as tfp
 from tensorflow_probability.python.internal import tensor_util
 
 from tfp_pixel import categorical_network
+from tfp_pixel import categorical_sampler
 from tfp_pixel import quantization
+from tfp_pixel import sampling
 from tfp_pixel import shapes
 
 tfd = tfp.distributions
@@ -31,6 +33,10 @@ class CategoricalPixelCNN(tfd.Distribution):
   where `f` is the masked network (`CategoricalPixelCNNNetwork`) and `T` the
   `temperature`. The distribution is the tempered one at every `T`: `sample`
   and `log_prob` agree, and `T -> 0` approaches the greedy (argmax) path.
+
+  `sample` is exact and fast: it keeps the network's activations and
+  recomputes only the rows that change (`categorical_sampler`,
+  `tfp_pixel.sampling`); int and stateless `(a, b)` seeds are accepted.
 
   #### Examples
 
@@ -198,28 +204,21 @@ class CategoricalPixelCNN(tfd.Distribution):
                 levels, self._num_levels,
                 message='levels must be smaller than `num_levels`')]
 
+  def pixel_sampler(self, batch_size=None):
+    """The fast exact `sampling.PixelSampler` of this distribution.
+
+    Args:
+      batch_size: unused (the sampler serves any batch size); accepted so that
+        every model's `pixel_sampler` takes the same arguments.
+
+    Returns:
+      sampler: a `categorical_sampler.CategoricalSampler`.
+    """
+    del batch_size
+    return categorical_sampler.CategoricalSampler(self)
+
   def _sample_n(self, n, seed=None):
-    height, width, channels = self._image_shape
-    num_steps = height * width * channels
-    step_seeds = tf.convert_to_tensor(tfp.random.split_seed(
-        tfp.random.sanitize_seed(seed, salt='CategoricalPixelCNN'),
-        n=num_steps))
-    positions = tf.reshape(tf.eye(num_steps, dtype=tf.bool),
-                           [num_steps, height, width, channels])
-
-    def draw_next(step, samples):
-      logits = tf.reshape(self.logits(samples),
-                          [n, num_steps, self._num_levels])
-      draw = tf.random.stateless_categorical(
-          tf.gather(logits, step, axis=1), 1, seed=step_seeds[step],
-          dtype=tf.int32)
-      samples = tf.where(positions[step], draw[:, :, tf.newaxis, tf.newaxis],
-                         samples)
-      return step + 1, samples
-
-    _, samples = tf.while_loop(
-        lambda step, _: step < num_steps, draw_next,
-        (tf.constant(0), tf.zeros([n, height, width, channels], tf.int32)))
+    samples = sampling.sample(self, n, seed)
     return tf.cast(samples, self.dtype)
 
   def _parameter_control_dependencies(self, is_init):

@@ -7,7 +7,7 @@ import numpy as np
 
 from tfp_pixel import files
 
-__all__ = ['image_grid', 'save_images', 'write_png']
+__all__ = ['completion_grid', 'image_grid', 'save_images', 'write_png']
 
 
 def image_grid(images, num_columns=None, padding=1):
@@ -34,6 +34,31 @@ def image_grid(images, num_columns=None, padding=1):
     top, left = row * (height + padding), col * (width + padding)
     grid[top:top + height, left:left + width] = image
   return grid
+
+
+def completion_grid(images, known, completions, hidden_value=128):
+  """One row per image: the original, the occluded image, its completions.
+
+  Args:
+    images: uint8 `np.ndarray` `[batch, height, width, channels]`.
+    known: bool, broadcastable to `images`; hidden pixels are shown as
+      `hidden_value`.
+    completions: uint8 `np.ndarray` `[n, batch, height, width, channels]`.
+    hidden_value: Python `int`, the gray of hidden pixels.
+
+  Returns:
+    grid: uint8 `np.ndarray`, as `image_grid` with `n + 2` columns.
+  """
+  images = np.asarray(images, np.uint8)
+  known = np.asarray(known, bool)
+  if known.ndim == images.ndim - 2:
+    known = known[..., np.newaxis]
+  occluded = np.where(known, images, np.uint8(hidden_value))
+  tiles = np.concatenate(
+      [images[np.newaxis], occluded[np.newaxis],
+       np.asarray(completions, np.uint8)], axis=0)
+  tiles = np.swapaxes(tiles, 0, 1).reshape((-1,) + images.shape[1:])
+  return image_grid(tiles, num_columns=len(completions) + 2)
 
 
 def write_png(path, image):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ['MASK_TYPES', 'causal_mask', 'channel_groups']
+__all__ = ['MASK_TYPES', 'causal_mask', 'channel_groups', 'constraint_mask']
 
 MASK_TYPES = ('A', 'B')
 
@@ -79,3 +79,23 @@ def causal_mask(kernel_size, in_features, out_features, num_groups=1,
     center = in_groups <= out_groups
   mask[center_row, center_col] = center.astype(np.float32)
   return mask
+
+
+def constraint_mask(layer, kernel_shape):
+  """The spatial mask a Keras layer's `kernel_constraint` multiplies by.
+
+  Stock `tfd.PixelCNN` encodes each causal mask only as a constraint
+  `lambda x: x * mask`; applying it to ones recovers the mask.
+
+  Args:
+    layer: a Keras layer (for weight norm, the wrapped layer).
+    kernel_shape: the shape of its 4-D convolution kernel.
+
+  Returns:
+    mask: float `np.ndarray` `[kernel_h, kernel_w, 1, 1]`, or `None` when the
+      layer has no constraint or its kernel is not a convolution kernel.
+  """
+  constraint = getattr(layer, 'kernel_constraint', None)
+  if constraint is None or len(kernel_shape) != 4:
+    return None
+  return np.asarray(constraint(np.ones(list(kernel_shape[:2]) + [1, 1])))

@@ -2,10 +2,14 @@
 
 import types
 
-import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
+from tensorflow_probability.python.internal import tensor_util
 from tensorflow_probability.python.layers import weight_norm
+
+from tfp_pixel import masks
+from tfp_pixel import mixture_sampler
+from tfp_pixel import sampling
 
 tfd = tfp.distributions
 
@@ -24,8 +28,24 @@ class PixelCNN(tfd.PixelCNN):
 
   `sample` draws each pixel from its conditional given the already-drawn,
   quantized pixels (the stock sampler feeds back unrounded draws, so its samples
-  do not follow its own `log_prob`), and accepts int and stateless `(a, b)`
-  seeds, split per pixel.
+  do not follow its own `log_prob`), accepts int and stateless `(a, b)` seeds,
+  and is fast: it evaluates the network incrementally, row band by row band
+  (see `sampling`, `row_cache` and `mixture_sampler`).
+
+  #### Mathematical details
+
+  With temperature `T`, pixel `x` at position `(i, j)` follows, channel by
+  channel,
+
+  ```none
+  x[c] ~ sum_k Categorical(logits / T)[k] *
+           QuantizedLogistic(x[c]; loc[k, c](x[:c]), T * scale[k, c])
+  ```
+
+  the stock mixture with every component logit divided by `T` and every
+  logistic scale multiplied by `T`: `T < 1` gives sharper, more likely images,
+  and `T = 1` is exactly the stock model. `log_prob` is the tempered
+  distribution as well, so `sample` and `log_prob` agree at every `T`.
 
   #### Examples
 
@@ -35,6 +55,7 @@ class PixelCNN(tfd.PixelCNN):
                             num_logistic_mix=5, dropout_p=.3)
   loss = -tf.reduce_mean(dist.log_prob(images_uint8, training=True))
   samples = dist.sample(4, seed=(1, 2))     # float32 [4, 28, 28, 1] in [0, 255]
+  cold = dist.copy(temperature=0.8)         # same weights, sharper samples
   ```
 
   #### References
@@ -58,6 +79,7 @@ class PixelCNN(tfd.PixelCNN):
                use_data_init=True,
                high=255,
                low=0,
+               temperature=1.,
                network=None,
                dtype=tf.float32,
                name='PixelCNN'):
@@ -77,26 +99,63 @@ class PixelCNN(tfd.PixelCNN):
       use_data_init: see `tfp.distributions.PixelCNN`.
       high: Python `int`, the largest pixel value.
       low: Python `int`, the smallest pixel value.
+      temperature: positive float scalar `T`: mixture logits are divided by
+        it and logistic scales multiplied by it, in `sample` and `log_prob`
+        alike; `T = 1` is the stock model.
       network: an existing network of this distribution to use (and share)
         instead of the freshly built one; `copy()` passes the current one.
       dtype: float `tf.DType`.
       name: Python `str` name.
+
+    Raises:
+      ValueError: if `temperature` is not a scalar.
     """
     parameters = dict(locals())
-    super().__init__(
-        image_shape=image_shape, conditional_shape=conditional_shape,
-        num_resnet=num_resnet, num_hierarchies=num_hierarchies,
-        num_filters=num_filters, num_logistic_mix=num_logistic_mix,
-        receptive_field_dims=receptive_field_dims, dropout_p=dropout_p,
-        resnet_activation=resnet_activation, use_weight_norm=use_weight_norm,
-        use_data_init=use_data_init, high=high, low=low, dtype=dtype,
-        name=name)
+    self._temperature = tensor_util.convert_nonref_to_tensor(
+        temperature, dtype=dtype, name='temperature')
+    if self._temperature.shape.rank not in (None, 0):
+      raise ValueError('`temperature` must be a scalar, got shape {}.'.format(
+          self._temperature.shape))
     if network is None:
+      super().__init__(
+          image_shape=image_shape, conditional_shape=conditional_shape,
+          num_resnet=num_resnet, num_hierarchies=num_hierarchies,
+          num_filters=num_filters, num_logistic_mix=num_logistic_mix,
+          receptive_field_dims=receptive_field_dims, dropout_p=dropout_p,
+          resnet_activation=resnet_activation,
+          use_weight_norm=use_weight_norm, use_data_init=use_data_init,
+          high=high, low=low, dtype=dtype, name=name)
       _mask_kernels_in_forward(self.network)
     else:
-      self.network = network
+      self._share_network(network, image_shape, conditional_shape, high, low,
+                          num_logistic_mix, dtype, name)
     parameters['network'] = self.network
     self._parameters = self._no_dependency(parameters)
+
+  def _share_network(self, network, image_shape, conditional_shape, high,
+                     low, num_logistic_mix, dtype, name):
+    """`tfd.PixelCNN.__init__` minus building a network, for `copy()`.
+
+    The stock constructor always builds (and, with Keras, initializes) a fresh
+    network, which takes seconds at real sizes; a copy reuses `network`.
+    """
+    with tf.name_scope(name) as name:
+      tfd.Distribution.__init__(  # pylint: disable=non-parent-init-called
+          self, dtype=dtype,
+          reparameterization_type=tfp.distributions.NOT_REPARAMETERIZED,
+          validate_args=False, allow_nan_stats=True, parameters={},
+          name=name)
+      image_shape = tf.TensorShape(image_shape)
+      if not image_shape.is_fully_defined() or image_shape.rank != 3:
+        raise ValueError('`image_shape` must be a fully defined '
+                         '[height, width, channels].')
+      self._high = tf.cast(high, self.dtype)
+      self._low = tf.cast(low, self.dtype)
+      self._num_logistic_mix = num_logistic_mix
+      self.image_shape = image_shape
+      self.conditional_shape = (None if conditional_shape is None else
+                                tf.TensorShape(conditional_shape))
+      self.network = network
 
   def network_params(self, images, conditional_input=None, training=False):
     """Runs the network on images in `[low, high]`.
@@ -134,75 +193,113 @@ class PixelCNN(tfd.PixelCNN):
         component_logits[:, tf.newaxis, tf.newaxis],
         locs[:, tf.newaxis, tf.newaxis], scales[:, tf.newaxis, tf.newaxis])
 
-  def _sample_n(self, n, seed=None, conditional_input=None, training=False):
-    height, width, channels = self.image_shape.as_list()
-    num_pixels = height * width
-    pixel_seeds = tf.convert_to_tensor(tfp.random.split_seed(
-        tfp.random.sanitize_seed(seed, salt="PixelCNN"), n=num_pixels))
+  @property
+  def temperature(self):
+    return self._temperature
+
+  def _make_mixture_dist(self, component_logits, locs, scales):
+    temperature = tf.convert_to_tensor(self._temperature)
+    return super()._make_mixture_dist(component_logits / temperature, locs,
+                                      scales * temperature)
+
+  def pixel_sampler(self, batch_size, conditional_input=None):
+    """The fast exact `sampling.PixelSampler` of this distribution.
+
+    Args:
+      batch_size: Python `int` or int32 scalar, images drawn at once.
+      conditional_input: `Tensor` `[*conditional_shape]` or
+        `[batch_size, *conditional_shape]`, or `None`.
+
+    Returns:
+      sampler: a `mixture_sampler.MixtureSampler`.
+    """
     if conditional_input is not None:
       conditional_input = tf.broadcast_to(
           tf.convert_to_tensor(conditional_input, dtype=self.dtype),
-          [n, *self.conditional_shape.as_list()])
-    positions = tf.reshape(tf.eye(num_pixels, dtype=tf.bool),
-                           [num_pixels, height, width, 1])
+          tf.concat([[batch_size], self.conditional_shape.as_list()], 0))
+    return mixture_sampler.MixtureSampler(self, batch_size, conditional_input)
 
-    def draw_next(step, samples):
-      params = self.network_params(samples, conditional_input, training)
-      row, col = step // width, step % width
-      pixel = self._sample_pixel([p[:, row, col] for p in params],
-                                 pixel_seeds[step])
-      return step + 1, tf.where(positions[step],
-                                pixel[:, tf.newaxis, tf.newaxis], samples)
+  def _sample_n(self, n, seed=None, conditional_input=None):
+    return sampling.sample(self, n, seed, conditional_input=conditional_input)
 
-    _, samples = tf.while_loop(
-        lambda step, _: step < num_pixels, draw_next,
-        (tf.constant(0),
-         tf.fill([n, height, width, channels], tf.cast(self._low, self.dtype))))
-    return samples
+  def draw_pixel(self, params, noise, known, known_mask):
+    """Draws one pixel from its network outputs by inverting CDFs.
 
-  def _sample_pixel(self, params, seed):
-    """Draws one pixel exactly: a mixture component, then each channel given
-    the quantized values of the channels before it (`[batch, channels]`)."""
+    Channel `c` is drawn from its conditional given the channels before it:
+    a mixture component from the posterior given those channels (the prior
+    `component_logits / T` for the first), then the quantized logistic of that
+    component. Channels in `known_mask` keep their `known` value.
+
+    Args:
+      params: the network outputs at the pixel: `component_logits` `[n, M]`,
+        `locs` and `scales` `[n, M, C]` and, for several channels, `coeffs`
+        `[n, M, C * (C - 1) / 2]` (see `network_params`).
+      noise: `[n, 2 * C]` uniforms in `[0, 1)`: component, then value, for
+        each channel.
+      known: `[n, C]` values in `[low, high]`.
+      known_mask: bool `[n, C]`.
+
+    Returns:
+      pixel: `[n, C]` values in `[low, high]`.
+    """
     channels = self.image_shape[-1]
+    temperature = tf.convert_to_tensor(self._temperature)
     component_logits, locs, scales = params[:3]
     coeffs = params[3] if channels > 1 else None
-    component_seed, *channel_seeds = tf.unstack(
-        tfp.random.split_seed(seed, n=channels + 1))
-    component = tfd.Categorical(logits=component_logits).sample(
-        seed=component_seed)
-    pick = tf.one_hot(component, self._num_logistic_mix, dtype=self.dtype)
-    pick = pick[..., tf.newaxis]
-    locs = tf.reduce_sum(locs * pick, axis=-2)
-    scales = tf.reduce_sum(scales * pick, axis=-2)
-    if coeffs is not None:
-      coeffs = tf.reduce_sum(coeffs * pick, axis=-2)
+    half_range = 0.5 * (self._high - self._low)
+    log_posterior = component_logits / temperature
     values, scaled_values = [], []
     coef_index = 0
     for c in range(channels):
-      loc = locs[:, c]
+      loc = locs[..., c]
       for scaled in scaled_values:
-        loc += scaled * coeffs[:, coef_index]
+        loc += scaled[:, tf.newaxis] * coeffs[..., coef_index]
         coef_index += 1
-      # A single component of a single channel: `pixel_distribution` is then
-      # exactly that channel's quantized logistic, the same maths as log_prob.
-      value = self.pixel_distribution(
-          tf.zeros_like(loc)[:, tf.newaxis], loc[:, tf.newaxis, tf.newaxis],
-          scales[:, c, tf.newaxis, tf.newaxis]).sample(seed=channel_seeds[c])
-      value = tf.reshape(value, [-1])
+      loc = self._low + half_range * (loc + 1.)
+      scale = scales[..., c] * half_range * temperature
+      component = sampling.categorical_from_uniform(log_posterior,
+                                                    noise[:, 2 * c])
+      pick = tf.one_hot(component, self._num_logistic_mix, dtype=self.dtype)
+      uniform = noise[:, 2 * c + 1]
+      draw = (tf.reduce_sum(loc * pick, -1) + tf.reduce_sum(scale * pick, -1) *
+              (tf.math.log(uniform) - tf.math.log1p(-uniform)))
+      # Logistic shifted by -1/2, then quantized to the integer above it, as
+      # in `_make_mixture_dist`.
+      value = tf.clip_by_value(tf.math.ceil(draw - 0.5), self._low, self._high)
+      value = tf.where(known_mask[:, c], tf.cast(known[:, c], self.dtype),
+                       value)
       values.append(value)
-      scaled_values.append(
-          2. * (value - self._low) / (self._high - self._low) - 1.)
+      scaled_values.append(2. * (value - self._low) /
+                           (self._high - self._low) - 1.)
+      if c < channels - 1:
+        log_posterior += _quantized_logistic(
+            loc, scale, self._low, self._high).log_prob(value[:, tf.newaxis])
     return tf.stack(values, axis=-1)
+
+  def _parameter_control_dependencies(self, is_init):
+    if not self.validate_args:
+      return []
+    return [tf.debugging.assert_positive(
+        self._temperature, message='`temperature` must be positive.')]
+
+
+def _quantized_logistic(loc, scale, low, high):
+  """The per-component channel distribution of `_make_mixture_dist`, in pixel
+  units."""
+  return tfd.QuantizedDistribution(
+      distribution=tfd.TransformedDistribution(
+          distribution=tfd.Logistic(loc=loc, scale=scale),
+          bijector=tfp.bijectors.Shift(tf.cast(-0.5, loc.dtype))),
+      low=low, high=high)
 
 
 def _mask_kernels_in_forward(network):
   """Multiplies every constrained kernel of `network` by its mask on each call.
 
   The stock network encodes each causal mask only as a `kernel_constraint`
-  `lambda x: x * mask`; applying that constraint to ones recovers the mask.
-  With weight norm the kernel is `g * v / ||v||`, recomputed on every call; here
-  `v` is masked before it is normalized, so the norm counts only the weights
-  the mask lets through. Otherwise data-dependent initialization scales `g` for
+  (see `masks.constraint_mask`). With weight norm the kernel is
+  `g * v / ||v||`, recomputed on every call; here `v` is masked before it is
+  normalized, so the norm counts only the weights the mask lets through. Otherwise data-dependent initialization scales `g` for
   the norm of the unmasked `v`, and the optimizer's first application of the
   constraint shrinks `||v||`, blowing up every layer's output by the ratio.
   """
@@ -214,17 +311,15 @@ def _mask_kernels_in_forward(network):
       # A fresh `tf.function` over the same body has no traces.
       layer.call = tf.function(types.MethodType(
           weight_norm.WeightNorm.call.python_function, layer))
-      constraint = getattr(layer.layer, 'kernel_constraint', None)
-      if constraint is not None:
-        mask = constraint(np.ones(list(layer.v.shape[:2]) + [1, 1]))
-        _mask_weight_norm(layer, tf.constant(mask, dtype=layer.v.dtype))
+      mask = masks.constraint_mask(layer.layer, layer.v.shape)
+      if mask is not None:
+        _mask_weight_norm(layer, tf.constant(mask, layer.v.dtype))
       continue
-    constraint = getattr(layer, 'kernel_constraint', None)
     kernel = getattr(layer, 'kernel', None)
-    if constraint is None or kernel is None:
-      continue
-    mask = constraint(np.ones(list(kernel.shape[:2]) + [1, 1]))
-    _mask_layer_call(layer, tf.constant(mask, dtype=layer.dtype))
+    mask = None if kernel is None else masks.constraint_mask(layer,
+                                                             kernel.shape)
+    if mask is not None:
+      _mask_layer_call(layer, tf.constant(mask, kernel.dtype))
 
 
 def _mask_weight_norm(layer, mask):

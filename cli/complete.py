@@ -1,0 +1,49 @@
+"""`tfp-pixel complete`: fill in the hidden part of images with a trained run."""
+
+import click
+
+from cli import options
+
+__all__ = ['complete']
+
+
+@click.command()
+@click.argument('images', nargs=-1, required=True,
+                type=click.Path(dir_okay=False))
+@click.option('--mask', default='bottom-half', show_default=True,
+              metavar='bottom-half|right-half|FILE',
+              help='Hidden pixels: the bottom or right half, or an image file '
+              'whose dark pixels are hidden and white ones known.')
+@click.option('-n', '--num-completions', metavar='N', type=click.IntRange(1),
+              default=4, show_default=True, help='Completions per image.')
+@click.option('-o', '--output', metavar='FILE.png', required=True,
+              type=click.Path(dir_okay=False),
+              help='Grid to write: per image, the original, the occluded '
+              'image and the completions.')
+@click.option('--checkpoint', type=click.Choice(['best', 'last']),
+              default='best', show_default=True,
+              help='Best-validation or last checkpoint of the run.')
+@options.run_option
+@options.seed_option
+def complete(images, mask, num_completions, output, checkpoint, run_dir,
+             seed):
+  """Complete occluded IMAGES with a trained model; write a PNG grid."""
+  if not output.lower().endswith('.png'):
+    raise click.BadParameter('must end in .png.', param_hint='--output')
+  with options.user_errors():
+    import numpy as np  # pylint: disable=g-import-not-at-top
+    from tfp_pixel import data  # pylint: disable=g-import-not-at-top
+    from tfp_pixel import generation  # pylint: disable=g-import-not-at-top
+    from tfp_pixel import grids  # pylint: disable=g-import-not-at-top
+    from tfp_pixel import runs  # pylint: disable=g-import-not-at-top
+    run_dir = runs.resolve_run_dir(run_dir)
+    image_shape = tuple(runs.read_config(run_dir)['image_shape'])
+    pictures = np.stack([data.read_image(path, image_shape)
+                         for path in images])
+    known = generation.occlusion_mask(mask, image_shape)
+    completions = generation.complete_images(
+        pictures, known, run_dir, num_completions, seed, which=checkpoint)
+    grids.write_png(output, grids.completion_grid(pictures, known,
+                                                  completions))
+  click.echo('Wrote {} ({} image(s), {} completion(s) each)'.format(
+      output, len(pictures), num_completions))
