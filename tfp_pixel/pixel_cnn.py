@@ -1,7 +1,5 @@
 """PixelCNN++ (`tfp.distributions.PixelCNN`), causal from construction on."""
 
-import types
-
 import tensorflow as tf
 import tensorflow_probability as tfp
 from tensorflow_probability.python.internal import tensor_util
@@ -305,12 +303,7 @@ def _mask_kernels_in_forward(network):
   """
   for layer in network._network.layers:  # pylint: disable=protected-access
     if isinstance(layer, weight_norm.WeightNorm):
-      # `WeightNorm.call` is a `tf.function` that was traced while Keras built
-      # the network; calling that trace from an XLA-compiled step makes every
-      # variable a compile-time constant, so each update recompiles the step.
-      # A fresh `tf.function` over the same body has no traces.
-      layer.call = tf.function(types.MethodType(
-          weight_norm.WeightNorm.call.python_function, layer))
+      layer.call = _weight_norm_call(layer)
       mask = masks.constraint_mask(layer.layer, layer.v.shape)
       if mask is not None:
         _mask_weight_norm(layer, tf.constant(mask, layer.v.dtype))
@@ -320,6 +313,31 @@ def _mask_kernels_in_forward(network):
                                                              kernel.shape)
     if mask is not None:
       _mask_layer_call(layer, tf.constant(mask, kernel.dtype))
+
+
+def _weight_norm_call(layer):
+  """`WeightNorm.call` of `layer` as plain ops, inlined into the caller.
+
+  The stock `call` is a `tf.function` that was traced while Keras built the
+  network; calling that trace from an XLA-compiled step makes every variable a
+  compile-time constant, so each update recompiles the step. (A fresh
+  `tf.function` per layer avoids that, but TensorFlow then warns about
+  retracing, every layer's trace counting against the same code.)
+  """
+  def call(inputs):
+    def initialize():
+      if layer.data_init:
+        layer._data_dep_init(inputs)  # pylint: disable=protected-access
+      else:
+        layer._init_norm()  # pylint: disable=protected-access
+      layer.initialized.assign(True)
+      return tf.constant(True)
+
+    tf.cond(layer.initialized, lambda: tf.constant(True), initialize)
+    layer._compute_weights()  # pylint: disable=protected-access
+    return layer.layer(inputs)
+
+  return call
 
 
 def _mask_weight_norm(layer, mask):
