@@ -28,6 +28,11 @@ class ConditionalSampling:
   broadcasts them against `sample_shape` and hands `_sample_n` one row per
   sample, so `_sample_n` only needs `[n, *conditional_shape]` (or a single
   `conditional_shape` row for every sample).
+
+  List it before the `tfd.Distribution` base, and give the class's
+  `_sample_n` no docstring: TFP's metaclass would otherwise copy
+  `Distribution.sample` into the class (to extend its docstring), hiding
+  this `sample`.
   """
 
   def sample(self, sample_shape=(), seed=None, name='sample',

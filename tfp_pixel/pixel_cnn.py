@@ -266,6 +266,9 @@ class PixelCNN(conditioning.ConditionalSampling, tfd.PixelCNN):
 
     Returns:
       sampler: a `mixture_sampler.MixtureSampler`.
+
+    Raises:
+      ValueError: if `conditional_input` does not fit the model.
     """
     conditional_input = self.checked_conditional_input(conditional_input)
     if conditional_input is not None:
