@@ -51,6 +51,14 @@ class DistributionSuite:
     """Maps events to the network's float input units."""
     raise NotImplementedError
 
+  def conditional_kwargs(self):
+    """Keyword arguments of every `log_prob` and `sample` call of the suite.
+
+    Conditional models return their `conditional_input` (one label for all
+    images), so that every check runs given that label.
+    """
+    return {}
+
   # ---- helpers ---------------------------------------------------------------
 
   def distribution(self, image_shape=None, **overrides):
@@ -88,9 +96,10 @@ class DistributionSuite:
   # ---- exact normalization ---------------------------------------------------
 
   def test_probabilities_of_all_images_sum_to_one(self):
-    dist = self.distribution()
+    dist, given = self.distribution(), self.conditional_kwargs()
     events = self.all_events()
-    total = tf.reduce_sum(tf.exp(tf.cast(dist.log_prob(events), tf.float64)))
+    total = tf.reduce_sum(tf.exp(tf.cast(dist.log_prob(events, **given),
+                                         tf.float64)))
     np.testing.assert_allclose(total.numpy(), 1., atol=1e-5)
 
   # ---- causality -------------------------------------------------------------
@@ -129,13 +138,14 @@ class DistributionSuite:
   def test_sample_frequencies_match_probabilities(self, temperature):
     if temperature != 1. and not self.tempered_log_prob:
       pytest.skip('log_prob is the untempered model')
-    dist = self.distribution()
+    dist, given = self.distribution(), self.conditional_kwargs()
     if temperature != 1.:
       dist = dist.copy(temperature=temperature)
-    samples = dist.sample(NUM_EXACTNESS_SAMPLES, seed=(4, 2))
+    samples = dist.sample(NUM_EXACTNESS_SAMPLES, seed=(4, 2), **given)
     counts = np.bincount(self.event_index(samples.numpy()),
                          minlength=len(self.all_events()))
-    probs = np.exp(dist.log_prob(self.all_events()).numpy().astype(np.float64))
+    probs = np.exp(dist.log_prob(self.all_events(), **given).numpy().astype(
+        np.float64))
     p_value = _chi_square_p_value(counts, probs / probs.sum())
     assert p_value > EXACTNESS_P_VALUE, (
         'samples do not follow exp(log_prob): p = {:.3g}'.format(p_value))
@@ -151,48 +161,50 @@ class DistributionSuite:
 
   @pytest.mark.parametrize('sample_shape', [(), (5,), (2, 3)])
   def test_sample_shape_dtype_and_support(self, sample_shape):
-    dist = self.distribution()
-    samples = dist.sample(sample_shape, seed=7)
+    dist, given = self.distribution(), self.conditional_kwargs()
+    samples = dist.sample(sample_shape, seed=7, **given)
     assert samples.shape == tuple(sample_shape) + self.tiny_shape
     assert samples.dtype == dist.dtype
     assert np.isin(samples.numpy(), self.channel_values()).all()
 
   def test_log_prob_broadcasts_over_leading_dimensions(self):
-    dist = self.distribution()
+    dist, given = self.distribution(), self.conditional_kwargs()
     events = self.random_events(self.tiny_shape, 6, seed=3)
-    flat = dist.log_prob(events)
-    nested = dist.log_prob(events.reshape((2, 3) + self.tiny_shape))
+    flat = dist.log_prob(events, **given)
+    nested = dist.log_prob(events.reshape((2, 3) + self.tiny_shape),
+                           **given)
     assert nested.shape == (2, 3)
     np.testing.assert_allclose(nested.numpy().ravel(), flat.numpy(),
                                rtol=1e-5)
-    single = dist.log_prob(events[0])
+    single = dist.log_prob(events[0], **given)
     assert single.shape == ()
     np.testing.assert_allclose(single.numpy(), flat.numpy()[0], rtol=1e-5)
 
   def test_stateless_seed_is_reproducible(self):
-    dist = self.distribution()
-    first = dist.sample(50, seed=(1, 2))
-    again = dist.sample(50, seed=(1, 2))
-    other = dist.sample(50, seed=(1, 3))
+    dist, given = self.distribution(), self.conditional_kwargs()
+    first = dist.sample(50, seed=(1, 2), **given)
+    again = dist.sample(50, seed=(1, 2), **given)
+    other = dist.sample(50, seed=(1, 3), **given)
     np.testing.assert_array_equal(first, again)
     assert not np.array_equal(first, other)
 
   def test_int_seed_is_accepted(self):
-    dist = self.distribution()
-    samples = dist.sample(4, seed=123)
+    dist, given = self.distribution(), self.conditional_kwargs()
+    samples = dist.sample(4, seed=123, **given)
     assert samples.shape == (4,) + self.tiny_shape
 
   def test_draws_are_independent_across_the_sample(self):
-    dist = self.distribution()
-    samples = dist.sample(200, seed=(5, 6)).numpy().reshape(200, -1)
+    dist, given = self.distribution(), self.conditional_kwargs()
+    samples = dist.sample(200, seed=(5, 6), **given).numpy().reshape(200, -1)
     assert len(np.unique(samples, axis=0)) > 1
 
   def test_copy_shares_weights(self):
-    dist = self.distribution()
+    dist, given = self.distribution(), self.conditional_kwargs()
     copy = dist.copy()
     assert type(copy) is type(dist)
     events = self.random_events(self.tiny_shape, 4)
-    np.testing.assert_allclose(copy.log_prob(events), dist.log_prob(events),
+    np.testing.assert_allclose(copy.log_prob(events, **given),
+                               dist.log_prob(events, **given),
                                rtol=1e-6)
     assert ({id(v) for v in copy.trainable_variables} ==
             {id(v) for v in dist.trainable_variables})
@@ -200,44 +212,52 @@ class DistributionSuite:
   def test_copy_with_temperature_changes_only_temperature(self):
     if not self.tempered_log_prob:
       pytest.skip('log_prob is the untempered model')
-    dist = self.distribution()
+    dist, given = self.distribution(), self.conditional_kwargs()
     cold = dist.copy(temperature=.5)
     events = self.random_events(self.tiny_shape, 4)
-    assert not np.allclose(cold.log_prob(events), dist.log_prob(events))
-    np.testing.assert_allclose(cold.copy(temperature=1.).log_prob(events),
-                               dist.log_prob(events), rtol=1e-6)
+    assert not np.allclose(cold.log_prob(events, **given),
+                           dist.log_prob(events, **given))
+    np.testing.assert_allclose(
+        cold.copy(temperature=1.).log_prob(events, **given),
+        dist.log_prob(events, **given), rtol=1e-6)
 
   def test_works_inside_tf_function(self):
-    dist = self.distribution()
+    dist, given = self.distribution(), self.conditional_kwargs()
     events = self.random_events(self.tiny_shape, 3)
 
     @tf.function
     def log_prob_and_sample(x):
-      return dist.log_prob(x), dist.sample(3, seed=(8, 9))
+      return (dist.log_prob(x, **given),
+              dist.sample(3, seed=(8, 9), **given))
 
     log_prob, samples = log_prob_and_sample(tf.constant(events))
-    np.testing.assert_allclose(log_prob, dist.log_prob(events), rtol=1e-5)
-    np.testing.assert_array_equal(samples, dist.sample(3, seed=(8, 9)))
+    np.testing.assert_allclose(log_prob, dist.log_prob(events, **given),
+                               rtol=1e-5)
+    np.testing.assert_array_equal(samples,
+                                  dist.sample(3, seed=(8, 9), **given))
 
   def test_float64(self):
     if not self.supports_float64:
       pytest.skip('float32 only')
     dist = self.make_float64_distribution(self.tiny_shape)
+    given = self.conditional_kwargs()
     events = self.all_events()
-    log_prob = dist.log_prob(events)
+    log_prob = dist.log_prob(events, **given)
     assert log_prob.dtype == tf.float64
     np.testing.assert_allclose(tf.reduce_sum(tf.exp(log_prob)), 1., atol=1e-10)
-    assert dist.sample(2, seed=(1, 1)).shape == (2,) + self.tiny_shape
+    assert dist.sample(2, seed=(1, 1), **given).shape == (
+        (2,) + self.tiny_shape)
 
   def make_float64_distribution(self, image_shape):
     raise NotImplementedError
 
   def test_gradient_step_and_checkpoint_round_trip(self, tmp_path):
     dist = self.make_distribution(self.tiny_shape)
+    given = self.conditional_kwargs()
     events = self.random_events(self.tiny_shape, 8)
-    before = dist.log_prob(events).numpy()
+    before = dist.log_prob(events, **given).numpy()
     with tf.GradientTape() as tape:
-      loss = -tf.reduce_mean(dist.log_prob(events))
+      loss = -tf.reduce_mean(dist.log_prob(events, **given))
     grads = tape.gradient(loss, dist.trainable_variables)
     assert any(g is not None and np.any(g.numpy() != 0.) for g in grads)
     # A hand-written update applies no Keras kernel constraint: the masks must
@@ -245,22 +265,23 @@ class DistributionSuite:
     for variable, grad in zip(dist.trainable_variables, grads):
       if grad is not None:
         variable.assign_sub(.05 * grad)
-    after = dist.log_prob(events).numpy()
+    after = dist.log_prob(events, **given).numpy()
     assert after.mean() > before.mean()
-    total = tf.reduce_sum(tf.exp(tf.cast(dist.log_prob(self.all_events()),
-                                         tf.float64)))
+    total = tf.reduce_sum(tf.exp(tf.cast(
+        dist.log_prob(self.all_events(), **given), tf.float64)))
     np.testing.assert_allclose(total, 1., atol=1e-5)
     path = tf.train.Checkpoint(model=dist).write(str(tmp_path / 'ckpt'))
     restored = self.make_distribution(self.tiny_shape)
-    restored.log_prob(events)  # builds lazily created state, if any
+    restored.log_prob(events, **given)  # builds lazily created state
     tf.train.Checkpoint(model=restored).read(path).assert_consumed()
-    np.testing.assert_allclose(restored.log_prob(events), after, rtol=1e-5)
+    np.testing.assert_allclose(restored.log_prob(events, **given), after,
+                               rtol=1e-5)
 
   def test_wrong_event_shape_is_a_value_error(self):
-    dist = self.distribution()
+    dist, given = self.distribution(), self.conditional_kwargs()
     wrong = np.zeros((2, 3, 3, 2), np.float32)
     with pytest.raises((ValueError, tf.errors.InvalidArgumentError)):
-      dist.log_prob(wrong)
+      dist.log_prob(wrong, **given)
 
 
 def _allowed_inputs(image_shape, i, j, group, groups):

@@ -48,7 +48,8 @@ def sample_mixture(dist, n, seed, conditional_input=None, known_images=None,
   return images
 
 
-def sample_categorical(dist, n, seed, known_images=None, known_mask=None):
+def sample_categorical(dist, n, seed, known_images=None, known_mask=None,
+                       conditional_input=None):
   """Draws `n` images from a `CategoricalPixelCNN`, one pass per channel.
 
   Args:
@@ -57,6 +58,7 @@ def sample_categorical(dist, n, seed, known_images=None, known_mask=None):
     seed: a seed for `sampling.pixel_noise`.
     known_images: optional `[n, H, W, C]` levels to keep.
     known_mask: optional bool `[n, H, W, C]`.
+    conditional_input: `[n, num_classes]` one-hot labels or `None`.
 
   Returns:
     levels: int32 `[n, H, W, C]` `Tensor`.
@@ -70,7 +72,8 @@ def sample_categorical(dist, n, seed, known_images=None, known_mask=None):
   def draw_next(step, levels):
     row, col = step // (width * channels), (step // channels) % width
     channel = step % channels
-    logits = dist.logits(levels)[:, row, col, channel]
+    logits = dist.logits(
+        levels, conditional_input=conditional_input)[:, row, col, channel]
     drawn = sampling.categorical_from_uniform(logits,
                                               noise[:, row, col, channel])
     pixel = levels[:, row, col]

@@ -3,6 +3,7 @@
 from tfp_pixel.categorical_network import CategoricalPixelCNNNetwork
 from tfp_pixel.categorical_pixel_cnn import CategoricalPixelCNN
 from tfp_pixel.completion import complete
+from tfp_pixel.labels import one_hot_labels
 from tfp_pixel.layers import MaskedConv2D
 from tfp_pixel.masks import causal_mask
 from tfp_pixel.models import build_model
@@ -31,6 +32,7 @@ __all__ = [
     'dequantize',
     'load',
     'make_config',
+    'one_hot_labels',
     'quantize',
     'score',
     'train',

@@ -6,6 +6,7 @@ from tensorflow_probability.python.internal import tensor_util
 
 from tfp_pixel import categorical_network
 from tfp_pixel import categorical_sampler
+from tfp_pixel import conditioning
 from tfp_pixel import quantization
 from tfp_pixel import sampling
 from tfp_pixel import shapes
@@ -15,7 +16,8 @@ tfd = tfp.distributions
 __all__ = ['CategoricalPixelCNN']
 
 
-class CategoricalPixelCNN(tfd.Distribution):
+class CategoricalPixelCNN(conditioning.ConditionalSampling,
+                          tfd.Distribution):
   """PixelCNN with a softmax over quantized intensity levels at every channel.
 
   The distribution of images `x` of integer levels in `[0, num_levels)`, with
@@ -38,6 +40,15 @@ class CategoricalPixelCNN(tfd.Distribution):
   recomputes only the rows that change (`categorical_sampler`,
   `tfp_pixel.sampling`); int and stateless `(a, b)` seeds are accepted.
 
+  With `num_classes=K` the model is class-conditional, `p(x | y)`: every
+  layer of the network adds a bias projected from the one-hot label `y`, and
+  `log_prob`, `logits`, `sample` and `tfp_pixel.complete` take it as
+  `conditional_input`, a float `[..., K]` one-hot (see
+  `tfp_pixel.one_hot_labels`). Its leading dimensions broadcast like a batch
+  of parameters: against the leading dimensions of `x` in `log_prob(x)`, and
+  against `sample_shape` in `sample` (`[K]`: one label for every sample;
+  `[n, K]`: one per sample of `sample(n)`).
+
   #### Examples
 
   ```python
@@ -48,11 +59,34 @@ class CategoricalPixelCNN(tfd.Distribution):
   cold = dist.copy(temperature=0.5)           # same weights, sharper samples
   ```
 
+  A class-conditional model, with one label or a batch of labels:
+
+  ```python
+  dist = tfp_pixel.CategoricalPixelCNN(image_shape=(28, 28, 1), num_levels=4,
+                                       num_classes=10)
+  y = tfp_pixel.one_hot_labels(labels, num_classes=10)        # [batch, 10]
+  loss = -tf.reduce_mean(dist.log_prob(levels, conditional_input=y))
+  threes = dist.sample(16, seed=(1, 2),
+                       conditional_input=tfp_pixel.one_hot_labels(3, 10))
+  per_class = dist.sample(                     # [4, 10, 28, 28, 1]: 4 of each
+      (4, 10), seed=(1, 2),
+      conditional_input=tfp_pixel.one_hot_labels(tf.range(10), 10))
+  # log p(x | y) for every class: [10, batch], e.g. to classify by argmax.
+  log_likelihoods = dist.log_prob(
+      levels, conditional_input=tfp_pixel.one_hot_labels(
+          tf.range(10)[:, tf.newaxis], 10))
+  ```
+
   #### References
 
   [1]: Aaron van den Oord, Nal Kalchbrenner, Koray Kavukcuoglu. Pixel Recurrent
        Neural Networks. In _International Conference on Machine Learning_, 2016.
        https://arxiv.org/abs/1601.06759
+
+  [2]: Aaron van den Oord, Nal Kalchbrenner, Oriol Vinyals, Lasse Espeholt,
+       Alex Graves, Koray Kavukcuoglu. Conditional Image Generation with
+       PixelCNN Decoders. In _Neural Information Processing Systems_, 2016.
+       https://arxiv.org/abs/1606.05328
   """
 
   def __init__(self,
@@ -64,6 +98,7 @@ class CategoricalPixelCNN(tfd.Distribution):
                kernel_size=3,
                num_output_filters=None,
                dropout_rate=0.,
+               num_classes=None,
                temperature=1.,
                network=None,
                float_dtype=tf.float32,
@@ -85,6 +120,8 @@ class CategoricalPixelCNN(tfd.Distribution):
         before the output; defaults to `num_filters`.
       dropout_rate: Python `float`, dropout in the residual blocks when
         `log_prob` is called with `training=True`.
+      num_classes: Python `int`, the number of classes of a class-conditional
+        model, or `None` for an unconditional one.
       temperature: positive float scalar; logits are divided by it.
       network: an existing `CategoricalPixelCNNNetwork` to use (and share)
         instead of building one; `copy()` passes the current one.
@@ -111,13 +148,15 @@ class CategoricalPixelCNN(tfd.Distribution):
             num_residual_blocks=num_residual_blocks,
             first_kernel_size=first_kernel_size, kernel_size=kernel_size,
             num_output_filters=num_output_filters, dropout_rate=dropout_rate,
-            dtype=float_dtype)
+            num_classes=num_classes, dtype=float_dtype)
       elif (tuple(network.image_shape) != image_shape or
-            network.num_levels != num_levels):
+            network.num_levels != num_levels or
+            network.num_classes != num_classes):
         raise ValueError(
-            '`network` was built for image_shape={} and num_levels={}, not {} '
-            'and {}.'.format(network.image_shape, network.num_levels,
-                             image_shape, num_levels))
+            '`network` was built for image_shape={}, num_levels={} and '
+            'num_classes={}, not {}, {} and {}.'.format(
+                network.image_shape, network.num_levels, network.num_classes,
+                image_shape, num_levels, num_classes))
       parameters['network'] = network
       self._image_shape = image_shape
       self._num_levels = num_levels
@@ -149,6 +188,23 @@ class CategoricalPixelCNN(tfd.Distribution):
     return self._temperature
 
   @property
+  def num_classes(self):
+    """Python `int`, classes of a conditional model, or `None`."""
+    return self._network.num_classes
+
+  @property
+  def conditional_dtype(self):
+    """Float `tf.DType` of `conditional_input` (the network's)."""
+    return self._float_dtype
+
+  @property
+  def conditional_shape(self):
+    """`tf.TensorShape([num_classes])`, or `None` when unconditional."""
+    if self.num_classes is None:
+      return None
+    return tf.TensorShape([self.num_classes])
+
+  @property
   def network(self):
     return self._network
 
@@ -168,30 +224,44 @@ class CategoricalPixelCNN(tfd.Distribution):
   def _batch_shape_tensor(self):
     return tf.constant([], dtype=tf.int32)
 
-  def logits(self, levels, training=False):
+  def logits(self, levels, training=False, conditional_input=None):
     """Tempered logits of every pixel and channel given the images `levels`.
 
     Args:
       levels: integer `Tensor` of shape `[batch, height, width, channels]`.
       training: Python `bool`, whether dropout is active.
+      conditional_input: for a conditional model, the one-hot labels,
+        `[batch, num_classes]` or `[num_classes]` (one for all images).
 
     Returns:
       logits: float `Tensor` of shape
         `[batch, height, width, channels, num_levels]`; the logits at
         `(i, j, c)` depend only on the levels before `(i, j, c)`.
+
+    Raises:
+      ValueError: if `conditional_input` does not fit the model.
     """
+    conditional_input = self.checked_conditional_input(conditional_input)
     inputs = quantization.levels_to_unit_interval(
         levels, self._num_levels, dtype=self._float_dtype)
-    logits = self._network(inputs, training=training)
+    logits = self._network(inputs, training=training,
+                           conditional_input=conditional_input)
     return logits / tf.convert_to_tensor(self._temperature)
 
-  def _log_prob(self, value, training=False):
+  def _log_prob(self, value, conditional_input=None, training=False):
     value = shapes.check_event(value, self._image_shape)
+    conditional_input = self.checked_conditional_input(conditional_input)
+    if conditional_input is not None:
+      value, conditional_input, _ = conditioning.broadcast_with_events(
+          value, 3, conditional_input, self.conditional_shape)
+      conditional_input = tf.reshape(conditional_input,
+                                     [-1, self.num_classes])
     sample_and_batch_shape = tf.shape(value)[:-3]
     levels = tf.reshape(value, [-1, *self._image_shape])
     levels = tf.cast(levels, tf.int32)
     with tf.control_dependencies(self._value_assertions(levels)):
-      logits = self.logits(levels, training=training)
+      logits = self.logits(levels, training=training,
+                           conditional_input=conditional_input)
     pixels = tfd.Independent(tfd.Categorical(logits=logits),
                              reinterpreted_batch_ndims=3)
     return tf.reshape(pixels.log_prob(levels), sample_and_batch_shape)
@@ -204,21 +274,32 @@ class CategoricalPixelCNN(tfd.Distribution):
                 levels, self._num_levels,
                 message='levels must be smaller than `num_levels`')]
 
-  def pixel_sampler(self, batch_size=None):
+  def pixel_sampler(self, batch_size=None, conditional_input=None):
     """The fast exact `sampling.PixelSampler` of this distribution.
 
     Args:
-      batch_size: unused (the sampler serves any batch size); accepted so that
-        every model's `pixel_sampler` takes the same arguments.
+      batch_size: Python `int` or int32 scalar, images drawn at once; needed
+        only to broadcast a single label (the sampler serves any batch size).
+      conditional_input: for a conditional model, the one-hot labels,
+        `[batch_size, num_classes]` or `[num_classes]`.
 
     Returns:
       sampler: a `categorical_sampler.CategoricalSampler`.
-    """
-    del batch_size
-    return categorical_sampler.CategoricalSampler(self)
 
-  def _sample_n(self, n, seed=None):
-    samples = sampling.sample(self, n, seed)
+    Raises:
+      ValueError: if `conditional_input` does not fit the model.
+    """
+    conditional_input = self.checked_conditional_input(conditional_input)
+    if conditional_input is not None and batch_size is not None:
+      conditional_input = tf.broadcast_to(
+          conditional_input, tf.stack([batch_size, self.num_classes]))
+    return categorical_sampler.CategoricalSampler(self, conditional_input)
+
+  def _sample_n(self, n, seed=None, conditional_input=None):
+    kwargs = {}
+    if conditional_input is not None:
+      kwargs['conditional_input'] = conditional_input
+    samples = sampling.sample(self, n, seed, **kwargs)
     return tf.cast(samples, self.dtype)
 
   def _parameter_control_dependencies(self, is_init):

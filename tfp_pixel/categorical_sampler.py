@@ -15,17 +15,21 @@ class CategoricalSampler(sampling.PixelSampler):
 
   After each write into a row, a `RowCache` recomputes the one row of every
   layer that the row's logits need (activation caching: the masked
-  convolutions have no strides, so that is all that changes).
+  convolutions have no strides, so that is all that changes). A label's
+  per-layer bias is the same at every pixel, so it joins each layer's bias.
   """
 
-  def __init__(self, dist):
+  def __init__(self, dist, conditional_input=None):
     """Reads the weights of `dist`'s network.
 
     Args:
       dist: a `tfp_pixel.CategoricalPixelCNN`.
+      conditional_input: float one-hot `[batch, num_classes]` `Tensor` for a
+        conditional model, one row per image drawn, else `None`.
     """
     self._dist = dist
-    self._cache = row_cache.RowCache(categorical_graph(dist.network))
+    self._cache = row_cache.RowCache(
+        categorical_graph(dist.network, conditional_input))
 
   @property
   def image_shape(self):
@@ -74,20 +78,32 @@ class CategoricalSampler(sampling.PixelSampler):
         levels, self._dist.num_levels, dtype=self._dist.float_dtype)
 
 
-def categorical_graph(network):
+def categorical_graph(network, conditional_input=None):
   """A `CategoricalPixelCNNNetwork` as a `LayerGraph` (same maths).
 
   Args:
     network: a `CategoricalPixelCNNNetwork`.
+    conditional_input: float one-hot `[batch, num_classes]` `Tensor` for a
+      conditional network, else `None`.
 
   Returns:
     graph: a `layer_graph.LayerGraph` from inputs in `[-1, 1]` to logits
       `[batch, H, W, channels * num_levels]`.
+
+  Raises:
+    ValueError: if `conditional_input` does not match the network.
   """
   graph = layer_graph.LayerGraph(network.image_shape)
+  label_biases = dict(zip(map(id, network.conv_layers()),
+                          network.label_biases(conditional_input)))
 
   def conv(source, layer):
-    return graph.conv(source, layer.masked_kernel(), layer.bias,
+    bias = layer.bias
+    label_bias = label_biases[id(layer)]
+    if label_bias is not None:
+      # `[batch, 1, 1, F]` to the graph's rows-first `[1, batch, 1, F]`.
+      bias = tf.transpose(bias + label_bias, [1, 0, 2, 3])
+    return graph.conv(source, layer.masked_kernel(), bias,
                       mask=tf.get_static_value(layer.mask))
 
   def relu(source):

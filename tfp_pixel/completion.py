@@ -29,15 +29,34 @@ def complete(dist, images, mask, n=1, seed=None, conditional_input=None):
       mask is read as `[H, W, C]` when its first two sizes are `H, W`).
     n: Python `int`, completions per image.
     seed: int, `(a, b)` or `None`.
-    conditional_input: for conditional models, `[*conditional_shape]` or
-      `[batch, *conditional_shape]`.
+    conditional_input: for conditional models, `[*conditional_shape]` (one
+      label for every image, e.g. a one-hot `[num_classes]`) or
+      `[batch, *conditional_shape]` (one per image); like any batch of
+      parameters it broadcasts against `[n, batch]`.
 
   Returns:
     completions: `[n, batch, H, W, C]` `Tensor` of `dist.dtype` (`batch` is 1
       for a single `[H, W, C]` image).
 
   Raises:
-    ValueError: if `images` or `mask` do not fit `dist`'s images, or `n < 1`.
+    ValueError: if `images` or `mask` do not fit `dist`'s images, `n < 1`,
+      or `conditional_input` does not fit `dist` (missing for a conditional
+      model, given to an unconditional one, or of the wrong shape).
+
+  #### Examples
+
+  ```python
+  dist = tfp_pixel.CategoricalPixelCNN((28, 28, 1), num_levels=4,
+                                       num_classes=10)
+  top_half = np.arange(28) < 14                      # known rows
+  mask = np.broadcast_to(top_half[:, np.newaxis], (28, 28))
+  # Four completions of each image as a 7, then each as its own label.
+  sevens = tfp_pixel.complete(dist, levels, mask, n=4, seed=(1, 2),
+                              conditional_input=tfp_pixel.one_hot_labels(7, 10))
+  own = tfp_pixel.complete(dist, levels, mask, n=4, seed=(1, 2),
+                           conditional_input=tfp_pixel.one_hot_labels(labels,
+                                                                      10))
+  ```
   """
   image_shape = tuple(dist.event_shape.as_list())
   images = tf.convert_to_tensor(images)
@@ -53,15 +72,10 @@ def complete(dist, images, mask, n=1, seed=None, conditional_input=None):
   batch = int(images.shape[0])
   known = _broadcast_mask(mask, batch, image_shape)
   sampler_kwargs = {}
+  conditional_input = dist.conditional_input_for_samples(conditional_input,
+                                                         [n, batch])
   if conditional_input is not None:
-    conditional_input = tf.convert_to_tensor(conditional_input,
-                                             dtype=dist.dtype)
-    conditional_rank = len(dist.conditional_shape)
-    if conditional_input.shape.rank == conditional_rank:
-      conditional_input = tf.broadcast_to(
-          conditional_input, [batch, *dist.conditional_shape.as_list()])
-    sampler_kwargs['conditional_input'] = tf.tile(
-        conditional_input, [n] + [1] * conditional_rank)
+    sampler_kwargs['conditional_input'] = conditional_input
   tile = [n, 1, 1, 1]
   samples = sampling.sample(dist, n * batch, seed,
                             known_images=tf.tile(images, tile),

@@ -5,7 +5,7 @@ import tensorflow as tf
 
 from tfp_pixel import masks
 
-__all__ = ['MaskedConv2D']
+__all__ = ['LabelProjection', 'MaskedConv2D']
 
 
 class MaskedConv2D(tf.Module):
@@ -60,3 +60,33 @@ class MaskedConv2D(tf.Module):
       outputs = tf.nn.conv2d(inputs, self.masked_kernel(), strides=1,
                              padding='SAME')
     return outputs + self.bias
+
+
+class LabelProjection(tf.Module):
+  """Bias-free dense map from a one-hot label to a per-feature bias.
+
+  A class-conditional layer adds `projection(one_hot)`, of shape
+  `[batch, 1, 1, features]`, to its outputs: the same bias at every pixel, so
+  it keeps the layer causal.
+  """
+
+  def __init__(self, num_classes, features, dtype=tf.float32, name=None):
+    """Creates the kernel, Glorot-uniform `[num_classes, features]`.
+
+    Args:
+      num_classes: Python `int`, the length of the one-hot labels.
+      features: Python `int`, the feature maps of the layer it biases.
+      dtype: float `tf.DType` of the kernel.
+      name: Python `str` name of the module.
+    """
+    super().__init__(name=name)
+    limit = np.sqrt(6. / (num_classes + features))
+    self.kernel = tf.Variable(
+        tf.random.uniform([num_classes, features], -limit, limit, dtype=dtype),
+        name='kernel')
+
+  def __call__(self, conditional_input):
+    """Maps `[batch, num_classes]` labels to `[batch, 1, 1, features]`."""
+    num_classes, features = self.kernel.shape
+    flat = tf.reshape(conditional_input, [-1, num_classes])
+    return tf.reshape(tf.matmul(flat, self.kernel), [-1, 1, 1, features])

@@ -5,6 +5,7 @@ import tensorflow_probability as tfp
 from tensorflow_probability.python.internal import tensor_util
 from tensorflow_probability.python.layers import weight_norm
 
+from tfp_pixel import conditioning
 from tfp_pixel import masks
 from tfp_pixel import mixture_sampler
 from tfp_pixel import sampling
@@ -14,7 +15,7 @@ tfd = tfp.distributions
 __all__ = ['PixelCNN']
 
 
-class PixelCNN(tfd.PixelCNN):
+class PixelCNN(conditioning.ConditionalSampling, tfd.PixelCNN):
   """`tfp.distributions.PixelCNN` whose kernels are masked in the forward pass.
 
   Stock `tfd.PixelCNN` masks its convolution kernels only through Keras
@@ -29,6 +30,17 @@ class PixelCNN(tfd.PixelCNN):
   do not follow its own `log_prob`), accepts int and stateless `(a, b)` seeds,
   and is fast: it evaluates the network incrementally, row band by row band
   (see `sampling`, `row_cache` and `mixture_sampler`).
+
+  With `num_classes=K` the model is class-conditional, `p(x | y)`, through the
+  stock network's `conditional_shape=(K,)`: the label `y` is a float one-hot
+  `[..., K]` `conditional_input` (see `tfp_pixel.one_hot_labels`), not the raw
+  float label of the stock docstring's example. Its leading dimensions
+  broadcast like a batch of parameters: against the leading dimensions of
+  `x` in `log_prob(x)`, and against `sample_shape` in `sample` (`[K]`: one
+  label for every sample; `[n, K]`: one per sample of `sample(n)`; stock's
+  `sample((4, 3), conditional_input=c)` with `c` `[3, K]` works as
+  documented). A missing, superfluous or misshapen `conditional_input` is a
+  `ValueError`.
 
   #### Mathematical details
 
@@ -56,6 +68,22 @@ class PixelCNN(tfd.PixelCNN):
   cold = dist.copy(temperature=0.8)         # same weights, sharper samples
   ```
 
+  A class-conditional model, with one label or a batch of labels:
+
+  ```python
+  dist = tfp_pixel.PixelCNN(image_shape=(28, 28, 1), num_classes=10,
+                            num_resnet=1, num_hierarchies=2, num_filters=32,
+                            num_logistic_mix=5, dropout_p=.3)
+  y = tfp_pixel.one_hot_labels(labels, num_classes=10)        # [batch, 10]
+  loss = -tf.reduce_mean(dist.log_prob(images_uint8, conditional_input=y,
+                                       training=True))
+  fives = dist.sample(10, seed=(1, 2),
+                      conditional_input=tfp_pixel.one_hot_labels(5, 10))
+  some = dist.sample(                        # [4, 3, 28, 28, 1]: 4 of each
+      (4, 3), seed=(1, 2),
+      conditional_input=tfp_pixel.one_hot_labels([1, 2, 3], 10))
+  ```
+
   #### References
 
   [1]: Tim Salimans, Andrej Karpathy, Xi Chen, and Diederik P. Kingma.
@@ -66,6 +94,7 @@ class PixelCNN(tfd.PixelCNN):
   def __init__(self,
                image_shape,
                conditional_shape=None,
+               num_classes=None,
                num_resnet=5,
                num_hierarchies=3,
                num_filters=160,
@@ -86,6 +115,9 @@ class PixelCNN(tfd.PixelCNN):
     Args:
       image_shape: `(height, width, channels)`.
       conditional_shape: shape of the conditional input, or `None`.
+      num_classes: Python `int`, the number of classes of a class-conditional
+        model (one-hot labels; the same as `conditional_shape=(num_classes,)`),
+        or `None`.
       num_resnet: see `tfp.distributions.PixelCNN`.
       num_hierarchies: see `tfp.distributions.PixelCNN`.
       num_filters: see `tfp.distributions.PixelCNN`.
@@ -106,9 +138,12 @@ class PixelCNN(tfd.PixelCNN):
       name: Python `str` name.
 
     Raises:
-      ValueError: if `temperature` is not a scalar.
+      ValueError: if `temperature` is not a scalar, or `num_classes` is not a
+        positive integer or disagrees with `conditional_shape`.
     """
     parameters = dict(locals())
+    conditional_shape = _conditional_shape(num_classes, conditional_shape)
+    self._num_classes = None if num_classes is None else int(num_classes)
     self._temperature = tensor_util.convert_nonref_to_tensor(
         temperature, dtype=dtype, name='temperature')
     if self._temperature.shape.rank not in (None, 0):
@@ -195,6 +230,25 @@ class PixelCNN(tfd.PixelCNN):
   def temperature(self):
     return self._temperature
 
+  @property
+  def num_classes(self):
+    """Python `int`, classes of a class-conditional model, or `None`."""
+    return self._num_classes
+
+  @property
+  def conditional_dtype(self):
+    """Float `tf.DType` of `conditional_input`."""
+    return self.dtype
+
+  def _log_prob(self, value, conditional_input=None, training=None):
+    conditional_input = self.checked_conditional_input(conditional_input)
+    if conditional_input is not None:
+      value, conditional_input, _ = conditioning.broadcast_with_events(
+          tf.convert_to_tensor(value, dtype_hint=self.dtype), 3,
+          conditional_input, self.conditional_shape)
+    return super()._log_prob(value, conditional_input=conditional_input,
+                             training=training)
+
   def _make_mixture_dist(self, component_logits, locs, scales):
     temperature = tf.convert_to_tensor(self._temperature)
     return super()._make_mixture_dist(component_logits / temperature, locs,
@@ -210,10 +264,14 @@ class PixelCNN(tfd.PixelCNN):
 
     Returns:
       sampler: a `mixture_sampler.MixtureSampler`.
+
+    Raises:
+      ValueError: if `conditional_input` does not fit the model.
     """
+    conditional_input = self.checked_conditional_input(conditional_input)
     if conditional_input is not None:
       conditional_input = tf.broadcast_to(
-          tf.convert_to_tensor(conditional_input, dtype=self.dtype),
+          conditional_input,
           tf.concat([[batch_size], self.conditional_shape.as_list()], 0))
     return mixture_sampler.MixtureSampler(self, batch_size, conditional_input)
 
@@ -279,6 +337,25 @@ class PixelCNN(tfd.PixelCNN):
       return []
     return [tf.debugging.assert_positive(
         self._temperature, message='`temperature` must be positive.')]
+
+
+def _conditional_shape(num_classes, conditional_shape):
+  """The `conditional_shape` of a model with `num_classes` classes."""
+  if num_classes is None:
+    return conditional_shape
+  if (isinstance(num_classes, bool) or int(num_classes) != num_classes or
+      num_classes < 1):
+    raise ValueError('`num_classes` must be a positive integer or None, got '
+                     '{!r}.'.format(num_classes))
+  one_hot_shape = tf.TensorShape([int(num_classes)])
+  if (conditional_shape is not None and
+      tf.TensorShape(conditional_shape) != one_hot_shape):
+    raise ValueError(
+        '`conditional_shape` {} disagrees with num_classes={}: give one of '
+        'them (num_classes={} means conditional_shape=({},)).'.format(
+            tuple(tf.TensorShape(conditional_shape).as_list()), num_classes,
+            num_classes, num_classes))
+  return one_hot_shape
 
 
 def _quantized_logistic(loc, scale, low, high):
