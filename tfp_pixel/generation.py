@@ -42,8 +42,9 @@ def sample_images(run_dir=None, num_samples=16, temperature=1., seed=0,
       `temperature != 1`, or `label` is missing for a class-conditional run,
       given for another, or not one of its classes.
   """
-  dist, config, run_dir = _trained_model(run_dir, which, temperature)
+  run_dir, config = _run_config(run_dir)
   onehot = _label_input(label, config, run_dir)
+  dist = _trained_model(run_dir, config, which, temperature)
   kwargs = {} if onehot is None else {'conditional_input': onehot}
   events = dist.sample(int(num_samples), seed=(int(seed), 0), **kwargs)
   return np.asarray(models.events_to_images(events, config))
@@ -71,8 +72,9 @@ def sample_per_class(run_dir=None, samples_per_class=8, temperature=1.,
     ValueError: if the run is missing or not class-conditional, or the model
       has no temperature and `temperature != 1`.
   """
-  dist, config, run_dir = _trained_model(run_dir, which, temperature)
+  run_dir, config = _run_config(run_dir)
   conditioning.require_conditional(config, 'A per-class grid', run_dir)
+  dist = _trained_model(run_dir, config, which, temperature)
   labels = conditioning.per_class_labels(
       config['num_classes'], samples_per_class, max_classes)
   events = dist.sample(
@@ -106,15 +108,17 @@ def complete_images(images, known, run_dir=None, num_completions=4, seed=0,
       `label` is missing for a class-conditional run, given for another, or
       not one of its classes.
   """
-  dist, config, run_dir = _trained_model(run_dir, which)
+  run_dir, config = _run_config(run_dir)
   images = np.asarray(images, np.uint8)
   if np.ndim(label) == 1 and len(label) != len(images):
     raise ValueError('{} labels for {} images; give one label, or one per '
                      'image.'.format(len(label), len(images)))
+  onehot = _label_input(label, config, run_dir)
+  dist = _trained_model(run_dir, config, which)
   events = models.images_to_events(images, config)
   completions = completion.complete(
       dist, events, known, n=num_completions, seed=(int(seed), 0),
-      conditional_input=_label_input(label, config, run_dir))
+      conditional_input=onehot)
   return np.asarray(models.events_to_images(completions, config))
 
 
@@ -149,10 +153,14 @@ def occlusion_mask(spec, image_shape):
   return known
 
 
-def _trained_model(run_dir, which, temperature=1.):
-  """The run's trained distribution (at `temperature`), config and folder."""
+def _run_config(run_dir):
+  """The run folder (the latest for `None`) and its configuration."""
   run_dir = runs.resolve_run_dir(run_dir)
-  config = runs.read_config(run_dir)
+  return run_dir, runs.read_config(run_dir)
+
+
+def _trained_model(run_dir, config, which, temperature=1.):
+  """The run's trained distribution, at `temperature`."""
   dist = models.build_model(config)
   runs.restore_weights(dist, run_dir, which)
   if temperature != 1.:
@@ -160,7 +168,7 @@ def _trained_model(run_dir, which, temperature=1.):
       raise ValueError('The {} model of {} has no sampling temperature; use '
                        '--temperature 1.'.format(config['model'], run_dir))
     dist = dist.copy(temperature=temperature)
-  return dist, config, run_dir
+  return dist
 
 
 def _label_input(label, config, run_dir):
@@ -168,8 +176,9 @@ def _label_input(label, config, run_dir):
   if label is None:
     if conditioning.is_conditional(config):
       raise ValueError(
-          '{} is class-conditional ({} classes): give a label in 0..{}.'
-          .format(run_dir, config['num_classes'], config['num_classes'] - 1))
+          '{} is class-conditional ({} classes): give a label (--label K, 0 '
+          'to {}).'.format(run_dir, config['num_classes'],
+                           config['num_classes'] - 1))
     return None
   conditioning.require_conditional(config, 'A label', run_dir)
   labels = conditioning.check_labels(label, config['num_classes'])
