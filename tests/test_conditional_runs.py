@@ -2,12 +2,16 @@
 
 The mixture model (`tfp_pixel.PixelCNN`) conditions through TFP's
 `conditional_shape`; the categorical model's tests run once it takes
-`num_classes`.
+`num_classes`, and the shared run of the sampling and scoring tests then uses
+it (it builds and traces in a fraction of the mixture model's time).
 """
 
 import inspect
 import json
 import os
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -22,6 +26,7 @@ from tfp_pixel import models
 from tfp_pixel import runs
 from tfp_pixel import scoring
 
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _CATEGORICAL_IS_CONDITIONAL = 'num_classes' in inspect.signature(
     tfp_pixel.CategoricalPixelCNN.__init__).parameters
 needs_conditional_categorical = pytest.mark.skipif(
@@ -41,6 +46,13 @@ def _categorical_config(num_classes=3):
                             num_residual_blocks=1)
 
 
+def _run_config(num_classes=3):
+  """The model of the shared run: the fastest conditional one there is."""
+  if _CATEGORICAL_IS_CONDITIONAL:
+    return _categorical_config(num_classes)
+  return _mixture_config(num_classes)
+
+
 @pytest.fixture(scope='module')
 def labelled_digits():
   """96 real 8x8 digits of the classes 0, 1 and 2, with their labels."""
@@ -51,14 +63,14 @@ def labelled_digits():
 
 @pytest.fixture(scope='module')
 def conditional_training(tmp_path_factory, labelled_digits):
-  """A conditional mixture run trained a few steps on three classes.
+  """A conditional run trained a few steps on three classes.
 
   It trains on `(images, labels)` arrays, validates on them and draws a
   sample grid of 5 images.
   """
   root = tmp_path_factory.mktemp('conditional')
   return tfp_pixel.train(
-      labelled_digits, _mixture_config(), run_dir=str(root / 'run'),
+      labelled_digits, _run_config(), run_dir=str(root / 'run'),
       validation_data=labelled_digits, steps_per_epoch=2, batch_size=16,
       num_samples=5, verbose=False, runs_root=str(root / 'runs'))
 
@@ -145,7 +157,7 @@ class TestTraining:
   def test_the_label_reaches_the_loss(self, conditional_training,
                                       labelled_digits):
     images, _ = labelled_digits
-    config = _mixture_config()
+    config = _run_config()
     dist = conditional_training.distribution
     events = models.images_to_events(images[:8], config)
     scores = [dist.log_prob(events, conditional_input=conditioning
@@ -188,11 +200,9 @@ class TestTraining:
 
 class TestGeneration:
 
-  def test_samples_of_a_label(self, conditional_run):
+  def test_samples_of_a_label_and_a_per_class_grid(self, conditional_run):
     images = generation.sample_images(conditional_run, 3, seed=1, label=2)
     assert images.shape == (3, 8, 8, 1) and images.dtype == np.uint8
-
-  def test_a_per_class_grid(self, conditional_run):
     images, labels = generation.sample_per_class(conditional_run, 2, seed=1)
     assert images.shape == (6, 8, 8, 1)
     np.testing.assert_array_equal(labels, [0, 0, 1, 1, 2, 2])
@@ -350,3 +360,44 @@ def test_a_conditional_model_samples_the_requested_class(tmp_path):
     asked = dist.log_prob(samples, conditional_input=onehots[label])
     other = dist.log_prob(samples, conditional_input=onehots[1 - label])
     assert np.mean(asked > other) > 0.8, (label, asked, other)
+
+
+_MIRRORED_SCRIPT = textwrap.dedent('''
+    import json, sys
+    import numpy as np
+    import tensorflow as tf
+    cpu = tf.config.list_physical_devices('CPU')[0]
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    from tfp_pixel import data, models
+    import tfp_pixel
+    digits = data.load_images(shape=(8, 8, 1), with_labels=True,
+                              max_images=48)
+    config = json.loads(sys.argv[2])
+    losses = {}
+    for name in ('default', 'mirrored'):
+      dataset = tf.data.Dataset.from_tensor_slices(
+          (digits.images, digits.labels)).batch(16)
+      result = tfp_pixel.train(
+          dataset, config, run_dir=sys.argv[1] + '/' + name, epochs=2,
+          steps_per_epoch=2, strategy=name, num_samples=0, verbose=False,
+          runs_root=sys.argv[1] + '/runs')
+      losses[name] = [m['loss_bits_per_dim'] for m in result.metrics]
+    print(json.dumps(losses))
+''')
+
+
+@pytest.mark.parametrize('make_config', [
+    pytest.param(_categorical_config, marks=needs_conditional_categorical),
+    pytest.param(_mixture_config, marks=pytest.mark.slow)])
+def test_mirrored_training_with_labels_matches_one_device(tmp_path,
+                                                          make_config):
+  env = dict(os.environ, PYTHONPATH=_REPO, TF_CPP_MIN_LOG_LEVEL='3')
+  config = json.dumps(make_config(num_classes=10))
+  output = subprocess.run(
+      [sys.executable, '-c', _MIRRORED_SCRIPT, str(tmp_path), config],
+      env=env, capture_output=True, text=True, timeout=300,
+      check=True).stdout
+  losses = json.loads(output.strip().splitlines()[-1])
+  np.testing.assert_allclose(losses['mirrored'], losses['default'],
+                             rtol=1e-5)
