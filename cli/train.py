@@ -81,7 +81,7 @@ def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
   with options.user_errors():
     import os  # pylint: disable=g-import-not-at-top
     import tfp_pixel  # pylint: disable=g-import-not-at-top
-    from tfp_pixel import conditioning  # pylint: disable=g-import-not-at-top
+    from tfp_pixel import run_labels  # pylint: disable=g-import-not-at-top
     from tfp_pixel import data  # pylint: disable=g-import-not-at-top
     from tfp_pixel import runs  # pylint: disable=g-import-not-at-top
     resuming = run_dir is not None and os.path.isfile(
@@ -102,7 +102,7 @@ def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
           shape or image_set.images.shape[1:],
           image_set.num_classes if conditional else None)
     elif config['num_classes']:
-      conditioning.check_labels(image_set.labels, config['num_classes'],
+      run_labels.check_labels(image_set.labels, config['num_classes'],
                                 'A label of ' + image_set.name)
     train_ds, val_ds = data.make_datasets(
         image_set.images,

@@ -19,7 +19,7 @@ import tensorflow as tf
 from PIL import Image
 
 import tfp_pixel
-from tfp_pixel import conditioning
+from tfp_pixel import run_labels
 from tfp_pixel import data
 from tfp_pixel import generation
 from tfp_pixel import models
@@ -117,14 +117,14 @@ class TestConfigs:
   def test_conditional_categorical_takes_num_classes(self):
     dist = models.build_model(_categorical_config(num_classes=5))
     levels = tf.zeros([2, 8, 8, 1], tf.int32)
-    onehot = conditioning.conditional_input([0, 4], _categorical_config(5))
+    onehot = run_labels.conditional_input([0, 4], _categorical_config(5))
     assert dist.log_prob(levels, conditional_input=onehot).shape == (2,)
 
 
 class TestConditioning:
 
   def test_one_hot_inputs(self):
-    onehot = conditioning.conditional_input([2, 0], {'num_classes': 3})
+    onehot = run_labels.conditional_input([2, 0], {'num_classes': 3})
     assert onehot.dtype == tf.float32
     np.testing.assert_array_equal(onehot, [[0, 0, 1], [1, 0, 0]])
 
@@ -133,13 +133,13 @@ class TestConditioning:
       (1.5, 'integer'), ('a', 'integer')])
   def test_bad_labels(self, labels, message):
     with pytest.raises(ValueError, match=message):
-      conditioning.check_labels(labels, 3)
+      run_labels.check_labels(labels, 3)
 
   def test_per_class_labels_are_class_major_and_capped(self):
-    np.testing.assert_array_equal(conditioning.per_class_labels(3, 2),
+    np.testing.assert_array_equal(run_labels.per_class_labels(3, 2),
                                   [0, 0, 1, 1, 2, 2])
-    assert len(conditioning.per_class_labels(40, 2)) == 20
-    assert len(conditioning.per_class_labels(40, 2, max_classes=None)) == 80
+    assert len(run_labels.per_class_labels(40, 2)) == 20
+    assert len(run_labels.per_class_labels(40, 2, max_classes=None)) == 80
 
 
 class TestTraining:
@@ -160,7 +160,7 @@ class TestTraining:
     config = _run_config()
     dist = conditional_training.distribution
     events = models.images_to_events(images[:8], config)
-    scores = [dist.log_prob(events, conditional_input=conditioning
+    scores = [dist.log_prob(events, conditional_input=run_labels
                             .conditional_input(np.full(8, k), config))
               for k in range(3)]
     assert not np.allclose(scores[0], scores[1])
@@ -248,7 +248,7 @@ class TestScoring:
     config = runs.read_config(conditional_run)
     expected = -dist.log_prob(
         models.images_to_events(images[:4], config),
-        conditional_input=conditioning.conditional_input(1, config))
+        conditional_input=run_labels.conditional_input(1, config))
     np.testing.assert_allclose([s.nll_levels for s in report.scores],
                                expected, rtol=1e-5)
     assert {s.label for s in report.scores} == {1}
@@ -352,7 +352,7 @@ def test_a_conditional_model_samples_the_requested_class(tmp_path):
   dist = _train(batches, config, tmp_path / 'run', steps_per_epoch=200,
                 learning_rate=1e-2).distribution
   num_samples = 40
-  onehots = [conditioning.conditional_input(np.full(num_samples, label),
+  onehots = [run_labels.conditional_input(np.full(num_samples, label),
                                             config) for label in (0, 1)]
   for label in (0, 1):
     samples = dist.sample(num_samples, seed=(7, label),

@@ -7,7 +7,7 @@ row of images per class (`sample_per_class`).
 import numpy as np
 
 from tfp_pixel import completion
-from tfp_pixel import conditioning
+from tfp_pixel import run_labels
 from tfp_pixel import grids
 from tfp_pixel import models
 from tfp_pixel import runs
@@ -73,13 +73,13 @@ def sample_per_class(run_dir=None, samples_per_class=8, temperature=1.,
       has no temperature and `temperature != 1`.
   """
   run_dir, config = _run_config(run_dir)
-  conditioning.require_conditional(config, 'A per-class grid', run_dir)
+  run_labels.require_conditional(config, 'A per-class grid', run_dir)
   dist = _trained_model(run_dir, config, which, temperature)
-  labels = conditioning.per_class_labels(
+  labels = run_labels.per_class_labels(
       config['num_classes'], samples_per_class, max_classes)
   events = dist.sample(
       len(labels), seed=(int(seed), 0),
-      conditional_input=conditioning.conditional_input(labels, config))
+      conditional_input=run_labels.conditional_input(labels, config))
   return np.asarray(models.events_to_images(events, config)), labels
 
 
@@ -174,12 +174,12 @@ def _trained_model(run_dir, config, which, temperature=1.):
 def _label_input(label, config, run_dir):
   """The one-hot `conditional_input` of `label`, or `None` for no label."""
   if label is None:
-    if conditioning.is_conditional(config):
+    if run_labels.is_conditional(config):
       raise ValueError(
           '{} is class-conditional ({} classes): give a label (--label K, 0 '
           'to {}).'.format(run_dir, config['num_classes'],
                            config['num_classes'] - 1))
     return None
-  conditioning.require_conditional(config, 'A label', run_dir)
-  labels = conditioning.check_labels(label, config['num_classes'])
-  return conditioning.conditional_input(labels, config)
+  run_labels.require_conditional(config, 'A label', run_dir)
+  labels = run_labels.check_labels(label, config['num_classes'])
+  return run_labels.conditional_input(labels, config)

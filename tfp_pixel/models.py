@@ -13,7 +13,7 @@ or `'categorical'` (`tfp_pixel.CategoricalPixelCNN`, a softmax per channel).
 Both model 8-bit images quantized to `num_levels` levels
 (`tfp_pixel.quantize`). `num_classes` is `None` for a model of images, or the
 number of classes of a class-conditional model `p(x | y)`, which takes the
-label as a one-hot `conditional_input` (see `tfp_pixel.conditioning`);
+label as a one-hot `conditional_input` (see `tfp_pixel.run_labels`);
 configurations written before it existed read as `None`. The other keys are
 the model's constructor arguments.
 """

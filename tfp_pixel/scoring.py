@@ -16,7 +16,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from tfp_pixel import conditioning
+from tfp_pixel import run_labels
 from tfp_pixel import data
 from tfp_pixel import metrics
 from tfp_pixel import models
@@ -119,7 +119,7 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
     return ScoreReport(run_dir, [], skipped, None)
   images = np.stack(images)
   if label is not None:
-    labels = np.full(len(images), conditioning.check_labels(
+    labels = np.full(len(images), run_labels.check_labels(
         label, config['num_classes']))
   dist = models.build_model(config)
   runs.restore_weights(dist, run_dir, which)
@@ -193,8 +193,8 @@ def _nll_function(dist, config):
   def batch_nll(batch, labels=None):
     events = models.images_to_events(batch, config)
     onehot = (None if labels is None else
-              conditioning.conditional_input(labels, config))
-    nll_levels = -conditioning.log_prob(dist, events, onehot)
+              run_labels.conditional_input(labels, config))
+    nll_levels = -run_labels.log_prob(dist, events, onehot)
     return metrics.eight_bit_nll(nll_levels, tf.cast(events, tf.int32),
                                  config['num_levels']), nll_levels
 
@@ -217,11 +217,11 @@ def _check_label_options(config, run_dir, label, labels_from_data, classify):
                        'Labels from the data (--labels-from-data)'),
                       (classify, 'Classification (--classify)')):
     if given:
-      conditioning.require_conditional(config, what, run_dir)
+      run_labels.require_conditional(config, what, run_dir)
   if label is not None and labels_from_data:
     raise ValueError('Give either a label (--label) or the labels of the data '
                      '(--labels-from-data), not both.')
-  if conditioning.is_conditional(config) and not (
+  if run_labels.is_conditional(config) and not (
       label is not None or labels_from_data or classify):
     raise ValueError(
         '{} is class-conditional ({} classes): pass --label N, '
@@ -272,7 +272,7 @@ def _load(paths, config, with_labels):
       names.append(name)
       labels.extend([file_labels[name]] if with_labels else ())
   if with_labels:
-    labels = conditioning.check_labels(np.array(labels, np.int64),
+    labels = run_labels.check_labels(np.array(labels, np.int64),
                                        config['num_classes'], 'a data label')
   return names, images, labels if with_labels else None, skipped
 

@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 import tf_keras
 
-from tfp_pixel import conditioning
+from tfp_pixel import run_labels
 from tfp_pixel import grids
 from tfp_pixel import metrics
 from tfp_pixel import models
@@ -178,7 +178,7 @@ def train(train_data,
     # Data-dependent initialization, in cross-replica context, on real data.
     images, labels = _images_and_labels(next(iter(train_ds)))
     with strategy.scope():
-      conditioning.log_prob(dist, models.images_to_events(images, config),
+      run_labels.log_prob(dist, models.images_to_events(images, config),
                             _onehot(labels, config))
 
   train_step = _make_train_step(dist, optimizer, config, strategy, jit)
@@ -306,7 +306,7 @@ def _as_dataset(data, config, batch_size, shuffle_seed=None):
   model, whose labels are checked to be classes of the model.
   """
   image_shape = tuple(config['image_shape'])
-  conditional = conditioning.is_conditional(config)
+  conditional = run_labels.is_conditional(config)
   if isinstance(data, tf.data.Dataset):
     spec = data.element_spec
     labelled = isinstance(spec, (tuple, list))
@@ -339,7 +339,7 @@ def _as_dataset(data, config, batch_size, shuffle_seed=None):
     raise ValueError('No images to train on.')
   tensors = images.astype(np.uint8)
   if conditional:
-    labels = conditioning.check_labels(labels, config['num_classes'], 'label')
+    labels = run_labels.check_labels(labels, config['num_classes'], 'label')
     if labels.shape != (len(images),):
       raise ValueError('{} labels for {} images; give one class id per image.'
                        .format(labels.size, len(images)))
@@ -354,7 +354,7 @@ def _as_dataset(data, config, batch_size, shuffle_seed=None):
 def _nll(dist, config, images, labels, training):
   """Per-image negative log-likelihoods `[batch]`: (8-bit, own levels)."""
   events = models.images_to_events(images, config)
-  nll_levels = -conditioning.log_prob(dist, events, _onehot(labels, config),
+  nll_levels = -run_labels.log_prob(dist, events, _onehot(labels, config),
                                       training=training)
   levels = tf.cast(events, tf.int32)
   return metrics.eight_bit_nll(nll_levels, levels,
@@ -427,7 +427,7 @@ def _images_and_labels(batch):
 def _onehot(labels, config):
   if labels is None:
     return None
-  return conditioning.conditional_input(labels, config)
+  return run_labels.conditional_input(labels, config)
 
 
 def _checked_labels(labels, config):
@@ -445,15 +445,15 @@ def _grid_sampler(dist, config, num_samples):
   """A function of a seed returning `(events, num_columns)` of a sample grid.
 
   A class-conditional model's grid has one row per class (the first
-  `conditioning.MAX_GRID_CLASSES`), `ceil(num_samples / rows)` columns.
+  `run_labels.MAX_GRID_CLASSES`), `ceil(num_samples / rows)` columns.
   """
-  if not conditioning.is_conditional(config):
+  if not run_labels.is_conditional(config):
     return lambda seed: (dist.sample(num_samples, seed=seed), None)
   num_classes = config['num_classes']
-  rows = min(num_classes, conditioning.MAX_GRID_CLASSES)
+  rows = min(num_classes, run_labels.MAX_GRID_CLASSES)
   per_class = max(1, -(-num_samples // rows))
-  labels = conditioning.per_class_labels(num_classes, per_class)
-  onehot = conditioning.conditional_input(labels, config)
+  labels = run_labels.per_class_labels(num_classes, per_class)
+  onehot = run_labels.conditional_input(labels, config)
   return lambda seed: (dist.sample(len(labels), seed=seed,
                                    conditional_input=onehot), per_class)
 
