@@ -16,6 +16,9 @@ __all__ = ['complete']
               'whose dark pixels are hidden and white ones known.')
 @click.option('-n', '--num-completions', metavar='N', type=click.IntRange(1),
               default=4, show_default=True, help='Completions per image.')
+@click.option('--label', metavar='K', type=click.IntRange(0), default=None,
+              help='Class of the completions; needed by (and only by) a '
+                   'class-conditional run.')
 @click.option('-o', '--output', metavar='FILE.png', required=True,
               type=click.Path(dir_okay=False),
               help='Grid to write: per image, the original, the occluded '
@@ -25,7 +28,7 @@ __all__ = ['complete']
               help='Best-validation or last checkpoint of the run.')
 @options.run_option
 @options.seed_option
-def complete(images, mask, num_completions, output, checkpoint, run_dir,
+def complete(images, mask, num_completions, label, output, checkpoint, run_dir,
              seed):
   """Complete occluded IMAGES with a trained model; write a PNG grid."""
   if not output.lower().endswith('.png'):
@@ -42,7 +45,8 @@ def complete(images, mask, num_completions, output, checkpoint, run_dir,
                          for path in images])
     known = generation.occlusion_mask(mask, image_shape)
     completions = generation.complete_images(
-        pictures, known, run_dir, num_completions, seed, which=checkpoint)
+        pictures, known, run_dir, num_completions, seed, which=checkpoint,
+        label=label)
     grids.write_png(output, grids.completion_grid(pictures, known,
                                                   completions))
   click.echo('Wrote {} ({} image(s), {} completion(s) each)'.format(

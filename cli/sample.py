@@ -9,7 +9,12 @@ __all__ = ['sample']
 
 @click.command()
 @click.option('-n', '--num-samples', metavar='N', type=click.IntRange(1),
-              default=16, show_default=True, help='Number of images.')
+              default=16, show_default=True,
+              help='Number of images (per class in the per-class grid).')
+@click.option('--label', metavar='K', type=click.IntRange(0), default=None,
+              help='Class of every image, for a class-conditional run. '
+                   'Without it, such a run draws a per-class grid: one row '
+                   'of N images per class.')
 @click.option('--temperature', metavar='T', type=click.FloatRange(
     0., min_open=True), default=1., show_default=True,
               help='Sampling temperature (< 1: sharper).')
@@ -21,15 +26,35 @@ __all__ = ['sample']
               help='Best-validation or last checkpoint of the run.')
 @options.run_option
 @options.seed_option
-def sample(num_samples, temperature, output, checkpoint, run_dir, seed):
+def sample(num_samples, label, temperature, output, checkpoint, run_dir,
+           seed):
   """Sample images from a trained model into a PNG grid or NPY array."""
   if not output.lower().endswith(('.png', '.npy')):
     raise click.BadParameter('must end in .png or .npy.',
                              param_hint='--output')
   with options.user_errors():
+    from tfp_pixel import run_labels  # pylint: disable=g-import-not-at-top
     from tfp_pixel import generation  # pylint: disable=g-import-not-at-top
-    images = generation.sample_images(
-        run_dir, num_samples, temperature=temperature, seed=seed,
-        which=checkpoint)
-    generation.save_images(images, output)
-  click.echo('Wrote {} samples to {}'.format(len(images), output))
+    from tfp_pixel import runs  # pylint: disable=g-import-not-at-top
+    run_dir = runs.resolve_run_dir(run_dir)
+    per_class = label is None and run_labels.is_conditional(
+        runs.read_config(run_dir))
+    if per_class:
+      images, labels = generation.sample_per_class(
+          run_dir, num_samples, temperature=temperature, seed=seed,
+          which=checkpoint)
+      generation.save_images(images, output, num_columns=num_samples)
+    else:
+      images = generation.sample_images(
+          run_dir, num_samples, temperature=temperature, seed=seed,
+          which=checkpoint, label=label)
+      generation.save_images(images, output)
+  if per_class:
+    click.echo('Wrote {} samples of classes 0-{} ({} each, one row per '
+               'class) to {}'.format(len(images), labels[-1], num_samples,
+                                     output))
+  elif label is not None:
+    click.echo('Wrote {} samples of class {} to {}'.format(
+        len(images), label, output))
+  else:
+    click.echo('Wrote {} samples to {}'.format(len(images), output))

@@ -7,7 +7,7 @@ from cli import options
 __all__ = ['train']
 
 _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
-                  'dropout', 'blocks')
+                  'dropout', 'blocks', 'conditional')
 
 
 @click.command()
@@ -37,6 +37,10 @@ _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
 @click.option('--dropout', metavar='P', type=click.FloatRange(0., 1.,
                                                               max_open=True),
               default=None, help='Dropout rate (mixture 0.3, categorical 0).')
+@click.option('--conditional', is_flag=True, default=False,
+              help='Train a class-conditional model p(x | label) on the '
+                   'dataset\'s labels (TFDS labels, IDX label files, class '
+                   'sub-folders, .npz labels, the default digits\' 0-9).')
 @click.option('--epochs', metavar='N', type=click.IntRange(0), default=10,
               show_default=True, help='Total epochs the run should reach.')
 @click.option('--steps', metavar='N', type=click.IntRange(1), default=None,
@@ -70,13 +74,14 @@ _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
 @options.seed_option
 @click.pass_context
 def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
-          hierarchies, blocks, dropout, epochs, steps, batch_size,
+          hierarchies, blocks, dropout, conditional, epochs, steps, batch_size,
           learning_rate, validation_fraction, max_images, jit, strategy,
           num_samples, sample_every, keep, run_dir, seed):
   """Train a model; rerun on the same --run to resume it."""
   with options.user_errors():
     import os  # pylint: disable=g-import-not-at-top
     import tfp_pixel  # pylint: disable=g-import-not-at-top
+    from tfp_pixel import run_labels  # pylint: disable=g-import-not-at-top
     from tfp_pixel import data  # pylint: disable=g-import-not-at-top
     from tfp_pixel import runs  # pylint: disable=g-import-not-at-top
     resuming = run_dir is not None and os.path.isfile(
@@ -84,25 +89,28 @@ def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
     explicit = any(
         ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
         for name in _MODEL_OPTIONS + ('shape',))
-    config = None
-    if resuming:
-      config = runs.read_config(run_dir)
-      if explicit:
-        config = _model_config(mix, levels, filters, resnet, hierarchies,
-                               blocks, dropout, shape or 'x'.join(
-                                   map(str, config['image_shape'])))
+    config = runs.read_config(run_dir) if resuming else None
+    with_labels = conditional or bool(config and config['num_classes'])
     image_shape = data.parse_shape(shape) if shape else (
         tuple(config['image_shape']) if config else None)
     image_set = data.load_images(dataset, shape=image_shape,
-                                 data_dir=data_dir, max_images=max_images)
-    if config is None:
-      config = _model_config(mix, levels, filters, resnet, hierarchies,
-                             blocks, dropout, image_set.images.shape[1:])
+                                 data_dir=data_dir, with_labels=with_labels,
+                                 max_images=max_images)
+    if config is None or explicit:
+      config = _model_config(
+          mix, levels, filters, resnet, hierarchies, blocks, dropout,
+          shape or image_set.images.shape[1:],
+          image_set.num_classes if conditional else None)
+    elif config['num_classes']:
+      run_labels.check_labels(image_set.labels, config['num_classes'],
+                                'A label of ' + image_set.name)
     train_ds, val_ds = data.make_datasets(
-        image_set.images, batch_size=batch_size,
-        validation_fraction=validation_fraction, seed=seed)
-    click.echo('Training {} on {} images of {} from {}'.format(
-        config['model'], len(image_set.images),
+        image_set.images,
+        labels=image_set.labels if config['num_classes'] else None,
+        batch_size=batch_size, validation_fraction=validation_fraction,
+        seed=seed)
+    click.echo('Training {}{} on {} images of {} from {}'.format(
+        config['model'], _classes_note(config), len(image_set.images),
         'x'.join(map(str, image_set.images.shape[1:])), image_set.name),
                err=True)
     result = tfp_pixel.train(
@@ -115,8 +123,14 @@ def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
   click.echo('Run: {} (epoch {})'.format(result.run_dir, result.epoch))
 
 
+def _classes_note(config):
+  if not config['num_classes']:
+    return ''
+  return ' conditioned on {} classes'.format(config['num_classes'])
+
+
 def _model_config(mix, levels, filters, resnet, hierarchies, blocks, dropout,
-                  shape):
+                  shape, num_classes):
   """The model configuration the options describe."""
   from tfp_pixel import data  # pylint: disable=g-import-not-at-top
   from tfp_pixel import models  # pylint: disable=g-import-not-at-top
@@ -127,11 +141,11 @@ def _model_config(mix, levels, filters, resnet, hierarchies, blocks, dropout,
                              '(--levels K without --mix).')
     return models.make_config(
         'pixelcnn', image_shape, num_levels=levels or 256,
-        num_logistic_mix=mix, num_filters=filters, num_resnet=resnet,
-        num_hierarchies=hierarchies, dropout_p=dropout)
+        num_classes=num_classes, num_logistic_mix=mix, num_filters=filters,
+        num_resnet=resnet, num_hierarchies=hierarchies, dropout_p=dropout)
   if resnet is not None or hierarchies is not None:
     raise click.UsageError('--resnet and --hierarchies are options of the '
                            'mixture model (--mix K).')
   return models.make_config(
-      'categorical', image_shape, num_levels=levels, num_filters=filters,
-      num_residual_blocks=blocks, dropout_rate=dropout)
+      'categorical', image_shape, num_levels=levels, num_classes=num_classes,
+      num_filters=filters, num_residual_blocks=blocks, dropout_rate=dropout)

@@ -69,19 +69,21 @@ def write_png(path, image):
   files.write_atomically(path, lambda f: pil.save(f, format='PNG'))
 
 
-def save_images(images, path):
+def save_images(images, path, num_columns=None):
   """Saves images as a PNG grid (`*.png`) or as an array (`*.npy`).
 
   Args:
     images: uint8 `np.ndarray` `[n, height, width, channels]`.
     path: output file name ending in `.png` or `.npy`.
+    num_columns: Python `int`, columns of the PNG grid; defaults to
+      `ceil(sqrt(n))`.
 
   Raises:
     ValueError: if `path` has another extension.
   """
   suffix = os.path.splitext(str(path))[1].lower()
   if suffix == '.png':
-    write_png(path, image_grid(images))
+    write_png(path, image_grid(images, num_columns))
   elif suffix == '.npy':
     array = np.asarray(images, np.uint8)
     files.write_atomically(path, lambda f: np.save(f, array))

@@ -4,14 +4,18 @@ A configuration is a `dict` such as
 
 ```python
 {'model': 'pixelcnn', 'image_shape': [32, 32, 1], 'num_levels': 256,
- 'num_resnet': 1, 'num_hierarchies': 2, 'num_filters': 32,
- 'num_logistic_mix': 5, 'dropout_p': 0.3}
+ 'num_classes': None, 'num_resnet': 1, 'num_hierarchies': 2,
+ 'num_filters': 32, 'num_logistic_mix': 5, 'dropout_p': 0.3}
 ```
 
 `model` is `'pixelcnn'` (`tfp_pixel.PixelCNN`, a discretized logistic mixture)
 or `'categorical'` (`tfp_pixel.CategoricalPixelCNN`, a softmax per channel).
 Both model 8-bit images quantized to `num_levels` levels
-(`tfp_pixel.quantize`); the other keys are the model's constructor arguments.
+(`tfp_pixel.quantize`). `num_classes` is `None` for a model of images, or the
+number of classes of a class-conditional model `p(x | y)`, which takes the
+label as a one-hot `conditional_input` (see `tfp_pixel.run_labels`);
+configurations written before it existed read as `None`. The other keys are
+the model's constructor arguments.
 """
 
 import numpy as np
@@ -57,13 +61,15 @@ MODEL_DEFAULTS = {
 
 
 def make_config(model, image_shape, num_levels=quantization.MAX_LEVELS,
-                **model_kwargs):
+                num_classes=None, **model_kwargs):
   """Returns a complete, checked configuration.
 
   Args:
     model: `'pixelcnn'` or `'categorical'`.
     image_shape: `(height, width, channels)`.
     num_levels: Python `int` in `[2, 256]`, levels per channel.
+    num_classes: `None`, or the Python `int` (at least 2) of classes of a
+      class-conditional model.
     **model_kwargs: constructor arguments of the model; the rest take
       `MODEL_DEFAULTS[model]`.
 
@@ -86,7 +92,8 @@ def make_config(model, image_shape, num_levels=quantization.MAX_LEVELS,
         quantization.MAX_LEVELS, num_levels))
   config = {'model': model,
             'image_shape': list(shapes.check_image_shape(image_shape)),
-            'num_levels': num_levels}
+            'num_levels': num_levels,
+            'num_classes': _checked_num_classes(num_classes)}
   config.update(MODEL_DEFAULTS[model])
   config.update({k: v for k, v in model_kwargs.items() if v is not None})
   if isinstance(config.get('receptive_field_dims'), tuple):
@@ -109,12 +116,17 @@ def build_model(config):
   """
   config = _checked(config)
   kwargs = {k: v for k, v in config.items()
-            if k not in ('model', 'image_shape', 'num_levels')}
+            if k not in ('model', 'image_shape', 'num_levels', 'num_classes')}
   image_shape = tuple(config['image_shape'])
+  num_classes = config['num_classes']
   if config['model'] == 'pixelcnn':
     kwargs['receptive_field_dims'] = tuple(kwargs['receptive_field_dims'])
+    if num_classes is not None:
+      kwargs['conditional_shape'] = (num_classes,)
     return pixel_cnn.PixelCNN(image_shape=image_shape, low=0,
                               high=config['num_levels'] - 1, **kwargs)
+  if num_classes is not None:
+    kwargs['num_classes'] = num_classes
   return categorical_pixel_cnn.CategoricalPixelCNN(
       image_shape=image_shape, num_levels=config['num_levels'], **kwargs)
 
@@ -140,6 +152,16 @@ def events_to_images(events, config):
   """Maps samples of the model `config` describes to uint8 `np.ndarray`s."""
   levels = tf.cast(tf.round(tf.cast(events, tf.float32)), tf.int32)
   return np.asarray(quantization.dequantize(levels, config['num_levels']))
+
+
+def _checked_num_classes(num_classes):
+  if num_classes is None:
+    return None
+  if isinstance(num_classes, bool) or not isinstance(
+      num_classes, (int, np.integer)) or num_classes < 2:
+    raise ValueError('`num_classes` must be None or an integer of at least 2, '
+                     'got {!r}.'.format(num_classes))
+  return int(num_classes)
 
 
 def _checked(config):

@@ -6,6 +6,9 @@ Minimises the mean negative `log_prob` of the training images with Adam, one
 `tfp_pixel.runs`): checkpoints every epoch, the best one on validation,
 TensorBoard summaries, a PNG grid of samples and a metrics record per epoch.
 Rerunning on the same run directory resumes where the last checkpoint left off.
+A class-conditional configuration (`num_classes` set) trains `p(x | y)` on
+`(images, labels)`, each label given to the model as a one-hot
+`conditional_input`; its sample grids have one row per class.
 """
 
 import collections
@@ -18,6 +21,7 @@ import numpy as np
 import tensorflow as tf
 import tf_keras
 
+from tfp_pixel import run_labels
 from tfp_pixel import grids
 from tfp_pixel import metrics
 from tfp_pixel import models
@@ -45,6 +49,11 @@ Fields:
   step_traces: Python `int`, how often this call traced its training step.
   distribution: the trained distribution, with the weights of the last epoch.
 """
+
+
+_NEEDS_LABELS = ('The model is class-conditional (num_classes={}): the '
+                 'training data must be (images, labels).')
+_BAD_LABEL = 'a training label is not a class of the model'
 
 
 class NonFiniteLossError(RuntimeError):
@@ -102,8 +111,11 @@ def train(train_data,
 
   Args:
     train_data: uint8 `np.ndarray` `[N, height, width, channels]` of 8-bit
-      images, or a `tf.data.Dataset` of uint8 image batches (or of
-      `(images, labels)` batches), in the shape of `config['image_shape']`.
+      images, an `(images, labels)` pair of such images and int class ids
+      `[N]`, or a `tf.data.Dataset` of uint8 image batches or of
+      `(images, labels)` batches, in the shape of `config['image_shape']`.
+      A class-conditional model (`config['num_classes']` set) needs the
+      labels; other models ignore them.
     config: model configuration (`tfp_pixel.models.make_config`); needed for a
       new run, optional when resuming (it must then match the run's).
     run_dir: run directory; a new one under `runs_root` when `None`. If it
@@ -118,7 +130,9 @@ def train(train_data,
     seed: Python `int`, seeds weights, shuffling, dropout and samples.
     jit: Python `bool`, whether to XLA-compile the training step.
     strategy: see `make_strategy`.
-    num_samples: Python `int`, samples in each epoch's grid (0: none).
+    num_samples: Python `int`, samples in each epoch's grid (0: none); a
+      class-conditional model draws `ceil(num_samples / rows)` of each of
+      its first `rows = min(num_classes, 10)` classes, one row per class.
     sample_every: Python `int`, draw the grid every this many epochs.
     keep_checkpoints: Python `int`, how many last checkpoints to keep.
     verbose: Python `bool`, whether to print a progress bar to stderr.
@@ -128,7 +142,8 @@ def train(train_data,
     result: `TrainResult`.
 
   Raises:
-    ValueError: for invalid arguments, data or a mismatching configuration.
+    ValueError: for invalid arguments, data (also missing or out-of-range
+      labels of a class-conditional model) or a mismatching configuration.
     NonFiniteLossError: if the loss becomes NaN or infinite; the checkpoints
       of the epochs before are kept.
   """
@@ -161,15 +176,17 @@ def train(train_data,
     optimizer.learning_rate.assign(learning_rate)  # The caller's, not the saved.
   else:
     # Data-dependent initialization, in cross-replica context, on real data.
-    first = next(iter(train_ds))
+    images, labels = _images_and_labels(next(iter(train_ds)))
     with strategy.scope():
-      dist.log_prob(models.images_to_events(first, config))
+      run_labels.log_prob(dist, models.images_to_events(images, config),
+                            _onehot(labels, config))
 
   train_step = _make_train_step(dist, optimizer, config, strategy, jit)
   evaluate = tf.function(
-      lambda images: _nll(dist, config, images, training=False),
+      lambda batch: _nll(dist, config, *_images_and_labels(batch),
+                         training=False),
       jit_compile=jit, reduce_retracing=True)
-  sample = lambda s: dist.sample(num_samples, seed=s)
+  sample = _grid_sampler(dist, config, num_samples)
   writer = tf.summary.create_file_writer(paths.logs)
   os.makedirs(paths.samples, exist_ok=True)
   num_dims = float(np.prod(config['image_shape']))
@@ -180,11 +197,11 @@ def train(train_data,
     nll_sums = np.zeros(2)
     num_images = 0
     start, start_cpu = time.perf_counter(), time.process_time()
-    for step_index, images in enumerate(train_ds):
+    for step_index, batch in enumerate(train_ds):
       if steps_per_epoch is not None and step_index >= steps_per_epoch:
         break
-      sums = np.array(train_step(images), dtype=np.float64)
-      count = int(images.shape[0])
+      sums = np.array(train_step(batch), dtype=np.float64)
+      count = int(_images_and_labels(batch)[0].shape[0])
       if not np.all(np.isfinite(sums)):
         progress.close()
         raise NonFiniteLossError(
@@ -227,9 +244,10 @@ def train(train_data,
         tf.summary.scalar('val_bits_per_dim', record['val_bits_per_dim'],
                           step=step)
       if num_samples > 0 and (epoch_index + 1) % sample_every == 0:
-        samples = models.events_to_images(
-            sample(tf.constant([seed, epoch_index + 1], tf.int32)), config)
-        grid = grids.image_grid(samples)
+        events, num_columns = sample(
+            tf.constant([seed, epoch_index + 1], tf.int32))
+        grid = grids.image_grid(models.events_to_images(events, config),
+                                num_columns=num_columns)
         grids.write_png(os.path.join(
             paths.samples, 'epoch-{:03d}.png'.format(epoch_index + 1)), grid)
         tf.summary.image('samples', grid[np.newaxis], step=step)
@@ -282,52 +300,81 @@ def _complete(config):
 
 
 def _as_dataset(data, config, batch_size, shuffle_seed=None):
-  """Returns a `tf.data.Dataset` of uint8 image batches of the model's shape."""
+  """Returns a `tf.data.Dataset` of batches of the model's shape.
+
+  Batches are uint8 images, or `(images, labels)` for a class-conditional
+  model, whose labels are checked to be classes of the model.
+  """
   image_shape = tuple(config['image_shape'])
+  conditional = run_labels.is_conditional(config)
   if isinstance(data, tf.data.Dataset):
     spec = data.element_spec
-    if isinstance(spec, (tuple, list)):
-      data = data.map(lambda images, *_: images)
+    labelled = isinstance(spec, (tuple, list))
+    if conditional and not labelled:
+      raise ValueError(_NEEDS_LABELS.format(config['num_classes']))
+    if labelled:
+      data = data.map(
+          (lambda images, labels, *_: (images, _checked_labels(labels,
+                                                               config)))
+          if conditional else (lambda images, *_: images))
       spec = data.element_spec
-    if tuple(spec.shape[-3:]) != image_shape:
+    image_spec = spec[0] if conditional else spec
+    if tuple(image_spec.shape[-3:]) != image_shape:
       raise ValueError('Training images have shape {}, the model {}.'.format(
-          tuple(spec.shape[1:]), image_shape))
+          tuple(image_spec.shape[1:]), image_shape))
     return data
+  labels = None
+  if isinstance(data, tuple):
+    if len(data) != 2:
+      raise ValueError('Training data must be images or an (images, labels) '
+                       'pair, got a tuple of {}.'.format(len(data)))
+    data, labels = data
+  if conditional and labels is None:
+    raise ValueError(_NEEDS_LABELS.format(config['num_classes']))
   images = np.asarray(data)
   if images.ndim != 4 or images.shape[1:] != image_shape:
     raise ValueError('Images must have shape [N, {}, {}, {}], got {}.'.format(
         *image_shape, list(images.shape)))
   if len(images) == 0:
     raise ValueError('No images to train on.')
-  dataset = tf.data.Dataset.from_tensor_slices(images.astype(np.uint8))
+  tensors = images.astype(np.uint8)
+  if conditional:
+    labels = run_labels.check_labels(labels, config['num_classes'], 'label')
+    if labels.shape != (len(images),):
+      raise ValueError('{} labels for {} images; give one class id per image.'
+                       .format(labels.size, len(images)))
+    tensors = (tensors, labels)
+  dataset = tf.data.Dataset.from_tensor_slices(tensors)
   if shuffle_seed is not None:
     dataset = dataset.shuffle(len(images), seed=shuffle_seed,
                               reshuffle_each_iteration=True)
   return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 
-def _nll(dist, config, images, training):
+def _nll(dist, config, images, labels, training):
   """Per-image negative log-likelihoods `[batch]`: (8-bit, own levels)."""
   events = models.images_to_events(images, config)
-  nll_levels = -dist.log_prob(events, training=training)
+  nll_levels = -run_labels.log_prob(dist, events, _onehot(labels, config),
+                                      training=training)
   levels = tf.cast(events, tf.int32)
   return metrics.eight_bit_nll(nll_levels, levels,
                                config['num_levels']), nll_levels
 
 
 def _make_train_step(dist, optimizer, config, strategy, jit):
-  """Returns the `tf.function` of one step on a global uint8 batch.
+  """Returns the `tf.function` of one step on a global batch.
 
-  Each replica takes every `num_replicas`-th image of the global batch and
+  A batch is uint8 images, or `(images, labels)`. Each replica takes every
+  `num_replicas`-th image (and label) of the global batch and
   minimises its share of the global mean negative log-likelihood; the
   optimizer sums the replicas' gradients. The step returns the global sums of
   the 8-bit and own-level negative log-likelihoods.
   """
   variables = dist.trainable_variables
 
-  def gradients(images, global_count):
+  def gradients(images, labels, global_count):
     with tf.GradientTape() as tape:
-      nll_8bit, nll_levels = _nll(dist, config, images, training=True)
+      nll_8bit, nll_levels = _nll(dist, config, images, labels, training=True)
       loss = tf.reduce_sum(nll_levels) / global_count
     grads = tape.gradient(loss, variables)
     return grads, tf.stack([tf.reduce_sum(nll_8bit),
@@ -335,12 +382,14 @@ def _make_train_step(dist, optimizer, config, strategy, jit):
 
   single = strategy.num_replicas_in_sync == 1
 
-  def replica_step(global_images):
+  def replica_step(global_batch):
     context = tf.distribute.get_replica_context()
+    global_images, global_labels = _images_and_labels(global_batch)
     count = tf.cast(tf.shape(global_images)[0], tf.float32)
-    images = global_images[context.replica_id_in_sync_group::
-                           context.num_replicas_in_sync]
-    grads, sums = compute(images, count)
+    share = slice(context.replica_id_in_sync_group, None,
+                  context.num_replicas_in_sync)
+    labels = None if global_labels is None else global_labels[share]
+    grads, sums = compute(global_images[share], labels, count)
     optimizer.apply_gradients(zip(grads, variables))
     return sums
 
@@ -351,8 +400,8 @@ def _make_train_step(dist, optimizer, config, strategy, jit):
     compute = tf.function(gradients, jit_compile=True) if jit else gradients
 
   @tf.function(reduce_retracing=True)
-  def train_step(global_images):
-    sums = strategy.run(replica_step, (global_images,))
+  def train_step(global_batch):
+    sums = strategy.run(replica_step, (global_batch,))
     return strategy.reduce(tf.distribute.ReduceOp.SUM, sums, axis=None)
 
   return train_step
@@ -361,11 +410,52 @@ def _make_train_step(dist, optimizer, config, strategy, jit):
 def _evaluate_dataset(evaluate, dataset):
   """Mean (8-bit, own-level) negative log-likelihood over `dataset`."""
   sums, count = np.zeros(2), 0
-  for images in dataset:
-    nll_8bit, nll_levels = evaluate(images)
+  for batch in dataset:
+    nll_8bit, nll_levels = evaluate(batch)
     sums += [float(tf.reduce_sum(nll_8bit)), float(tf.reduce_sum(nll_levels))]
-    count += int(images.shape[0])
+    count += int(nll_8bit.shape[0])
   return sums / count if count else None
+
+
+def _images_and_labels(batch):
+  """`(images, labels)` of a batch; labels are `None` in an image batch."""
+  if isinstance(batch, (tuple, list)):
+    return batch[0], batch[1]
+  return batch, None
+
+
+def _onehot(labels, config):
+  if labels is None:
+    return None
+  return run_labels.conditional_input(labels, config)
+
+
+def _checked_labels(labels, config):
+  """`labels` of a dataset batch, with an error if one is not a class."""
+  labels = tf.cast(labels, tf.int64)
+  with tf.control_dependencies([
+      tf.debugging.assert_non_negative(labels, message=_BAD_LABEL),
+      tf.debugging.assert_less(labels, tf.cast(config['num_classes'],
+                                               tf.int64),
+                               message=_BAD_LABEL)]):
+    return tf.identity(labels)
+
+
+def _grid_sampler(dist, config, num_samples):
+  """A function of a seed returning `(events, num_columns)` of a sample grid.
+
+  A class-conditional model's grid has one row per class (the first
+  `run_labels.MAX_GRID_CLASSES`), `ceil(num_samples / rows)` columns.
+  """
+  if not run_labels.is_conditional(config):
+    return lambda seed: (dist.sample(num_samples, seed=seed), None)
+  num_classes = config['num_classes']
+  rows = min(num_classes, run_labels.MAX_GRID_CLASSES)
+  per_class = max(1, -(-num_samples // rows))
+  labels = run_labels.per_class_labels(num_classes, per_class)
+  onehot = run_labels.conditional_input(labels, config)
+  return lambda seed: (dist.sample(len(labels), seed=seed,
+                                   conditional_input=onehot), per_class)
 
 
 def _steps_in_epoch(dataset, steps_per_epoch):

@@ -6,23 +6,31 @@ into training and validation pipelines. Without arguments, `load_images`
 returns real images that need no network (scikit-learn's 8x8 digits).
 """
 
+from tfp_pixel.data.arrays import ARRAY_EXTENSIONS
 from tfp_pixel.data.convert import convert_images
 from tfp_pixel.data.convert import parse_shape
 from tfp_pixel.data.errors import DataError
 from tfp_pixel.data.errors import ImageReadError
+from tfp_pixel.data.folder import class_ids
+from tfp_pixel.data.folder import class_of
 from tfp_pixel.data.folder import list_image_files
 from tfp_pixel.data.folder import read_image
+from tfp_pixel.data.idx import is_idx_file
 from tfp_pixel.data.image_set import ImageSet
 from tfp_pixel.data.loader import load_images
 from tfp_pixel.data.offline_default import OFFLINE_DEFAULT_NAME
 from tfp_pixel.data.pipeline import make_datasets
 
 __all__ = [
+    'ARRAY_EXTENSIONS',
     'DataError',
     'ImageReadError',
     'ImageSet',
     'OFFLINE_DEFAULT_NAME',
+    'class_ids',
+    'class_of',
     'convert_images',
+    'is_idx_file',
     'list_image_files',
     'load_images',
     'make_datasets',

@@ -13,6 +13,8 @@ from tfp_pixel.data.image_set import ImageSet
 
 __all__ = [
     'IMAGE_EXTENSIONS',
+    'class_ids',
+    'class_of',
     'list_image_files',
     'load_folder',
     'read_image',
@@ -81,9 +83,10 @@ def read_image(path, shape=None):
 def load_folder(path, shape=None, with_labels=False, max_images=None):
   """Loads the images under `path`; labels are class sub-folders.
 
-  With `with_labels`, each immediate sub-folder of `path` is a class: sorted
-  sub-folder names get ids 0, 1, ... Files that cannot be read are skipped with
-  one warning each.
+  With `with_labels`, each immediate sub-folder of `path` is a class (see
+  `class_ids`: sub-folders named `0`, `1`, ... are those classes, other names
+  get ids 0, 1, ... in sorted order). Files that cannot be read are skipped
+  with one warning each.
 
   Args:
     path: a folder (searched recursively) or a single image file.
@@ -125,20 +128,39 @@ def load_folder(path, shape=None, with_labels=False, max_images=None):
   images = convert.stack_images(pixels, read_files, shape)
   labels = num_classes = None
   if with_labels:
-    class_ids = {name: i for i, name in enumerate(class_names)}
-    labels = np.array(
-        [class_ids[_class_of(path, name)] for name in read_files], np.int64)
-    num_classes = len(class_names)
+    ids = class_ids(class_names)
+    labels = np.array([ids[class_of(path, name)] for name in read_files],
+                      np.int64)
+    num_classes = max(ids.values()) + 1
   return ImageSet(images, labels, num_classes, os.path.basename(
       os.path.normpath(path)))
 
 
+def class_ids(names):
+  """The class id of each class sub-folder name.
+
+  Args:
+    names: the names of the class sub-folders.
+
+  Returns:
+    ids: `dict` from name to Python `int`: the number itself when every name
+      is a non-negative integer (`'0'`, `'7'`), else the position of the name
+      in sorted order.
+  """
+  names = sorted(set(names))
+  if names and all(name.isdecimal() for name in names):
+    return {name: int(name) for name in names}
+  return {name: i for i, name in enumerate(names)}
+
+
+def class_of(root, path):
+  """The class sub-folder of `root` that holds the file `path`, or `None`."""
+  parts = os.path.relpath(path, root).split(os.sep)
+  return parts[0] if len(parts) > 1 else None
+
+
 def _is_image_name(name):
   return os.path.splitext(name)[1].lower() in IMAGE_EXTENSIONS
-
-
-def _class_of(root, name):
-  return os.path.relpath(name, root).split(os.sep)[0]
 
 
 def _class_names(root, files):
@@ -151,7 +173,7 @@ def _class_names(root, files):
     raise DataError(
         '{}: labels need one sub-folder per class, but {} is directly in the '
         'folder.'.format(root, os.path.basename(loose[0])))
-  return sorted({_class_of(root, f) for f in files})
+  return sorted({class_of(root, f) for f in files})
 
 
 def _decode(path):

@@ -23,7 +23,8 @@ def load_images(dataset=None, shape=None, data_dir=None, split='train',
   * `None` (or `'sklearn_digits'`): the offline default, the 1,797 real 8x8
     handwritten digits bundled with scikit-learn, with labels 0-9.
   * a folder: its PNG/JPEG/BMP/GIF images, searched recursively; labels come
-    from class sub-folders (sorted names get ids 0, 1, ...). Unreadable files
+    from class sub-folders (named by class id `0`, `1`, ..., or by any names,
+    which get ids 0, 1, ... in sorted order). Unreadable files
     are skipped with a warning. A folder without images but with IDX files uses
     the IDX images file whose name contains `split` (`t10k` for `test`).
   * an IDX images file (`*-idx3-ubyte` or `*-idx3-ubyte.gz`); labels from the
