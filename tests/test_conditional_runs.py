@@ -6,7 +6,6 @@ The mixture model (`tfp_pixel.PixelCNN`) conditions through TFP's
 it (it builds and traces in a fraction of the mixture model's time).
 """
 
-import inspect
 import json
 import os
 import subprocess
@@ -27,11 +26,6 @@ from tfp_pixel import runs
 from tfp_pixel import scoring
 
 _REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_CATEGORICAL_IS_CONDITIONAL = 'num_classes' in inspect.signature(
-    tfp_pixel.CategoricalPixelCNN.__init__).parameters
-needs_conditional_categorical = pytest.mark.skipif(
-    not _CATEGORICAL_IS_CONDITIONAL,
-    reason='CategoricalPixelCNN takes no num_classes yet')
 
 
 def _mixture_config(num_classes=3, shape=(8, 8, 1)):
@@ -47,10 +41,8 @@ def _categorical_config(num_classes=3):
 
 
 def _run_config(num_classes=3):
-  """The model of the shared run: the fastest conditional one there is."""
-  if _CATEGORICAL_IS_CONDITIONAL:
-    return _categorical_config(num_classes)
-  return _mixture_config(num_classes)
+  """The model of the shared run: the fastest conditional one."""
+  return _categorical_config(num_classes)
 
 
 @pytest.fixture(scope='module')
@@ -113,7 +105,6 @@ class TestConfigs:
     assert dist.conditional_shape == (5,)
     assert models.build_model(_mixture_config(None)).conditional_shape is None
 
-  @needs_conditional_categorical
   def test_conditional_categorical_takes_num_classes(self):
     dist = models.build_model(_categorical_config(num_classes=5))
     levels = tf.zeros([2, 8, 8, 1], tf.int32)
@@ -188,7 +179,7 @@ class TestTraining:
     assert result.epoch == 1
 
   @pytest.mark.parametrize('make_config', [
-      pytest.param(_categorical_config, marks=needs_conditional_categorical),
+      _categorical_config,
       pytest.param(_mixture_config, marks=pytest.mark.slow)])
   def test_jit_step_with_labels_compiles_once(self, tmp_path,
                                               labelled_digits, make_config):
@@ -388,7 +379,7 @@ _MIRRORED_SCRIPT = textwrap.dedent('''
 
 
 @pytest.mark.parametrize('make_config', [
-    pytest.param(_categorical_config, marks=needs_conditional_categorical),
+    _categorical_config,
     pytest.param(_mixture_config, marks=pytest.mark.slow)])
 def test_mirrored_training_with_labels_matches_one_device(tmp_path,
                                                           make_config):

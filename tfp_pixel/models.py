@@ -118,15 +118,11 @@ def build_model(config):
   kwargs = {k: v for k, v in config.items()
             if k not in ('model', 'image_shape', 'num_levels', 'num_classes')}
   image_shape = tuple(config['image_shape'])
-  num_classes = config['num_classes']
+  kwargs['num_classes'] = config['num_classes']
   if config['model'] == 'pixelcnn':
     kwargs['receptive_field_dims'] = tuple(kwargs['receptive_field_dims'])
-    if num_classes is not None:
-      kwargs['conditional_shape'] = (num_classes,)
     return pixel_cnn.PixelCNN(image_shape=image_shape, low=0,
                               high=config['num_levels'] - 1, **kwargs)
-  if num_classes is not None:
-    kwargs['num_classes'] = num_classes
   return categorical_pixel_cnn.CategoricalPixelCNN(
       image_shape=image_shape, num_levels=config['num_levels'], **kwargs)
 

@@ -9,6 +9,8 @@ check labels against a configuration and turn them into that input.
 import numpy as np
 import tensorflow as tf
 
+from tfp_pixel import labels as labels_lib
+
 __all__ = [
     'MAX_GRID_CLASSES',
     'check_labels',
@@ -82,7 +84,7 @@ def conditional_input(labels, config):
   Returns:
     onehot: float32 `Tensor` `[*S, num_classes]`.
   """
-  return _one_hot_labels(labels, config['num_classes'])
+  return labels_lib.one_hot_labels(labels, config['num_classes'])
 
 
 def log_prob(dist, events, onehot=None, training=False):
@@ -107,7 +109,3 @@ def per_class_labels(num_classes, samples_per_class,
   """
   rows = num_classes if max_classes is None else min(num_classes, max_classes)
   return np.repeat(np.arange(rows, dtype=np.int64), int(samples_per_class))
-
-
-def _one_hot_labels(labels, num_classes):
-  return tf.one_hot(tf.cast(labels, tf.int32), num_classes, dtype=tf.float32)
