@@ -7,7 +7,7 @@ from cli import options
 __all__ = ['train']
 
 _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
-                  'dropout', 'blocks')
+                  'dropout', 'blocks', 'arch')
 
 
 @click.command()
@@ -34,6 +34,9 @@ _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
               default=None, help='Mixture model: resolution levels (2).')
 @click.option('--blocks', metavar='N', type=click.IntRange(0), default=None,
               help='Categorical model: residual blocks (5).')
+@click.option('--arch', type=click.Choice(['plain', 'gated']), default=None,
+              help='Categorical model: masked convolution stack (plain, '
+                   'default) or gated PixelCNN without blind spot (gated).')
 @click.option('--dropout', metavar='P', type=click.FloatRange(0., 1.,
                                                               max_open=True),
               default=None, help='Dropout rate (mixture 0.3, categorical 0).')
@@ -70,7 +73,7 @@ _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
 @options.seed_option
 @click.pass_context
 def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
-          hierarchies, blocks, dropout, epochs, steps, batch_size,
+          hierarchies, blocks, arch, dropout, epochs, steps, batch_size,
           learning_rate, validation_fraction, max_images, jit, strategy,
           num_samples, sample_every, keep, run_dir, seed):
   """Train a model; rerun on the same --run to resume it."""
@@ -89,7 +92,7 @@ def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
       config = runs.read_config(run_dir)
       if explicit:
         config = _model_config(mix, levels, filters, resnet, hierarchies,
-                               blocks, dropout, shape or 'x'.join(
+                               blocks, arch, dropout, shape or 'x'.join(
                                    map(str, config['image_shape'])))
     image_shape = data.parse_shape(shape) if shape else (
         tuple(config['image_shape']) if config else None)
@@ -97,7 +100,7 @@ def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
                                  data_dir=data_dir, max_images=max_images)
     if config is None:
       config = _model_config(mix, levels, filters, resnet, hierarchies,
-                             blocks, dropout, image_set.images.shape[1:])
+                             blocks, arch, dropout, image_set.images.shape[1:])
     train_ds, val_ds = data.make_datasets(
         image_set.images, batch_size=batch_size,
         validation_fraction=validation_fraction, seed=seed)
@@ -115,16 +118,16 @@ def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
   click.echo('Run: {} (epoch {})'.format(result.run_dir, result.epoch))
 
 
-def _model_config(mix, levels, filters, resnet, hierarchies, blocks, dropout,
-                  shape):
+def _model_config(mix, levels, filters, resnet, hierarchies, blocks, arch,
+                  dropout, shape):
   """The model configuration the options describe."""
   from tfp_pixel import data  # pylint: disable=g-import-not-at-top
   from tfp_pixel import models  # pylint: disable=g-import-not-at-top
   image_shape = data.parse_shape(shape) if isinstance(shape, str) else shape
   if mix is not None or levels is None:
-    if blocks is not None:
-      raise click.UsageError('--blocks is an option of the categorical model '
-                             '(--levels K without --mix).')
+    if blocks is not None or arch is not None:
+      raise click.UsageError('--blocks and --arch are options of the '
+                             'categorical model (--levels K without --mix).')
     return models.make_config(
         'pixelcnn', image_shape, num_levels=levels or 256,
         num_logistic_mix=mix, num_filters=filters, num_resnet=resnet,
@@ -134,4 +137,4 @@ def _model_config(mix, levels, filters, resnet, hierarchies, blocks, dropout,
                            'mixture model (--mix K).')
   return models.make_config(
       'categorical', image_shape, num_levels=levels, num_filters=filters,
-      num_residual_blocks=blocks, dropout_rate=dropout)
+      num_residual_blocks=blocks, dropout_rate=dropout, architecture=arch)

@@ -2,6 +2,8 @@
 
 import tensorflow as tf
 
+from tfp_pixel import gated_graph
+from tfp_pixel import gated_network
 from tfp_pixel import layer_graph
 from tfp_pixel import quantization
 from tfp_pixel import row_cache
@@ -15,17 +17,23 @@ class CategoricalSampler(sampling.PixelSampler):
 
   After each write into a row, a `RowCache` recomputes the one row of every
   layer that the row's logits need (activation caching: the masked
-  convolutions have no strides, so that is all that changes).
+  convolutions have no strides, so that is all that changes). For the gated
+  network (`gated_graph`) that is the horizontal stack and the head only; its
+  vertical stack is computed once per row.
   """
 
   def __init__(self, dist):
     """Reads the weights of `dist`'s network.
 
     Args:
-      dist: a `tfp_pixel.CategoricalPixelCNN`.
+      dist: a `tfp_pixel.CategoricalPixelCNN`, plain or gated.
     """
     self._dist = dist
-    self._cache = row_cache.RowCache(categorical_graph(dist.network))
+    if isinstance(dist.network, gated_network.GatedPixelCNNNetwork):
+      graph = gated_graph.gated_graph(dist.network)
+    else:
+      graph = categorical_graph(dist.network)
+    self._cache = row_cache.RowCache(graph)
 
   @property
   def image_shape(self):
