@@ -51,8 +51,9 @@ def main():
   parser.add_argument('--gated', action='store_true',
                       help='time the gated categorical model only')
   args = parser.parse_args()
-  results = {'batch': BATCH, 'device': _device(), 'mixture': MIXTURE,
-             'categorical': CATEGORICAL}
+  results = {'batch': BATCH, 'device': _device(), 'categorical': CATEGORICAL}
+  if not args.gated:
+    results['mixture'] = MIXTURE
   for size in args.shapes:
     shape = (size, size, 1)
     key = '{0}x{0}x1'.format(size)

@@ -133,8 +133,13 @@ class GatedPixelCNNNetwork(tf.Module):
     return tf.reshape(x, [-1, height, width, channels, self.num_levels])
 
   def labels(self, conditional_input):
-    """Checks `conditional_input` against `num_classes`; returns it as a float
-    `Tensor` of the network's dtype, or `None` for an unconditional network.
+    """Checks `conditional_input` against `num_classes`.
+
+    Args:
+      conditional_input: one-hot labels `[..., num_classes]`, or `None`.
+
+    Returns:
+      labels: float `Tensor` `[..., num_classes]`, or `None`.
 
     Raises:
       ValueError: if it is missing for a conditional network, given to an
@@ -150,7 +155,8 @@ class GatedPixelCNNNetwork(tf.Module):
                        '(one-hot labels).')
     labels = tf.convert_to_tensor(conditional_input,
                                   dtype=self.head[0].bias.dtype)
-    if labels.shape[-1] != self.num_classes:
+    if (labels.shape.rank == 0 or
+        labels.shape[-1] not in (None, self.num_classes)):
       raise ValueError('`conditional_input` must end in {} one-hot values, got '
                        'shape {}.'.format(self.num_classes, labels.shape))
     return labels
