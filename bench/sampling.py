@@ -4,7 +4,8 @@ Prints one JSON object. For `tfp_pixel.PixelCNN` the baseline is stock
 `tfd.PixelCNN._sample_n` run on the same distribution object (same network,
 same weights) inside a `tf.function`; for `tfp_pixel.CategoricalPixelCNN` it
 is the full-pass reference sampler of the tests (one network pass per pixel
-and channel), also inside a `tf.function`. Every timing excludes tracing (a
+and channel), also inside a `tf.function`; `--gated` times the gated
+categorical model (`architecture='gated'`, same sizes) the same way instead. Every timing excludes tracing (a
 warm-up call, or `get_concrete_function`, comes first) and is the best of
 `--repeats` runs. Weights are random (seeded); weight norm is initialized from
 a batch of random images. Our sampler's time depends on the weights (it solves
@@ -13,6 +14,7 @@ each row as a fixed point; see `tfp_pixel.sampling`), the baselines' do not.
 Run from the repository root:
 
   python bench/sampling.py [--shapes 28 32] [--repeats 2] [--skip-baselines]
+      [--gated]
 """
 
 import argparse
@@ -46,12 +48,18 @@ def main():
                       help='timed runs of our samplers (best is reported)')
   parser.add_argument('--skip-baselines', action='store_true',
                       help='time our samplers only')
+  parser.add_argument('--gated', action='store_true',
+                      help='time the gated categorical model only')
   args = parser.parse_args()
-  results = {'batch': BATCH, 'device': _device(), 'mixture': MIXTURE,
-             'categorical': CATEGORICAL}
+  results = {'batch': BATCH, 'device': _device(), 'categorical': CATEGORICAL}
+  if not args.gated:
+    results['mixture'] = MIXTURE
   for size in args.shapes:
     shape = (size, size, 1)
     key = '{0}x{0}x1'.format(size)
+    if args.gated:
+      results['gated_' + key] = _categorical(shape, args, 'gated')
+      continue
     results['mixture_' + key] = _mixture(shape, args)
     results['categorical_' + key] = _categorical(shape, args)
   print(json.dumps(results, indent=2))
@@ -74,9 +82,10 @@ def _mixture(shape, args):
   return result
 
 
-def _categorical(shape, args):
+def _categorical(shape, args, architecture='plain'):
   tf.random.set_seed(0)
-  dist = tfp_pixel.CategoricalPixelCNN(shape, **CATEGORICAL)
+  dist = tfp_pixel.CategoricalPixelCNN(shape, architecture=architecture,
+                                       **CATEGORICAL)
   ours = _best(lambda: dist.sample(BATCH, seed=(1, 2)), args.repeats)
   result = {'ours_s': ours}
   if not args.skip_baselines:

@@ -7,7 +7,7 @@ from cli import options
 __all__ = ['train']
 
 _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
-                  'dropout', 'blocks', 'conditional')
+                  'dropout', 'blocks', 'arch', 'conditional')
 
 
 @click.command()
@@ -34,6 +34,9 @@ _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
               default=None, help='Mixture model: resolution levels (2).')
 @click.option('--blocks', metavar='N', type=click.IntRange(0), default=None,
               help='Categorical model: residual blocks (5).')
+@click.option('--arch', type=click.Choice(['plain', 'gated']), default=None,
+              help='Categorical model: masked convolution stack (plain, '
+                   'default) or gated PixelCNN without blind spot (gated).')
 @click.option('--dropout', metavar='P', type=click.FloatRange(0., 1.,
                                                               max_open=True),
               default=None, help='Dropout rate (mixture 0.3, categorical 0).')
@@ -74,7 +77,8 @@ _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
 @options.seed_option
 @click.pass_context
 def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
-          hierarchies, blocks, dropout, conditional, epochs, steps, batch_size,
+          hierarchies, blocks, arch, dropout, conditional, epochs, steps,
+          batch_size,
           learning_rate, validation_fraction, max_images, jit, strategy,
           num_samples, sample_every, keep, run_dir, seed):
   """Train a model; rerun on the same --run to resume it."""
@@ -98,7 +102,7 @@ def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
                                  max_images=max_images)
     if config is None or explicit:
       config = _model_config(
-          mix, levels, filters, resnet, hierarchies, blocks, dropout,
+          mix, levels, filters, resnet, hierarchies, blocks, arch, dropout,
           shape or image_set.images.shape[1:],
           image_set.num_classes if conditional else None)
     elif config['num_classes']:
@@ -129,16 +133,16 @@ def _classes_note(config):
   return ' conditioned on {} classes'.format(config['num_classes'])
 
 
-def _model_config(mix, levels, filters, resnet, hierarchies, blocks, dropout,
-                  shape, num_classes):
+def _model_config(mix, levels, filters, resnet, hierarchies, blocks, arch,
+                  dropout, shape, num_classes):
   """The model configuration the options describe."""
   from tfp_pixel import data  # pylint: disable=g-import-not-at-top
   from tfp_pixel import models  # pylint: disable=g-import-not-at-top
   image_shape = data.parse_shape(shape) if isinstance(shape, str) else shape
   if mix is not None or levels is None:
-    if blocks is not None:
-      raise click.UsageError('--blocks is an option of the categorical model '
-                             '(--levels K without --mix).')
+    if blocks is not None or arch is not None:
+      raise click.UsageError('--blocks and --arch are options of the '
+                             'categorical model (--levels K without --mix).')
     return models.make_config(
         'pixelcnn', image_shape, num_levels=levels or 256,
         num_classes=num_classes, num_logistic_mix=mix, num_filters=filters,
@@ -148,4 +152,5 @@ def _model_config(mix, levels, filters, resnet, hierarchies, blocks, dropout,
                            'mixture model (--mix K).')
   return models.make_config(
       'categorical', image_shape, num_levels=levels, num_classes=num_classes,
-      num_filters=filters, num_residual_blocks=blocks, dropout_rate=dropout)
+      num_filters=filters, num_residual_blocks=blocks, dropout_rate=dropout,
+      architecture=arch)

@@ -170,7 +170,7 @@ class TestConditionalCategoricalPixelCNN(ConditionalChecks):
   def test_fast_sampler_agrees_with_full_passes(self, image_shape):
     dist = self.make_distribution(image_shape, num_filters=12)
     labels = _one_hot([0, 1, 2, 2, 1, 0])
-    graph = categorical_sampler.categorical_graph(dist.network, labels)
+    graph = categorical_sampler.network_graph(dist.network, labels)
     inputs = self.network_inputs(dist, self.random_events(image_shape, 6))
     np.testing.assert_allclose(
         tf.reshape(graph.evaluate(inputs), [6, *image_shape, -1]),
@@ -179,6 +179,15 @@ class TestConditionalCategoricalPixelCNN(ConditionalChecks):
     full = tf.function(lambda: reference_sampler.sample_categorical(
         dist, 6, (5, 6), conditional_input=labels))()
     np.testing.assert_array_equal(fast, full)
+
+
+class TestConditionalGatedPixelCNN(TestConditionalCategoricalPixelCNN):
+  """The conditional suite for the gated network."""
+
+  def make_distribution(self, image_shape, **overrides):
+    kwargs = dict(architecture='gated', num_filters=16)
+    kwargs.update(overrides)
+    return super().make_distribution(image_shape, **kwargs)
 
 
 class TestConditionalPixelCNN(ConditionalChecks):

@@ -3,6 +3,7 @@
 from tfp_pixel.categorical_network import CategoricalPixelCNNNetwork
 from tfp_pixel.categorical_pixel_cnn import CategoricalPixelCNN
 from tfp_pixel.completion import complete
+from tfp_pixel.gated_network import GatedPixelCNNNetwork
 from tfp_pixel.labels import one_hot_labels
 from tfp_pixel.layers import MaskedConv2D
 from tfp_pixel.masks import causal_mask
@@ -22,6 +23,7 @@ __version__ = '0.1.0'
 __all__ = [
     'CategoricalPixelCNN',
     'CategoricalPixelCNNNetwork',
+    'GatedPixelCNNNetwork',
     'MaskedConv2D',
     'PixelCNN',
     'PixelSampler',

@@ -109,16 +109,11 @@ class CategoricalPixelCNNNetwork(tf.Module):
       ValueError: if `conditional_input` is missing for a conditional network
         or given to an unconditional one.
     """
-    if self.num_classes is None:
-      if conditional_input is not None:
-        raise ValueError('The network is unconditional (built without '
-                         '`num_classes`), but a `conditional_input` was given.')
+    labels = layers.network_labels(conditional_input, self.num_classes,
+                                   self.head[0].bias.dtype)
+    if labels is None:
       return [None] * len(self.conv_layers())
-    if conditional_input is None:
-      raise ValueError('The network is conditional: pass a one-hot '
-                       '`conditional_input` of shape [batch, {}].'.format(
-                           self.num_classes))
-    return [projection(conditional_input)
+    return [projection(labels)
             for projection in self.label_projections]
 
   def __call__(self, inputs, training=False, conditional_input=None):

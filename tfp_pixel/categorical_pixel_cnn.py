@@ -7,13 +7,16 @@ from tensorflow_probability.python.internal import tensor_util
 from tfp_pixel import categorical_network
 from tfp_pixel import categorical_sampler
 from tfp_pixel import conditioning
+from tfp_pixel import gated_network
 from tfp_pixel import quantization
 from tfp_pixel import sampling
 from tfp_pixel import shapes
 
 tfd = tfp.distributions
 
-__all__ = ['CategoricalPixelCNN']
+__all__ = ['ARCHITECTURES', 'CategoricalPixelCNN']
+
+ARCHITECTURES = ('plain', 'gated')
 
 
 class CategoricalPixelCNN(conditioning.ConditionalSampling,
@@ -32,8 +35,9 @@ class CategoricalPixelCNN(conditioning.ConditionalSampling,
   logits[i, j, c] = f(x[:i], x[i, :j], x[i, j, :c])
   ```
 
-  where `f` is the masked network (`CategoricalPixelCNNNetwork`) and `T` the
-  `temperature`. The distribution is the tempered one at every `T`: `sample`
+  where `f` is the network and `T` the `temperature`: the masked convolution
+  stack `CategoricalPixelCNNNetwork` (`architecture='plain'`) or the
+  blind-spot-free `GatedPixelCNNNetwork` (`architecture='gated'`, [2]). The distribution is the tempered one at every `T`: `sample`
   and `log_prob` agree, and `T -> 0` approaches the greedy (argmax) path.
 
   `sample` is exact and fast: it keeps the network's activations and
@@ -57,6 +61,8 @@ class CategoricalPixelCNN(conditioning.ConditionalSampling,
   loss = -tf.reduce_mean(dist.log_prob(levels))
   samples = dist.sample(10, seed=(1, 2))      # int32 [10, 28, 28, 1]
   cold = dist.copy(temperature=0.5)           # same weights, sharper samples
+  gated = tfp_pixel.CategoricalPixelCNN((28, 28, 1), num_levels=4,
+                                        architecture='gated')
   ```
 
   A class-conditional model, with one label or a batch of labels:
@@ -99,6 +105,7 @@ class CategoricalPixelCNN(conditioning.ConditionalSampling,
                num_output_filters=None,
                dropout_rate=0.,
                num_classes=None,
+               architecture='plain',
                temperature=1.,
                network=None,
                float_dtype=tf.float32,
@@ -111,19 +118,23 @@ class CategoricalPixelCNN(conditioning.ConditionalSampling,
     Args:
       image_shape: `(height, width, channels)` of the images.
       num_levels: Python `int` in `[2, 256]`, quantized levels per channel.
-      num_filters: Python `int`, feature maps of the residual stack.
-      num_residual_blocks: Python `int`, residual blocks after the first layer.
+      num_filters: Python `int`, feature maps of the residual stack (gated:
+        of each stack).
+      num_residual_blocks: Python `int`, residual blocks (gated: gated
+        layers) after the first layer.
       first_kernel_size: odd Python `int`, size of the type-A convolution.
       kernel_size: odd Python `int`, size of the residual blocks' masked
-        convolutions.
+        convolutions (gated: width of the later layers' windows).
       num_output_filters: Python `int`, feature maps of the two 1x1 layers
         before the output; defaults to `num_filters`.
       dropout_rate: Python `float`, dropout in the residual blocks when
         `log_prob` is called with `training=True`.
       num_classes: Python `int`, the number of classes of a class-conditional
         model, or `None` for an unconditional one.
+      architecture: `'plain'` (`CategoricalPixelCNNNetwork`) or `'gated'`
+        (`GatedPixelCNNNetwork`).
       temperature: positive float scalar; logits are divided by it.
-      network: an existing `CategoricalPixelCNNNetwork` to use (and share)
+      network: an existing network of `architecture` to use (and share)
         instead of building one; `copy()` passes the current one.
       float_dtype: float `tf.DType` of the network (float32 or float64).
       dtype: integer `tf.DType` of the samples.
@@ -142,8 +153,12 @@ class CategoricalPixelCNN(conditioning.ConditionalSampling,
         raise ValueError('`num_levels` must be in [2, 256], got {}.'.format(
             num_levels))
       float_dtype = tf.as_dtype(float_dtype)
+      if architecture not in ARCHITECTURES:
+        raise ValueError('`architecture` must be one of {}, got {!r}.'.format(
+            ', '.join(ARCHITECTURES), architecture))
+      network_class = _NETWORKS[architecture]
       if network is None:
-        network = categorical_network.CategoricalPixelCNNNetwork(
+        network = network_class(
             image_shape, num_levels, num_filters=num_filters,
             num_residual_blocks=num_residual_blocks,
             first_kernel_size=first_kernel_size, kernel_size=kernel_size,
@@ -151,15 +166,18 @@ class CategoricalPixelCNN(conditioning.ConditionalSampling,
             num_classes=num_classes, dtype=float_dtype)
       elif (tuple(network.image_shape) != image_shape or
             network.num_levels != num_levels or
-            network.num_classes != num_classes):
+            network.num_classes != num_classes or
+            not isinstance(network, network_class)):
         raise ValueError(
-            '`network` was built for image_shape={}, num_levels={} and '
-            'num_classes={}, not {}, {} and {}.'.format(
-                network.image_shape, network.num_levels, network.num_classes,
+            '`network` ({}) was built for image_shape={}, num_levels={} and '
+            'num_classes={}, not the {} architecture with {}, {} and {}.'.format(
+                type(network).__name__, network.image_shape,
+                network.num_levels, network.num_classes, architecture,
                 image_shape, num_levels, num_classes))
       parameters['network'] = network
       self._image_shape = image_shape
       self._num_levels = num_levels
+      self._architecture = architecture
       self._float_dtype = float_dtype
       self._network = network
       self._temperature = tensor_util.convert_nonref_to_tensor(
@@ -182,6 +200,10 @@ class CategoricalPixelCNN(conditioning.ConditionalSampling,
   @property
   def num_levels(self):
     return self._num_levels
+
+  @property
+  def architecture(self):
+    return self._architecture
 
   @property
   def temperature(self):
@@ -307,3 +329,7 @@ class CategoricalPixelCNN(conditioning.ConditionalSampling,
       return []
     return [tf.debugging.assert_positive(
         self._temperature, message='`temperature` must be positive.')]
+
+
+_NETWORKS = {'plain': categorical_network.CategoricalPixelCNNNetwork,
+             'gated': gated_network.GatedPixelCNNNetwork}

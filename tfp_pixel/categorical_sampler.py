@@ -2,12 +2,14 @@
 
 import tensorflow as tf
 
+from tfp_pixel import gated_graph
+from tfp_pixel import gated_network
 from tfp_pixel import layer_graph
 from tfp_pixel import quantization
 from tfp_pixel import row_cache
 from tfp_pixel import sampling
 
-__all__ = ['CategoricalSampler', 'categorical_graph']
+__all__ = ['CategoricalSampler', 'categorical_graph', 'network_graph']
 
 
 class CategoricalSampler(sampling.PixelSampler):
@@ -15,21 +17,23 @@ class CategoricalSampler(sampling.PixelSampler):
 
   After each write into a row, a `RowCache` recomputes the one row of every
   layer that the row's logits need (activation caching: the masked
-  convolutions have no strides, so that is all that changes). A label's
-  per-layer bias is the same at every pixel, so it joins each layer's bias.
+  convolutions have no strides, so that is all that changes). For the gated
+  network (`gated_graph`) that is the horizontal stack and the head only; its
+  vertical stack is computed once per row. A label's per-layer bias is the
+  same at every pixel, so it joins each layer's bias.
   """
 
   def __init__(self, dist, conditional_input=None):
     """Reads the weights of `dist`'s network.
 
     Args:
-      dist: a `tfp_pixel.CategoricalPixelCNN`.
+      dist: a `tfp_pixel.CategoricalPixelCNN`, plain or gated.
       conditional_input: float one-hot `[batch, num_classes]` `Tensor` for a
         conditional model, one row per image drawn, else `None`.
     """
     self._dist = dist
     self._cache = row_cache.RowCache(
-        categorical_graph(dist.network, conditional_input))
+        network_graph(dist.network, conditional_input))
 
   @property
   def image_shape(self):
@@ -76,6 +80,21 @@ class CategoricalSampler(sampling.PixelSampler):
   def _network_inputs(self, levels):
     return quantization.levels_to_unit_interval(
         levels, self._dist.num_levels, dtype=self._dist.float_dtype)
+
+
+def network_graph(network, conditional_input=None):
+  """The `LayerGraph` of a plain or gated categorical network.
+
+  Args:
+    network: a `CategoricalPixelCNNNetwork` or `GatedPixelCNNNetwork`.
+    conditional_input: float one-hot `[batch, num_classes]`, or `None`.
+
+  Returns:
+    graph: a `layer_graph.LayerGraph` computing `network`'s logits.
+  """
+  if isinstance(network, gated_network.GatedPixelCNNNetwork):
+    return gated_graph.gated_graph(network, conditional_input)
+  return categorical_graph(network, conditional_input)
 
 
 def categorical_graph(network, conditional_input=None):

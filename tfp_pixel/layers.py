@@ -5,7 +5,7 @@ import tensorflow as tf
 
 from tfp_pixel import masks
 
-__all__ = ['LabelProjection', 'MaskedConv2D']
+__all__ = ['LabelProjection', 'MaskedConv2D', 'network_labels']
 
 
 class MaskedConv2D(tf.Module):
@@ -90,3 +90,35 @@ class LabelProjection(tf.Module):
     num_classes, features = self.kernel.shape
     flat = tf.reshape(conditional_input, [-1, num_classes])
     return tf.reshape(tf.matmul(flat, self.kernel), [-1, 1, 1, features])
+
+
+def network_labels(conditional_input, num_classes, dtype):
+  """Checks a network's `conditional_input` against its `num_classes`.
+
+  Args:
+    conditional_input: one-hot labels `[..., num_classes]`, or `None`.
+    num_classes: Python `int` of a class-conditional network, or `None`.
+    dtype: float `tf.DType` of the network.
+
+  Returns:
+    labels: float `Tensor` `[..., num_classes]`, or `None` for an
+      unconditional network.
+
+  Raises:
+    ValueError: if the labels are missing for a conditional network, given to
+      an unconditional one, or do not end in `num_classes` values.
+  """
+  if num_classes is None:
+    if conditional_input is not None:
+      raise ValueError('The network is unconditional (built without '
+                       '`num_classes`), but a `conditional_input` was given.')
+    return None
+  if conditional_input is None:
+    raise ValueError('The network is conditional: pass a one-hot '
+                     '`conditional_input` of shape [batch, {}].'.format(
+                         num_classes))
+  labels = tf.convert_to_tensor(conditional_input, dtype=dtype)
+  if labels.shape.rank == 0 or labels.shape[-1] not in (None, num_classes):
+    raise ValueError('`conditional_input` must end in {} one-hot values, got '
+                     'shape {}.'.format(num_classes, labels.shape))
+  return labels

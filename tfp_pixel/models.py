@@ -9,7 +9,8 @@ A configuration is a `dict` such as
 ```
 
 `model` is `'pixelcnn'` (`tfp_pixel.PixelCNN`, a discretized logistic mixture)
-or `'categorical'` (`tfp_pixel.CategoricalPixelCNN`, a softmax per channel).
+or `'categorical'` (`tfp_pixel.CategoricalPixelCNN`, a softmax per channel,
+with the `architecture` `'plain'` or `'gated'`).
 Both model 8-bit images quantized to `num_levels` levels
 (`tfp_pixel.quantize`). `num_classes` is `None` for a model of images, or the
 number of classes of a class-conditional model `p(x | y)`, which takes the
@@ -56,6 +57,7 @@ MODEL_DEFAULTS = {
         'kernel_size': 3,
         'num_output_filters': None,
         'dropout_rate': 0.,
+        'architecture': 'plain',
     },
 }
 
@@ -96,6 +98,10 @@ def make_config(model, image_shape, num_levels=quantization.MAX_LEVELS,
             'num_classes': _checked_num_classes(num_classes)}
   config.update(MODEL_DEFAULTS[model])
   config.update({k: v for k, v in model_kwargs.items() if v is not None})
+  architecture = config.get('architecture', 'plain')
+  if architecture not in categorical_pixel_cnn.ARCHITECTURES:
+    raise ValueError('`architecture` must be one of {}, got {!r}.'.format(
+        ', '.join(categorical_pixel_cnn.ARCHITECTURES), architecture))
   if isinstance(config.get('receptive_field_dims'), tuple):
     config['receptive_field_dims'] = list(config['receptive_field_dims'])
   return config

@@ -173,9 +173,12 @@ def draw_images(sampler, batch_size, seed, known_images=None,
       changed = tf.reduce_any(tf.not_equal(drawn, pixels))
       return sampler.write_row(state, row, drawn), drawn, changed
 
+    # A causal model reaches the fixed point within `W * C + 1` sweeps; the
+    # cap keeps a non-causal one from looping forever.
     state, pixels, _ = tf.while_loop(
         lambda state, pixels, changed: changed, sweep,
-        (state, images[row], tf.constant(True)))
+        (state, images[row], tf.constant(True)),
+        maximum_iterations=width * channels + 1)
     images = tf.tensor_scatter_nd_update(images, [[row]], pixels[tf.newaxis])
     return row + 1, sampler.end_row(state, row), images
 
