@@ -6,17 +6,19 @@ Prints one JSON object:
   `tf.function` loop over stock `tfp.distributions.PixelCNN`, and the same loop
   over `tfp_pixel.PixelCNN` (the engine's model), each without and with XLA
   (`jit`). Same network sizes, batch and data; steady state: the fastest of
-  `--repeats` passes after the first (tracing/compiling) one, so that other
-  processes on the machine disturb it least. `cpu_images_per_second` divides
-  by the process's CPU time instead of wall time. The stock model with `jit` recompiles on every
-  step, so it is timed over a few steps only (`stock_jit_seconds_per_step`).
+  `--repeats` passes after the first (tracing/compiling) one, over `--rounds`
+  rounds run in alternating order, so that other processes on the machine
+  disturb it least. `cpu_images_per_second` divides by the process's CPU time
+  instead of wall time. The stock model with `jit` recompiles on every step,
+  so it is timed over a few steps only (`stock_jit_seconds_per_step`).
 * `ratio_*`: engine images/s over plain-loop images/s (>= 0.95: the engine
   costs nothing).
 * `quality`: validation bits/dim of the engine after `--quality-steps` steps on
   the real digits (`../shared/data/mnist-5k` beside the project if present,
   else scikit-learn's offline digits).
 
-Usage: `python bench/train.py [--steps 20] [--shape 16x16x1] [--no-jit]`.
+Usage: `python bench/train.py [--steps 20] [--rounds 2] [--shape 16x16x1]
+[--no-jit]`.
 """
 
 import argparse
@@ -45,6 +47,8 @@ def main(argv=None):
   parser.add_argument('--stock-jit-steps', type=int, default=1)
   parser.add_argument('--quality-steps', type=int, default=60)
   parser.add_argument('--no-jit', action='store_true')
+  parser.add_argument('--rounds', type=int, default=2,
+                      help='alternating rounds of the timings without jit')
   args = parser.parse_args(argv)
 
   sys.path.insert(0, _REPO)
@@ -128,14 +132,23 @@ def main(argv=None):
   cpu_speed = results['cpu_images_per_second']
   for jit in ([False] if args.no_jit else [False, True]):
     suffix = '_jit' if jit else ''
-    speed['engine' + suffix], cpu_speed['engine' + suffix] = engine(jit)
-    (speed['plain_ours' + suffix], cpu_speed['plain_ours' + suffix],
-     _) = plain(tfp_pixel.PixelCNN, jit)
-    (speed['plain_stock' + suffix], cpu_speed['plain_stock' + suffix],
-     seconds) = plain(tfp.distributions.PixelCNN, jit,
-                      steps=args.stock_jit_steps if jit else None)
-    if jit:
-      results['stock_jit_seconds_per_step'] = seconds
+    runners = {
+        'engine': lambda jit=jit: engine(jit) + (None,),
+        'plain_ours': lambda jit=jit: plain(tfp_pixel.PixelCNN, jit),
+        'plain_stock': lambda jit=jit: plain(
+            tfp.distributions.PixelCNN, jit,
+            steps=args.stock_jit_steps if jit else None)}
+    # Rounds in alternating order (A B C, then C B A, ...), best of all, so
+    # that a slow spell of the machine does not land on one side only.
+    for round_index in range(1 if jit else args.rounds):
+      names = list(runners) if round_index % 2 == 0 else list(runners)[::-1]
+      for name in names:
+        images_per_second, cpu_images_per_second, seconds = runners[name]()
+        key = name + suffix
+        speed[key] = max(speed.get(key, 0.), images_per_second)
+        cpu_speed[key] = max(cpu_speed.get(key, 0.), cpu_images_per_second)
+        if jit and name == 'plain_stock':
+          results['stock_jit_seconds_per_step'] = seconds
     for name in ('ours', 'stock'):
       key = 'ratio_engine_vs_plain_{}{}'.format(name, suffix)
       results[key] = speed['engine' + suffix] / speed[

@@ -120,7 +120,6 @@ def test_jit_step_compiles_once(tmp_path, digits, categorical_config):
   assert max(later) < first / 3, (first, later)
 
 
-@pytest.mark.slow
 def test_jit_step_of_the_mixture_model_compiles_once(tmp_path, digits,
                                                      mixture_config):
   # Stock tfd.PixelCNN recompiles such a step on every call (seconds each).
@@ -128,7 +127,8 @@ def test_jit_step_of_the_mixture_model_compiles_once(tmp_path, digits,
                   epochs=2, steps_per_epoch=3, jit=True)
   assert result.step_traces == 1
   first, second = [m['train_seconds'] for m in result.metrics]
-  assert second < min(first / 5, 2.), (first, second)
+  # A recompiling step takes as long as the first one (seconds per step).
+  assert second < first / 5, (first, second)
 
 
 _KILL_SCRIPT = textwrap.dedent('''
