@@ -65,7 +65,7 @@ def main(argv=None):
   config = models.make_config('pixelcnn', shape, num_filters=args.filters,
                               num_logistic_mix=args.mix)
   kwargs = {k: v for k, v in config.items()
-            if k not in ('model', 'image_shape', 'num_levels')}
+            if k not in ('model', 'image_shape', 'num_levels', 'num_classes')}
   kwargs['receptive_field_dims'] = tuple(kwargs['receptive_field_dims'])
   num_images = args.steps * args.batch_size
   train_images = images[:num_images]
