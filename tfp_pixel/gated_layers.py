@@ -38,7 +38,7 @@ from tfp_pixel import masks
 __all__ = ['GatedLayer', 'ShiftedConv2D', 'gate']
 
 
-class ShiftedConv2D(tf.Module):
+class ShiftedConv2D(layers.MaskedKernel):
   """Convolution over a fixed window of offsets from each output position.
 
   ```none
@@ -77,21 +77,10 @@ class ShiftedConv2D(tf.Module):
     shape = list(kernel_size) + [in_features, out_features]
     if mask is None:
       mask = np.ones(shape, np.float32)
+    mask = np.asarray(mask, np.float32)
     self.kernel_size = kernel_size
     self.row_offset, self.col_offset = int(row_offset), int(col_offset)
-    self._mask = tf.constant(mask, dtype=dtype)
-    limit = np.sqrt(6. / max(mask.sum() / out_features, 1.))
-    self.kernel = tf.Variable(
-        tf.random.uniform(shape, -limit, limit, dtype=dtype) * mask,
-        name='kernel')
-    self.bias = tf.Variable(tf.zeros([out_features], dtype=dtype), name='bias')
-
-  @property
-  def mask(self):
-    return self._mask
-
-  def masked_kernel(self):
-    return self.kernel * self._mask
+    self._create_variables(mask, dtype)
 
   def __call__(self, inputs):
     """Applies the convolution to `[batch, height, width, in]` inputs."""

@@ -5,10 +5,37 @@ import tensorflow as tf
 
 from tfp_pixel import masks
 
-__all__ = ['LabelProjection', 'MaskedConv2D', 'network_labels']
+__all__ = ['LabelProjection', 'MaskedConv2D', 'MaskedKernel', 'network_labels']
 
 
-class MaskedConv2D(tf.Module):
+class MaskedKernel(tf.Module):
+  """A convolution kernel and bias; the kernel is multiplied by a fixed 0/1
+  mask in the forward computation, so the mask holds whatever later happens to
+  the variables (an optimizer step, a restored checkpoint, a hand-written
+  update)."""
+
+  def _create_variables(self, mask, dtype):
+    """Creates `kernel` (masked He-uniform) and `bias` for `mask`
+    `[kernel_h, kernel_w, in_features, out_features]`."""
+    self._mask = tf.constant(mask, dtype=dtype)
+    out_features = mask.shape[-1]
+    # He-uniform scaled to the inputs the mask lets through on average.
+    fan_in = max(mask.sum() / out_features, 1.)
+    limit = np.sqrt(6. / fan_in)
+    self.kernel = tf.Variable(
+        tf.random.uniform(mask.shape, -limit, limit, dtype=dtype) * mask,
+        name='kernel')
+    self.bias = tf.Variable(tf.zeros([out_features], dtype=dtype), name='bias')
+
+  @property
+  def mask(self):
+    return self._mask
+
+  def masked_kernel(self):
+    return self.kernel * self._mask
+
+
+class MaskedConv2D(MaskedKernel):
   """2-D 'same' convolution whose kernel is multiplied by a causal mask.
 
   The mask is applied in the forward computation, so the layer is causal from
@@ -36,21 +63,7 @@ class MaskedConv2D(tf.Module):
                              num_groups, mask_type)
     self.kernel_size = kernel_size
     self.mask_type = mask_type
-    self._mask = tf.constant(mask, dtype=dtype)
-    # He-uniform scaled to the inputs the mask lets through on average.
-    fan_in = max(mask.sum() / out_features, 1.)
-    limit = np.sqrt(6. / fan_in)
-    self.kernel = tf.Variable(
-        tf.random.uniform(mask.shape, -limit, limit, dtype=dtype) * mask,
-        name='kernel')
-    self.bias = tf.Variable(tf.zeros([out_features], dtype=dtype), name='bias')
-
-  @property
-  def mask(self):
-    return self._mask
-
-  def masked_kernel(self):
-    return self.kernel * self._mask
+    self._create_variables(mask, dtype)
 
   def __call__(self, inputs):
     """Applies the masked convolution to `[batch, height, width, in]` inputs."""
