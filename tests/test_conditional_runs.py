@@ -1,9 +1,8 @@
 """Class-conditional runs: configs, training, sampling and scoring with labels.
 
-The mixture model (`tfp_pixel.PixelCNN`) conditions through TFP's
-`conditional_shape`; the categorical model's tests run once it takes
-`num_classes`, and the shared run of the sampling and scoring tests then uses
-it (it builds and traces in a fraction of the mixture model's time).
+Both models take `num_classes`; the shared run of the sampling and scoring
+tests is a categorical one (it builds and traces in a fraction of the mixture
+model's time), and the training tests cover both.
 """
 
 import json
