@@ -5,9 +5,9 @@ Prints one JSON object. For `tfp_pixel.PixelCNN` the baseline is stock
 same weights) inside a `tf.function`; for `tfp_pixel.CategoricalPixelCNN` it
 is the full-pass reference sampler of the tests (one network pass per pixel
 and channel), also inside a `tf.function`; `--gated` times the gated
-categorical model (`architecture='gated'`, same sizes) the same way instead. Every timing excludes tracing (a
-warm-up call, or `get_concrete_function`, comes first) and is the best of
-`--repeats` runs. Weights are random (seeded); weight norm is initialized from
+categorical model (`architecture='gated'`, same sizes) the same way instead.
+Every timing excludes tracing (a warm-up call, or `get_concrete_function`,
+comes first) and is the best of `--repeats` runs. Weights are random (seeded); weight norm is initialized from
 a batch of random images. Our sampler's time depends on the weights (it solves
 each row as a fixed point; see `tfp_pixel.sampling`), the baselines' do not.
 
