@@ -33,8 +33,8 @@ def sample(num_samples, label, temperature, output, checkpoint, run_dir,
     raise click.BadParameter('must end in .png or .npy.',
                              param_hint='--output')
   with options.user_errors():
-    from tfp_pixel import run_labels  # pylint: disable=g-import-not-at-top
     from tfp_pixel import generation  # pylint: disable=g-import-not-at-top
+    from tfp_pixel import run_labels  # pylint: disable=g-import-not-at-top
     from tfp_pixel import runs  # pylint: disable=g-import-not-at-top
     run_dir = runs.resolve_run_dir(run_dir)
     per_class = label is None and run_labels.is_conditional(

@@ -85,8 +85,8 @@ def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
   with options.user_errors():
     import os  # pylint: disable=g-import-not-at-top
     import tfp_pixel  # pylint: disable=g-import-not-at-top
-    from tfp_pixel import run_labels  # pylint: disable=g-import-not-at-top
     from tfp_pixel import data  # pylint: disable=g-import-not-at-top
+    from tfp_pixel import run_labels  # pylint: disable=g-import-not-at-top
     from tfp_pixel import runs  # pylint: disable=g-import-not-at-top
     resuming = run_dir is not None and os.path.isfile(
         runs.run_paths(run_dir).config)

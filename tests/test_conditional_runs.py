@@ -17,10 +17,10 @@ import tensorflow as tf
 from PIL import Image
 
 import tfp_pixel
-from tfp_pixel import run_labels
 from tfp_pixel import data
 from tfp_pixel import generation
 from tfp_pixel import models
+from tfp_pixel import run_labels
 from tfp_pixel import runs
 from tfp_pixel import scoring
 

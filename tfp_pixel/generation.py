@@ -7,9 +7,9 @@ row of images per class (`sample_per_class`).
 import numpy as np
 
 from tfp_pixel import completion
-from tfp_pixel import run_labels
 from tfp_pixel import grids
 from tfp_pixel import models
+from tfp_pixel import run_labels
 from tfp_pixel import runs
 
 __all__ = ['OCCLUSIONS', 'complete_images', 'occlusion_mask',
@@ -38,15 +38,14 @@ def sample_images(run_dir=None, num_samples=16, temperature=1., seed=0,
     images: uint8 `np.ndarray` `[num_samples, height, width, channels]`.
 
   Raises:
-    ValueError: if the run is missing, the model has no temperature and
-      `temperature != 1`, or `label` is missing for a class-conditional run,
+    ValueError: if the run is missing, or `label` is missing for a class-conditional run,
       given for another, or not one of its classes.
   """
   run_dir, config = _run_config(run_dir)
   onehot = _label_input(label, config, run_dir)
-  dist = _trained_model(run_dir, config, which, temperature)
-  kwargs = {} if onehot is None else {'conditional_input': onehot}
-  events = dist.sample(int(num_samples), seed=(int(seed), 0), **kwargs)
+  dist = _trained_model(run_dir, which, temperature)
+  events = dist.sample(int(num_samples), seed=(int(seed), 0),
+                       conditional_input=onehot)
   return np.asarray(models.events_to_images(events, config))
 
 
@@ -69,12 +68,11 @@ def sample_per_class(run_dir=None, samples_per_class=8, temperature=1.,
     labels: int64 `np.ndarray`, the class of each image.
 
   Raises:
-    ValueError: if the run is missing or not class-conditional, or the model
-      has no temperature and `temperature != 1`.
+    ValueError: if the run is missing or not class-conditional.
   """
   run_dir, config = _run_config(run_dir)
   run_labels.require_conditional(config, 'A per-class grid', run_dir)
-  dist = _trained_model(run_dir, config, which, temperature)
+  dist = _trained_model(run_dir, which, temperature)
   labels = run_labels.per_class_labels(
       config['num_classes'], samples_per_class, max_classes)
   events = dist.sample(
@@ -114,7 +112,7 @@ def complete_images(images, known, run_dir=None, num_completions=4, seed=0,
     raise ValueError('{} labels for {} images; give one label, or one per '
                      'image.'.format(len(label), len(images)))
   onehot = _label_input(label, config, run_dir)
-  dist = _trained_model(run_dir, config, which)
+  dist = _trained_model(run_dir, which)
   events = models.images_to_events(images, config)
   completions = completion.complete(
       dist, events, known, n=num_completions, seed=(int(seed), 0),
@@ -159,14 +157,10 @@ def _run_config(run_dir):
   return run_dir, runs.read_config(run_dir)
 
 
-def _trained_model(run_dir, config, which, temperature=1.):
+def _trained_model(run_dir, which, temperature=1.):
   """The run's trained distribution, at `temperature`."""
-  dist = models.build_model(config)
-  runs.restore_weights(dist, run_dir, which)
+  dist = runs.load(run_dir, which)
   if temperature != 1.:
-    if 'temperature' not in dist.parameters:
-      raise ValueError('The {} model of {} has no sampling temperature; use '
-                       '--temperature 1.'.format(config['model'], run_dir))
     dist = dist.copy(temperature=temperature)
   return dist
 

@@ -16,7 +16,6 @@ __all__ = [
     'check_labels',
     'conditional_input',
     'is_conditional',
-    'log_prob',
     'per_class_labels',
     'require_conditional',
 ]
@@ -78,20 +77,16 @@ def conditional_input(labels, config):
 
   Args:
     labels: int `Tensor` (or array) of class ids of any shape `S`; they are
-      not range-checked here (see `check_labels`).
+      not range-checked here (see `check_labels`). `None` for no labels.
     config: configuration of a class-conditional model.
 
   Returns:
-    onehot: float32 `Tensor` `[*S, num_classes]`.
+    onehot: float32 `Tensor` `[*S, num_classes]`, or `None` for no labels
+      (the `conditional_input` of an unconditional model).
   """
+  if labels is None:
+    return None
   return labels_lib.one_hot_labels(labels, config['num_classes'])
-
-
-def log_prob(dist, events, onehot=None, training=False):
-  """`dist.log_prob(events)`, given the one-hot label `onehot` if not `None`."""
-  if onehot is None:
-    return dist.log_prob(events, training=training)
-  return dist.log_prob(events, conditional_input=onehot, training=training)
 
 
 def per_class_labels(num_classes, samples_per_class,

@@ -16,10 +16,10 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from tfp_pixel import run_labels
 from tfp_pixel import data
 from tfp_pixel import metrics
 from tfp_pixel import models
+from tfp_pixel import run_labels
 from tfp_pixel import runs
 
 __all__ = [
@@ -121,8 +121,7 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
   if label is not None:
     labels = np.full(len(images), run_labels.check_labels(
         label, config['num_classes']))
-  dist = models.build_model(config)
-  runs.restore_weights(dist, run_dir, which)
+  dist = runs.load(run_dir, which)
   predicted = accuracy = None
   if classify:
     per_class = score_images_per_class(dist, config, images, batch_size)
@@ -192,9 +191,8 @@ def _nll_function(dist, config):
   @tf.function(reduce_retracing=True)
   def batch_nll(batch, labels=None):
     events = models.images_to_events(batch, config)
-    onehot = (None if labels is None else
-              run_labels.conditional_input(labels, config))
-    nll_levels = -run_labels.log_prob(dist, events, onehot)
+    nll_levels = -dist.log_prob(
+        events, conditional_input=run_labels.conditional_input(labels, config))
     return metrics.eight_bit_nll(nll_levels, tf.cast(events, tf.int32),
                                  config['num_levels']), nll_levels
 

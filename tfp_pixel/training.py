@@ -21,10 +21,10 @@ import numpy as np
 import tensorflow as tf
 import tf_keras
 
-from tfp_pixel import run_labels
 from tfp_pixel import grids
 from tfp_pixel import metrics
 from tfp_pixel import models
+from tfp_pixel import run_labels
 from tfp_pixel import runs
 
 __all__ = [
@@ -178,8 +178,9 @@ def train(train_data,
     # Data-dependent initialization, in cross-replica context, on real data.
     images, labels = _images_and_labels(next(iter(train_ds)))
     with strategy.scope():
-      run_labels.log_prob(dist, models.images_to_events(images, config),
-                            _onehot(labels, config))
+      dist.log_prob(models.images_to_events(images, config),
+                    conditional_input=run_labels.conditional_input(labels,
+                                                                   config))
 
   train_step = _make_train_step(dist, optimizer, config, strategy, jit)
   evaluate = tf.function(
@@ -354,8 +355,9 @@ def _as_dataset(data, config, batch_size, shuffle_seed=None):
 def _nll(dist, config, images, labels, training):
   """Per-image negative log-likelihoods `[batch]`: (8-bit, own levels)."""
   events = models.images_to_events(images, config)
-  nll_levels = -run_labels.log_prob(dist, events, _onehot(labels, config),
-                                      training=training)
+  nll_levels = -dist.log_prob(
+      events, conditional_input=run_labels.conditional_input(labels, config),
+      training=training)
   levels = tf.cast(events, tf.int32)
   return metrics.eight_bit_nll(nll_levels, levels,
                                config['num_levels']), nll_levels
@@ -422,12 +424,6 @@ def _images_and_labels(batch):
   if isinstance(batch, (tuple, list)):
     return batch[0], batch[1]
   return batch, None
-
-
-def _onehot(labels, config):
-  if labels is None:
-    return None
-  return run_labels.conditional_input(labels, config)
 
 
 def _checked_labels(labels, config):
