@@ -19,7 +19,7 @@ __all__ = ['ARCHITECTURES', 'CategoricalPixelCNN']
 ARCHITECTURES = ('plain', 'gated')
 
 
-class CategoricalPixelCNN(conditioning.ConditionalSampling,
+class CategoricalPixelCNN(conditioning.ConditionalInput,
                           tfd.Distribution):
   """PixelCNN with a softmax over quantized intensity levels at every channel.
 
@@ -272,10 +272,9 @@ class CategoricalPixelCNN(conditioning.ConditionalSampling,
 
   def _log_prob(self, value, conditional_input=None, training=False):
     value = shapes.check_event(value, self._image_shape)
-    conditional_input = self.checked_conditional_input(conditional_input)
+    value, conditional_input = self.broadcast_conditional_input(
+        value, conditional_input)
     if conditional_input is not None:
-      value, conditional_input, _ = conditioning.broadcast_with_events(
-          value, 3, conditional_input, self.conditional_shape)
       conditional_input = tf.reshape(conditional_input,
                                      [-1, self.num_classes])
     sample_and_batch_shape = tf.shape(value)[:-3]

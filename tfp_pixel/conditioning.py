@@ -15,19 +15,20 @@ leading dimensions `B` broadcast like a batch of distribution parameters:
 import numpy as np
 import tensorflow as tf
 
-__all__ = ['ConditionalSampling', 'broadcast_to_samples',
+__all__ = ['ConditionalInput', 'broadcast_to_samples',
            'broadcast_with_events', 'check_conditional_input']
 
 
-class ConditionalSampling:
-  """`sample` with a broadcast `conditional_input`, for our distributions.
+class ConditionalInput:
+  """`conditional_input` checked and broadcast in `sample` and `log_prob`.
 
   Mixed into a `tfd.Distribution` subclass that has `conditional_shape` (a
   `tf.TensorShape` or `None`), `conditional_dtype` and a
   `_sample_n(n, seed, conditional_input=None)`: `sample` checks the labels,
   broadcasts them against `sample_shape` and hands `_sample_n` one row per
   sample, so `_sample_n` only needs `[n, *conditional_shape]` (or a single
-  `conditional_shape` row for every sample).
+  `conditional_shape` row for every sample). `_log_prob` gets its images and
+  labels broadcast together from `broadcast_conditional_input`.
 
   List it before the `tfd.Distribution` base, and give the class's
   `_sample_n` no docstring: TFP's metaclass would otherwise copy
@@ -80,6 +81,30 @@ class ConditionalSampling:
       return None
     return broadcast_to_samples(conditional_input, sample_shape,
                                 self.conditional_shape)
+
+  def broadcast_conditional_input(self, value, conditional_input):
+    """Checks `conditional_input` and broadcasts it with images `value`.
+
+    Args:
+      value: `Tensor` of images `[*S, height, width, channels]`.
+      conditional_input: `[*B, *conditional_shape]` array-like, or `None`.
+
+    Returns:
+      value: `[*broadcast(S, B), height, width, channels]` (`value` itself
+        for an unconditional model).
+      conditional_input: `[*broadcast(S, B), *conditional_shape]` `Tensor`,
+        or `None` for an unconditional model.
+
+    Raises:
+      ValueError: if `conditional_input` does not fit the model, or `S` and
+        `B` do not broadcast.
+    """
+    conditional_input = self.checked_conditional_input(conditional_input)
+    if conditional_input is None:
+      return value, None
+    value, conditional_input, _ = broadcast_with_events(
+        value, 3, conditional_input, self.conditional_shape)
+    return value, conditional_input
 
   def checked_conditional_input(self, conditional_input):
     """`conditional_input` as a `Tensor` (see `check_conditional_input`)."""

@@ -15,7 +15,7 @@ tfd = tfp.distributions
 __all__ = ['PixelCNN']
 
 
-class PixelCNN(conditioning.ConditionalSampling, tfd.PixelCNN):
+class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
   """`tfp.distributions.PixelCNN` whose kernels are masked in the forward pass.
 
   Stock `tfd.PixelCNN` masks its convolution kernels only through Keras
@@ -241,11 +241,8 @@ class PixelCNN(conditioning.ConditionalSampling, tfd.PixelCNN):
     return self.dtype
 
   def _log_prob(self, value, conditional_input=None, training=None):
-    conditional_input = self.checked_conditional_input(conditional_input)
-    if conditional_input is not None:
-      value, conditional_input, _ = conditioning.broadcast_with_events(
-          tf.convert_to_tensor(value, dtype_hint=self.dtype), 3,
-          conditional_input, self.conditional_shape)
+    value, conditional_input = self.broadcast_conditional_input(
+        tf.convert_to_tensor(value, dtype_hint=self.dtype), conditional_input)
     return super()._log_prob(value, conditional_input=conditional_input,
                              training=training)
 
