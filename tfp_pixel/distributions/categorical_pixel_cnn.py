@@ -2,15 +2,13 @@
 
 import tensorflow as tf
 import tensorflow_probability as tfp
-from tensorflow_probability.python.internal import tensor_util
 
-from tfp_pixel import categorical_network
-from tfp_pixel import categorical_sampler
-from tfp_pixel import conditioning
-from tfp_pixel import gated_network
 from tfp_pixel import quantization
-from tfp_pixel import sampling
 from tfp_pixel import shapes
+from tfp_pixel.distributions import base
+from tfp_pixel.networks import gated_network
+from tfp_pixel.networks import masked_network
+from tfp_pixel.sampling import categorical_sampler
 
 tfd = tfp.distributions
 
@@ -19,8 +17,7 @@ __all__ = ['ARCHITECTURES', 'CategoricalPixelCNN']
 ARCHITECTURES = ('plain', 'gated')
 
 
-class CategoricalPixelCNN(conditioning.ConditionalInput,
-                          tfd.Distribution):
+class CategoricalPixelCNN(base.AutoregressiveImage, tfd.Distribution):
   """PixelCNN with a softmax over quantized intensity levels at every channel.
 
   The distribution of images `x` of integer levels in `[0, num_levels)`, with
@@ -36,13 +33,12 @@ class CategoricalPixelCNN(conditioning.ConditionalInput,
   ```
 
   where `f` is the network and `T` the `temperature`: the masked convolution
-  stack `CategoricalPixelCNNNetwork` (`architecture='plain'`) or the
+  stack `MaskedPixelCNNNetwork` (`architecture='plain'`) or the
   blind-spot-free `GatedPixelCNNNetwork` (`architecture='gated'`, [2]). The distribution is the tempered one at every `T`: `sample`
   and `log_prob` agree, and `T -> 0` approaches the greedy (argmax) path.
 
   `sample` is exact and fast: it keeps the network's activations and
-  recomputes only the rows that change (`categorical_sampler`,
-  `tfp_pixel.sampling`); int and stateless `(a, b)` seeds are accepted.
+  recomputes only the rows that change (`tfp_pixel.sampling`); int and stateless `(a, b)` seeds are accepted.
 
   With `num_classes=K` the model is class-conditional, `p(x | y)`: every
   layer of the network adds a bias projected from the one-hot label `y`, and
@@ -131,7 +127,7 @@ class CategoricalPixelCNN(conditioning.ConditionalInput,
         `log_prob` is called with `training=True`.
       num_classes: Python `int`, the number of classes of a class-conditional
         model, or `None` for an unconditional one.
-      architecture: `'plain'` (`CategoricalPixelCNNNetwork`) or `'gated'`
+      architecture: `'plain'` (`MaskedPixelCNNNetwork`) or `'gated'`
         (`GatedPixelCNNNetwork`).
       temperature: positive float scalar; logits are divided by it.
       network: an existing network of `architecture` to use (and share)
@@ -148,10 +144,7 @@ class CategoricalPixelCNN(conditioning.ConditionalInput,
     parameters = dict(locals())
     with tf.name_scope(name) as name:
       image_shape = shapes.check_image_shape(image_shape)
-      num_levels = int(num_levels)
-      if not 2 <= num_levels <= quantization.MAX_LEVELS:
-        raise ValueError('`num_levels` must be in [2, 256], got {}.'.format(
-            num_levels))
+      num_levels = quantization.check_num_levels(num_levels)
       float_dtype = tf.as_dtype(float_dtype)
       if architecture not in ARCHITECTURES:
         raise ValueError('`architecture` must be one of {}, got {!r}.'.format(
@@ -180,11 +173,7 @@ class CategoricalPixelCNN(conditioning.ConditionalInput,
       self._architecture = architecture
       self._float_dtype = float_dtype
       self._network = network
-      self._temperature = tensor_util.convert_nonref_to_tensor(
-          temperature, dtype=float_dtype, name='temperature')
-      if self._temperature.shape.rank not in (None, 0):
-        raise ValueError('`temperature` must be a scalar, got shape {}.'.format(
-            self._temperature.shape))
+      self._init_temperature(temperature, float_dtype)
       super().__init__(
           dtype=dtype,
           reparameterization_type=tfd.NOT_REPARAMETERIZED,
@@ -204,10 +193,6 @@ class CategoricalPixelCNN(conditioning.ConditionalInput,
   @property
   def architecture(self):
     return self._architecture
-
-  @property
-  def temperature(self):
-    return self._temperature
 
   @property
   def num_classes(self):
@@ -234,18 +219,6 @@ class CategoricalPixelCNN(conditioning.ConditionalInput,
   def float_dtype(self):
     return self._float_dtype
 
-  def _event_shape(self):
-    return tf.TensorShape(self._image_shape)
-
-  def _event_shape_tensor(self):
-    return tf.constant(self._image_shape, dtype=tf.int32)
-
-  def _batch_shape(self):
-    return tf.TensorShape([])
-
-  def _batch_shape_tensor(self):
-    return tf.constant([], dtype=tf.int32)
-
   def logits(self, levels, training=False, conditional_input=None):
     """Tempered logits of every pixel and channel given the images `levels`.
 
@@ -264,11 +237,14 @@ class CategoricalPixelCNN(conditioning.ConditionalInput,
       ValueError: if `conditional_input` does not fit the model.
     """
     conditional_input = self.checked_conditional_input(conditional_input)
-    inputs = quantization.levels_to_unit_interval(
-        levels, self._num_levels, dtype=self._float_dtype)
-    logits = self._network(inputs, training=training,
+    logits = self._network(self.network_inputs(levels), training=training,
                            conditional_input=conditional_input)
     return logits / tf.convert_to_tensor(self._temperature)
+
+  def network_inputs(self, levels):
+    """Maps levels `[0, num_levels)` onto the network's `[-1, 1]`."""
+    return quantization.levels_to_unit_interval(levels, self._num_levels,
+                                                dtype=self._float_dtype)
 
   def _log_prob(self, value, conditional_input=None, training=False):
     value = shapes.check_event(value, self._image_shape)
@@ -316,19 +292,6 @@ class CategoricalPixelCNN(conditioning.ConditionalInput,
           conditional_input, tf.stack([batch_size, self.num_classes]))
     return categorical_sampler.CategoricalSampler(self, conditional_input)
 
-  def _sample_n(self, n, seed=None, conditional_input=None):
-    kwargs = {}
-    if conditional_input is not None:
-      kwargs['conditional_input'] = conditional_input
-    samples = sampling.sample(self, n, seed, **kwargs)
-    return tf.cast(samples, self.dtype)
 
-  def _parameter_control_dependencies(self, is_init):
-    if not self.validate_args:
-      return []
-    return [tf.debugging.assert_positive(
-        self._temperature, message='`temperature` must be positive.')]
-
-
-_NETWORKS = {'plain': categorical_network.CategoricalPixelCNNNetwork,
+_NETWORKS = {'plain': masked_network.MaskedPixelCNNNetwork,
              'gated': gated_network.GatedPixelCNNNetwork}

@@ -2,20 +2,20 @@
 
 import tensorflow as tf
 import tensorflow_probability as tfp
-from tensorflow_probability.python.internal import tensor_util
-from tensorflow_probability.python.layers import weight_norm
 
-from tfp_pixel import conditioning
-from tfp_pixel import masks
-from tfp_pixel import mixture_sampler
-from tfp_pixel import sampling
+from tfp_pixel import class_labels
+from tfp_pixel import quantization
+from tfp_pixel.distributions import base
+from tfp_pixel.networks import stock_pixel_cnn
+from tfp_pixel.sampling import inverse_cdf
+from tfp_pixel.sampling import pixel_cnn_sampler
 
 tfd = tfp.distributions
 
 __all__ = ['PixelCNN']
 
 
-class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
+class PixelCNN(base.AutoregressiveImage, tfd.PixelCNN):
   """`tfp.distributions.PixelCNN` whose kernels are masked in the forward pass.
 
   Stock `tfd.PixelCNN` masks its convolution kernels only through Keras
@@ -29,7 +29,7 @@ class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
   quantized pixels (the stock sampler feeds back unrounded draws, so its samples
   do not follow its own `log_prob`), accepts int and stateless `(a, b)` seeds,
   and is fast: it evaluates the network incrementally, row band by row band
-  (see `sampling`, `row_cache` and `mixture_sampler`).
+  (see `tfp_pixel.sampling`).
 
   With `num_classes=K` the model is class-conditional, `p(x | y)`, through the
   stock network's `conditional_shape=(K,)`: the label `y` is a float one-hot
@@ -142,13 +142,10 @@ class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
         positive integer or disagrees with `conditional_shape`.
     """
     parameters = dict(locals())
-    conditional_shape = _conditional_shape(num_classes, conditional_shape)
-    self._num_classes = None if num_classes is None else int(num_classes)
-    self._temperature = tensor_util.convert_nonref_to_tensor(
-        temperature, dtype=dtype, name='temperature')
-    if self._temperature.shape.rank not in (None, 0):
-      raise ValueError('`temperature` must be a scalar, got shape {}.'.format(
-          self._temperature.shape))
+    self._num_classes = class_labels.check_num_classes(num_classes)
+    conditional_shape = _conditional_shape(self._num_classes,
+                                           conditional_shape)
+    self._init_temperature(temperature, dtype)
     if network is None:
       super().__init__(
           image_shape=image_shape, conditional_shape=conditional_shape,
@@ -158,7 +155,7 @@ class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
           resnet_activation=resnet_activation,
           use_weight_norm=use_weight_norm, use_data_init=use_data_init,
           high=high, low=low, dtype=dtype, name=name)
-      _mask_kernels_in_forward(self.network)
+      stock_pixel_cnn.mask_kernels_in_forward(self.network)
     else:
       self._share_network(network, image_shape, conditional_shape, high, low,
                           num_logistic_mix, dtype, name)
@@ -204,10 +201,15 @@ class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
         `scales` `[batch, height, width, M, channels]` and, for several
         channels, `coeffs` `[batch, height, width, M, C * (C - 1) / 2]`.
     """
-    scaled = 2. * (images - self._low) / (self._high - self._low) - 1.
+    scaled = self.network_inputs(images)
     inputs = scaled if conditional_input is None else [scaled,
                                                        conditional_input]
     return self.network(inputs, training=training)
+
+  def network_inputs(self, values):
+    """Maps values in `[low, high]` onto the network's `[-1, 1]`."""
+    return quantization.to_unit_interval(values, self._low, self._high,
+                                         self.dtype)
 
   def pixel_distribution(self, component_logits, locs, scales):
     """Quantized logistic mixture of one pixel's channels, as in `log_prob`.
@@ -227,8 +229,19 @@ class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
         locs[:, tf.newaxis, tf.newaxis], scales[:, tf.newaxis, tf.newaxis])
 
   @property
-  def temperature(self):
-    return self._temperature
+  def low(self):
+    """The smallest pixel value, a float scalar `Tensor`."""
+    return self._low
+
+  @property
+  def high(self):
+    """The largest pixel value, a float scalar `Tensor`."""
+    return self._high
+
+  @property
+  def num_logistic_mix(self):
+    """Python `int`, logistic components of each pixel's mixture."""
+    return self._num_logistic_mix
 
   @property
   def num_classes(self):
@@ -252,7 +265,7 @@ class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
                                       scales * temperature)
 
   def pixel_sampler(self, batch_size, conditional_input=None):
-    """The fast exact `sampling.PixelSampler` of this distribution.
+    """The fast exact `PixelSampler` of this distribution.
 
     Args:
       batch_size: Python `int` or int32 scalar, images drawn at once.
@@ -260,7 +273,7 @@ class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
         `[batch_size, *conditional_shape]`, or `None`.
 
     Returns:
-      sampler: a `mixture_sampler.MixtureSampler`.
+      sampler: a `pixel_cnn_sampler.PixelCNNSampler`.
 
     Raises:
       ValueError: if `conditional_input` does not fit the model.
@@ -270,12 +283,10 @@ class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
       conditional_input = tf.broadcast_to(
           conditional_input,
           tf.concat([[batch_size], self.conditional_shape.as_list()], 0))
-    return mixture_sampler.MixtureSampler(self, batch_size, conditional_input)
+    return pixel_cnn_sampler.PixelCNNSampler(self, batch_size,
+                                             conditional_input)
 
-  def _sample_n(self, n, seed=None, conditional_input=None):
-    return sampling.sample(self, n, seed, conditional_input=conditional_input)
-
-  def draw_pixel(self, params, noise, known, known_mask):
+  def draw_pixel_by_inverse_cdf(self, params, noise, known, known_mask):
     """Draws one pixel from its network outputs by inverting CDFs.
 
     Channel `c` is drawn from its conditional given the channels before it:
@@ -310,7 +321,7 @@ class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
         coef_index += 1
       loc = self._low + half_range * (loc + 1.)
       scale = scales[..., c] * half_range * temperature
-      component = sampling.categorical_from_uniform(log_posterior,
+      component = inverse_cdf.categorical_from_uniform(log_posterior,
                                                     noise[:, 2 * c])
       pick = tf.one_hot(component, self._num_logistic_mix, dtype=self.dtype)
       uniform = noise[:, 2 * c + 1]
@@ -322,28 +333,17 @@ class PixelCNN(conditioning.ConditionalInput, tfd.PixelCNN):
       value = tf.where(known_mask[:, c], tf.cast(known[:, c], self.dtype),
                        value)
       values.append(value)
-      scaled_values.append(2. * (value - self._low) /
-                           (self._high - self._low) - 1.)
+      scaled_values.append(self.network_inputs(value))
       if c < channels - 1:
         log_posterior += _quantized_logistic(
             loc, scale, self._low, self._high).log_prob(value[:, tf.newaxis])
     return tf.stack(values, axis=-1)
-
-  def _parameter_control_dependencies(self, is_init):
-    if not self.validate_args:
-      return []
-    return [tf.debugging.assert_positive(
-        self._temperature, message='`temperature` must be positive.')]
 
 
 def _conditional_shape(num_classes, conditional_shape):
   """The `conditional_shape` of a model with `num_classes` classes."""
   if num_classes is None:
     return conditional_shape
-  if (isinstance(num_classes, bool) or int(num_classes) != num_classes or
-      num_classes < 1):
-    raise ValueError('`num_classes` must be a positive integer or None, got '
-                     '{!r}.'.format(num_classes))
   one_hot_shape = tf.TensorShape([int(num_classes)])
   if (conditional_shape is not None and
       tf.TensorShape(conditional_shape) != one_hot_shape):
@@ -363,80 +363,3 @@ def _quantized_logistic(loc, scale, low, high):
           distribution=tfd.Logistic(loc=loc, scale=scale),
           bijector=tfp.bijectors.Shift(tf.cast(-0.5, loc.dtype))),
       low=low, high=high)
-
-
-def _mask_kernels_in_forward(network):
-  """Multiplies every constrained kernel of `network` by its mask on each call.
-
-  The stock network encodes each causal mask only as a `kernel_constraint`
-  (see `masks.constraint_mask`). With weight norm the kernel is
-  `g * v / ||v||`, recomputed on every call; here `v` is masked before it is
-  normalized, so the norm counts only the weights the mask lets through. Otherwise data-dependent initialization scales `g` for
-  the norm of the unmasked `v`, and the optimizer's first application of the
-  constraint shrinks `||v||`, blowing up every layer's output by the ratio.
-  """
-  for layer in network._network.layers:  # pylint: disable=protected-access
-    if isinstance(layer, weight_norm.WeightNorm):
-      layer.call = _weight_norm_call(layer)
-      mask = masks.constraint_mask(layer.layer, layer.v.shape)
-      if mask is not None:
-        _mask_weight_norm(layer, tf.constant(mask, layer.v.dtype))
-      continue
-    kernel = getattr(layer, 'kernel', None)
-    mask = None if kernel is None else masks.constraint_mask(layer,
-                                                             kernel.shape)
-    if mask is not None:
-      _mask_layer_call(layer, tf.constant(mask, kernel.dtype))
-
-
-def _weight_norm_call(layer):
-  """`WeightNorm.call` of `layer` as plain ops, inlined into the caller.
-
-  The stock `call` is a `tf.function` that was traced while Keras built the
-  network; calling that trace from an XLA-compiled step makes every variable a
-  compile-time constant, so each update recompiles the step. (A fresh
-  `tf.function` per layer avoids that, but TensorFlow then warns about
-  retracing, every layer's trace counting against the same code.)
-  """
-  def call(inputs):
-    def initialize():
-      if layer.data_init:
-        layer._data_dep_init(inputs)  # pylint: disable=protected-access
-      else:
-        layer._init_norm()  # pylint: disable=protected-access
-      layer.initialized.assign(True)
-      return tf.constant(True)
-
-    tf.cond(layer.initialized, lambda: tf.constant(True), initialize)
-    layer._compute_weights()  # pylint: disable=protected-access
-    return layer.layer(inputs)
-
-  return call
-
-
-def _mask_weight_norm(layer, mask):
-  """Makes `layer` (a `WeightNorm`) compute its kernel from the masked `v`."""
-  def compute_masked_weights():
-    # `WeightNorm._compute_weights`, with `v` masked first.
-    new_axis = -layer.filter_axis - 3
-    layer.layer.kernel = tf.nn.l2_normalize(
-        layer.v * mask, axis=layer.kernel_norm_axes) * tf.expand_dims(
-            layer.g, new_axis)
-
-  layer._compute_weights = compute_masked_weights  # pylint: disable=protected-access
-
-
-def _mask_layer_call(layer, mask):
-  call = layer.call
-
-  def masked_call(inputs, *args, **kwargs):
-    kernel = layer.kernel
-    # Bypasses Keras attribute tracking: the variable's checkpoint dependency
-    # stays registered under `kernel`, and is put back below.
-    object.__setattr__(layer, 'kernel', kernel * mask)
-    try:
-      return call(inputs, *args, **kwargs)
-    finally:
-      object.__setattr__(layer, 'kernel', kernel)
-
-  layer.call = masked_call

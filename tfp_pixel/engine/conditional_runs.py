@@ -7,9 +7,8 @@ check labels against a configuration and turn them into that input.
 """
 
 import numpy as np
-import tensorflow as tf
 
-from tfp_pixel import labels as labels_lib
+from tfp_pixel import class_labels
 
 __all__ = [
     'MAX_GRID_CLASSES',
@@ -86,7 +85,7 @@ def conditional_input(labels, config):
   """
   if labels is None:
     return None
-  return labels_lib.one_hot_labels(labels, config['num_classes'])
+  return class_labels.one_hot_labels(labels, config['num_classes'])
 
 
 def per_class_labels(num_classes, samples_per_class,

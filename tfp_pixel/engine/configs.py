@@ -5,61 +5,38 @@ A configuration is a `dict` such as
 ```python
 {'model': 'pixelcnn', 'image_shape': [32, 32, 1], 'num_levels': 256,
  'num_classes': None, 'num_resnet': 1, 'num_hierarchies': 2,
- 'num_filters': 32, 'num_logistic_mix': 5, 'dropout_p': 0.3}
+ 'num_filters': 32, 'num_logistic_mix': 5, 'dropout_p': 0.3, ...}
 ```
 
-`model` is `'pixelcnn'` (`tfp_pixel.PixelCNN`, a discretized logistic mixture)
-or `'categorical'` (`tfp_pixel.CategoricalPixelCNN`, a softmax per channel,
-with the `architecture` `'plain'` or `'gated'`).
-Both model 8-bit images quantized to `num_levels` levels
-(`tfp_pixel.quantize`). `num_classes` is `None` for a model of images, or the
-number of classes of a class-conditional model `p(x | y)`, which takes the
-label as a one-hot `conditional_input` (see `tfp_pixel.run_labels`);
-configurations written before it existed read as `None`. The other keys are
-the model's constructor arguments.
+`model` names a registered family (`tfp_pixel.families`); every model reads
+8-bit images quantized to `num_levels` levels (`tfp_pixel.quantize`);
+`num_classes` is `None` for a model of images, or the number of classes of a
+class-conditional model `p(x | y)`, which takes the label as a one-hot
+`conditional_input` (configurations written before it existed read as
+`None`). The other keys are the family's constructor arguments, completed from
+its defaults. `complete_config` is the one place a configuration is checked
+and completed, whether it comes from a caller, the command line or a run's
+`config.json`.
 """
 
 import numpy as np
 import tensorflow as tf
 
-from tfp_pixel import categorical_pixel_cnn
-from tfp_pixel import pixel_cnn
+from tfp_pixel import class_labels
 from tfp_pixel import quantization
 from tfp_pixel import shapes
+from tfp_pixel.families import registry
+
+DEFAULT_MODEL = registry.DEFAULT_FAMILY
 
 __all__ = [
-    'MODELS',
-    'MODEL_DEFAULTS',
+    'DEFAULT_MODEL',
     'build_model',
+    'complete_config',
     'events_to_images',
     'images_to_events',
     'make_config',
 ]
-
-MODELS = ('pixelcnn', 'categorical')
-
-MODEL_DEFAULTS = {
-    'pixelcnn': {
-        'num_resnet': 1,
-        'num_hierarchies': 2,
-        'num_filters': 32,
-        'num_logistic_mix': 5,
-        'dropout_p': 0.3,
-        'receptive_field_dims': [3, 3],
-        'resnet_activation': 'concat_elu',
-        'use_weight_norm': True,
-        'use_data_init': True,
-    },
-    'categorical': {
-        'num_filters': 64,
-        'num_residual_blocks': 5,
-        'first_kernel_size': 7,
-        'kernel_size': 3,
-        'num_output_filters': None,
-        'dropout_rate': 0.,
-        'architecture': 'plain',
-    },
-}
 
 
 def make_config(model, image_shape, num_levels=quantization.MAX_LEVELS,
@@ -67,44 +44,61 @@ def make_config(model, image_shape, num_levels=quantization.MAX_LEVELS,
   """Returns a complete, checked configuration.
 
   Args:
-    model: `'pixelcnn'` or `'categorical'`.
+    model: the name of a registered family (`'pixelcnn'`, `'categorical'`,
+      ...; see `tfp_pixel.families.registry.family_names()`).
     image_shape: `(height, width, channels)`.
     num_levels: Python `int` in `[2, 256]`, levels per channel.
-    num_classes: `None`, or the Python `int` (at least 2) of classes of a
-      class-conditional model.
-    **model_kwargs: constructor arguments of the model; the rest take
-      `MODEL_DEFAULTS[model]`.
+    num_classes: `None`, or the Python `int` of classes of a class-conditional
+      model.
+    **model_kwargs: constructor arguments of the model; `None` values and the
+      rest take the family's defaults.
 
   Returns:
     config: `dict` of JSON types.
 
   Raises:
-    ValueError: if `model`, a shape, a level count or a keyword is invalid.
+    ValueError: one line, if `model`, a shape, a level count or a keyword is
+      invalid.
   """
-  if model not in MODELS:
-    raise ValueError('`model` must be one of {}, got {!r}.'.format(
-        ', '.join(MODELS), model))
-  unknown = sorted(set(model_kwargs) - set(MODEL_DEFAULTS[model]))
+  family = registry.family(model)
+  unknown = sorted(set(model_kwargs) - set(family.defaults))
   if unknown:
     raise ValueError('Unknown option(s) for the {} model: {}.'.format(
         model, ', '.join(unknown)))
-  num_levels = int(num_levels)
-  if not 2 <= num_levels <= quantization.MAX_LEVELS:
-    raise ValueError('`num_levels` must be in [2, {}], got {}.'.format(
-        quantization.MAX_LEVELS, num_levels))
-  config = {'model': model,
+  config = {'model': family.name,
             'image_shape': list(shapes.check_image_shape(image_shape)),
-            'num_levels': num_levels,
-            'num_classes': _checked_num_classes(num_classes)}
-  config.update(MODEL_DEFAULTS[model])
-  config.update({k: v for k, v in model_kwargs.items() if v is not None})
-  architecture = config.get('architecture', 'plain')
-  if architecture not in categorical_pixel_cnn.ARCHITECTURES:
-    raise ValueError('`architecture` must be one of {}, got {!r}.'.format(
-        ', '.join(categorical_pixel_cnn.ARCHITECTURES), architecture))
-  if isinstance(config.get('receptive_field_dims'), tuple):
-    config['receptive_field_dims'] = list(config['receptive_field_dims'])
+            'num_levels': quantization.check_num_levels(num_levels),
+            'num_classes': class_labels.check_num_classes(num_classes)}
+  config.update(family.defaults)
+  config.update({k: _as_json(v) for k, v in model_kwargs.items()
+                 if v is not None})
+  architecture = config.get('architecture')
+  if family.architectures and architecture not in family.architectures.values():
+    raise ValueError('`architecture` of the {} model must be one of {}, got '
+                     '{!r}.'.format(family.name, ', '.join(
+                         family.architectures.values()), architecture))
   return config
+
+
+def complete_config(config):
+  """Checks a configuration `dict` and completes it from its family.
+
+  Args:
+    config: `dict` with a `model` key, as from `make_config` or a run's
+      `config.json` (possibly written by an older version).
+
+  Returns:
+    config: the complete configuration.
+
+  Raises:
+    ValueError: one line, if it is not a valid configuration.
+  """
+  if not isinstance(config, dict) or 'model' not in config:
+    raise ValueError('A model configuration must be a dict with a `model` '
+                     'key, got {!r}.'.format(config))
+  rest = dict(config)
+  return make_config(rest.pop('model'), rest.pop('image_shape', None),
+                     rest.pop('num_levels', quantization.MAX_LEVELS), **rest)
 
 
 def build_model(config):
@@ -114,23 +108,15 @@ def build_model(config):
     config: `dict`, as from `make_config` or a run's `config.json`.
 
   Returns:
-    dist: `tfp_pixel.PixelCNN` over float levels in `[0, num_levels - 1]`, or
-      `tfp_pixel.CategoricalPixelCNN` over int levels in `[0, num_levels)`.
+    dist: the family's distribution over quantized levels (for example
+      `tfp_pixel.PixelCNN` over float levels in `[0, num_levels - 1]`, or
+      `tfp_pixel.CategoricalPixelCNN` over int levels in `[0, num_levels)`).
 
   Raises:
     ValueError: if `config` is invalid.
   """
-  config = _checked(config)
-  kwargs = {k: v for k, v in config.items()
-            if k not in ('model', 'image_shape', 'num_levels', 'num_classes')}
-  image_shape = tuple(config['image_shape'])
-  kwargs['num_classes'] = config['num_classes']
-  if config['model'] == 'pixelcnn':
-    kwargs['receptive_field_dims'] = tuple(kwargs['receptive_field_dims'])
-    return pixel_cnn.PixelCNN(image_shape=image_shape, low=0,
-                              high=config['num_levels'] - 1, **kwargs)
-  return categorical_pixel_cnn.CategoricalPixelCNN(
-      image_shape=image_shape, num_levels=config['num_levels'], **kwargs)
+  config = complete_config(config)
+  return registry.family(config['model']).build(config)
 
 
 def images_to_events(images, config):
@@ -141,13 +127,10 @@ def images_to_events(images, config):
     config: model configuration `dict`.
 
   Returns:
-    events: the quantized levels, float32 for `'pixelcnn'`, int32 for
-      `'categorical'`.
+    events: the quantized levels, in the family's `event_dtype`.
   """
   levels = quantization.quantize(images, config['num_levels'])
-  if config['model'] == 'pixelcnn':
-    return tf.cast(levels, tf.float32)
-  return levels
+  return tf.cast(levels, registry.family(config['model']).event_dtype)
 
 
 def events_to_images(events, config):
@@ -156,20 +139,6 @@ def events_to_images(events, config):
   return np.asarray(quantization.dequantize(levels, config['num_levels']))
 
 
-def _checked_num_classes(num_classes):
-  if num_classes is None:
-    return None
-  if isinstance(num_classes, bool) or not isinstance(
-      num_classes, (int, np.integer)) or num_classes < 2:
-    raise ValueError('`num_classes` must be None or an integer of at least 2, '
-                     'got {!r}.'.format(num_classes))
-  return int(num_classes)
-
-
-def _checked(config):
-  if not isinstance(config, dict) or 'model' not in config:
-    raise ValueError('A model configuration must be a dict with a `model` '
-                     'key, got {!r}.'.format(config))
-  rest = dict(config)
-  return make_config(rest.pop('model'), rest.pop('image_shape', None),
-                     rest.pop('num_levels', quantization.MAX_LEVELS), **rest)
+def _as_json(value):
+  """Tuples as lists, so that a configuration equals its JSON round trip."""
+  return list(value) if isinstance(value, tuple) else value

@@ -1,31 +1,31 @@
-"""Drawing 8-bit images from a trained run.
+"""Drawing and completing 8-bit images with a trained run.
 
-A class-conditional run draws images of a requested class (`label`), or one
-row of images per class (`sample_per_class`).
+Each function takes the run as a `runs.Run` (opened once by the caller) or a
+run folder (`None`: the latest run). A class-conditional run draws images of a
+requested class (`label`), or one row of images per class
+(`sample_per_class`).
 """
 
 import numpy as np
 
-from tfp_pixel import completion
-from tfp_pixel import grids
-from tfp_pixel import models
-from tfp_pixel import run_labels
-from tfp_pixel import runs
+from tfp_pixel import data
+from tfp_pixel.engine import conditional_runs
+from tfp_pixel.engine import configs
+from tfp_pixel.engine import runs
+from tfp_pixel.sampling import completion
 
 __all__ = ['OCCLUSIONS', 'complete_images', 'occlusion_mask',
-           'sample_images', 'sample_per_class', 'save_images']
+           'sample_images', 'sample_per_class']
 
 OCCLUSIONS = ('bottom-half', 'right-half')
 
-save_images = grids.save_images
 
-
-def sample_images(run_dir=None, num_samples=16, temperature=1., seed=0,
+def sample_images(run=None, num_samples=16, temperature=1., seed=0,
                   which='best', label=None):
   """Samples images from a run's trained model.
 
   Args:
-    run_dir: the run; defaults to the latest run under `runs/`.
+    run: a `runs.Run` or a run folder; defaults to the latest run.
     num_samples: Python `int`, how many images.
     temperature: positive Python `float`; the model's distribution is
       `dist.copy(temperature=temperature)`.
@@ -41,20 +41,20 @@ def sample_images(run_dir=None, num_samples=16, temperature=1., seed=0,
     ValueError: if the run is missing, or `label` is missing for a class-conditional run,
       given for another, or not one of its classes.
   """
-  run_dir, config = _run_config(run_dir)
-  onehot = _label_input(label, config, run_dir)
-  dist = _trained_model(run_dir, which, temperature)
+  run = runs.open_run(run)
+  onehot = _label_input(label, run)
+  dist = run.load_model(which, temperature)
   events = dist.sample(int(num_samples), seed=(int(seed), 0),
                        conditional_input=onehot)
-  return np.asarray(models.events_to_images(events, config))
+  return configs.events_to_images(events, run.config)
 
 
-def sample_per_class(run_dir=None, samples_per_class=8, temperature=1.,
+def sample_per_class(run=None, samples_per_class=8, temperature=1.,
                      seed=0, which='best', max_classes=None):
   """Samples `samples_per_class` images of each class of a conditional run.
 
   Args:
-    run_dir: the run; defaults to the latest run under `runs/`.
+    run: a `runs.Run` or a run folder; defaults to the latest run.
     samples_per_class: Python `int`, images per class.
     temperature: positive Python `float`, as in `sample_images`.
     seed: Python `int`.
@@ -70,18 +70,20 @@ def sample_per_class(run_dir=None, samples_per_class=8, temperature=1.,
   Raises:
     ValueError: if the run is missing or not class-conditional.
   """
-  run_dir, config = _run_config(run_dir)
-  run_labels.require_conditional(config, 'A per-class grid', run_dir)
-  dist = _trained_model(run_dir, which, temperature)
-  labels = run_labels.per_class_labels(
-      config['num_classes'], samples_per_class, max_classes)
+  run = runs.open_run(run)
+  conditional_runs.require_conditional(run.config, 'A per-class grid',
+                                       run.path)
+  dist = run.load_model(which, temperature)
+  labels = conditional_runs.per_class_labels(
+      run.config['num_classes'], samples_per_class, max_classes)
   events = dist.sample(
       len(labels), seed=(int(seed), 0),
-      conditional_input=run_labels.conditional_input(labels, config))
-  return np.asarray(models.events_to_images(events, config)), labels
+      conditional_input=conditional_runs.conditional_input(labels,
+                                                           run.config))
+  return configs.events_to_images(events, run.config), labels
 
 
-def complete_images(images, known, run_dir=None, num_completions=4, seed=0,
+def complete_images(images, known, run=None, num_completions=4, seed=0,
                     which='best', label=None):
   """Fills in the unknown pixels of 8-bit images with a run's trained model.
 
@@ -90,7 +92,7 @@ def complete_images(images, known, run_dir=None, num_completions=4, seed=0,
       image shape.
     known: bool `np.ndarray`, `True` where a pixel is known: `[height, width]`,
       `[height, width, channels]` or `[batch, height, width, channels]`.
-    run_dir: the run; defaults to the latest run under `runs/`.
+    run: a `runs.Run` or a run folder; defaults to the latest run.
     num_completions: Python `int`, completions per image.
     seed: Python `int`.
     which: `'best'` or `'last'` checkpoint.
@@ -106,18 +108,18 @@ def complete_images(images, known, run_dir=None, num_completions=4, seed=0,
       `label` is missing for a class-conditional run, given for another, or
       not one of its classes.
   """
-  run_dir, config = _run_config(run_dir)
+  run = runs.open_run(run)
   images = np.asarray(images, np.uint8)
   if np.ndim(label) == 1 and len(label) != len(images):
     raise ValueError('{} labels for {} images; give one label, or one per '
                      'image.'.format(len(label), len(images)))
-  onehot = _label_input(label, config, run_dir)
-  dist = _trained_model(run_dir, which)
-  events = models.images_to_events(images, config)
+  onehot = _label_input(label, run)
+  dist = run.load_model(which)
+  events = configs.images_to_events(images, run.config)
   completions = completion.complete(
       dist, events, known, n=num_completions, seed=(int(seed), 0),
       conditional_input=onehot)
-  return np.asarray(models.events_to_images(completions, config))
+  return configs.events_to_images(completions, run.config)
 
 
 def occlusion_mask(spec, image_shape):
@@ -135,7 +137,6 @@ def occlusion_mask(spec, image_shape):
   Raises:
     ValueError: if `spec` is neither a named occlusion nor a readable image.
   """
-  from tfp_pixel import data  # pylint: disable=g-import-not-at-top
   height, width = image_shape[:2]
   known = np.ones([height, width], bool)
   if spec == 'bottom-half':
@@ -151,29 +152,16 @@ def occlusion_mask(spec, image_shape):
   return known
 
 
-def _run_config(run_dir):
-  """The run folder (the latest for `None`) and its configuration."""
-  run_dir = runs.resolve_run_dir(run_dir)
-  return run_dir, runs.read_config(run_dir)
-
-
-def _trained_model(run_dir, which, temperature=1.):
-  """The run's trained distribution, at `temperature`."""
-  dist = runs.load(run_dir, which)
-  if temperature != 1.:
-    dist = dist.copy(temperature=temperature)
-  return dist
-
-
-def _label_input(label, config, run_dir):
+def _label_input(label, run):
   """The one-hot `conditional_input` of `label`, or `None` for no label."""
+  config = run.config
   if label is None:
-    if run_labels.is_conditional(config):
+    if conditional_runs.is_conditional(config):
       raise ValueError(
           '{} is class-conditional ({} classes): give a label (--label K, 0 '
-          'to {}).'.format(run_dir, config['num_classes'],
+          'to {}).'.format(run.path, config['num_classes'],
                            config['num_classes'] - 1))
     return None
-  run_labels.require_conditional(config, 'A label', run_dir)
-  labels = run_labels.check_labels(label, config['num_classes'])
-  return run_labels.conditional_input(labels, config)
+  conditional_runs.require_conditional(config, 'A label', run.path)
+  labels = conditional_runs.check_labels(label, config['num_classes'])
+  return conditional_runs.conditional_input(labels, config)

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 
-from tfp_pixel import files
+from tfp_pixel.engine import files
 
 __all__ = ['completion_grid', 'image_grid', 'save_images', 'write_png']
 

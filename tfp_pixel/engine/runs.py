@@ -2,7 +2,7 @@
 
 ```none
 RUN_DIR/
-  config.json       the model configuration (`tfp_pixel.models`)
+  config.json       the model configuration (`tfp_pixel.engine.configs`)
   checkpoints/      tf.train.CheckpointManager: the last few epochs, with the
                     optimizer state, the epoch counter and the best validation
   best/             the checkpoint of the best validation bits/dim so far
@@ -13,7 +13,9 @@ RUN_DIR/
 
 `tfp-pixel train` makes a new run under `runs/` in the working directory and
 records it in `runs/latest`; every command reads the latest run unless it is
-given one. Every file is written atomically (temporary file, then rename).
+given one. A command opens its run once (`open_run`: the folder resolved and
+its configuration read) and hands the `Run` on. Every file is written
+atomically (temporary file, then rename).
 """
 
 import collections
@@ -21,23 +23,23 @@ import datetime
 import json
 import os
 
-import tensorflow as tf
 
-from tfp_pixel import files
-from tfp_pixel import models
+from tfp_pixel.engine import checkpoints
+from tfp_pixel.engine import configs
+from tfp_pixel.engine import files
 
 __all__ = [
     'RUNS_DIR',
+    'Run',
     'RunPaths',
     'append_metrics',
     'load',
-    'make_checkpoint',
     'new_run_dir',
+    'open_run',
     'read_config',
     'read_metrics',
     'record_latest',
     'resolve_run_dir',
-    'restore_weights',
     'run_paths',
     'write_config',
 ]
@@ -48,6 +50,55 @@ _LATEST = 'latest'
 RunPaths = collections.namedtuple(
     'RunPaths', ['root', 'config', 'checkpoints', 'best', 'logs', 'samples',
                  'metrics'])
+
+
+class Run(collections.namedtuple('Run', ['path', 'config'])):
+  """A run directory and its configuration, read once.
+
+  Fields:
+    path: `str`, the run folder.
+    config: its complete model configuration `dict`.
+  """
+
+  @property
+  def paths(self):
+    return run_paths(self.path)
+
+  def load_model(self, which='best', temperature=1.):
+    """The run's trained distribution.
+
+    Args:
+      which: `'best'` (best validation bits/dim) or `'last'` checkpoint.
+      temperature: positive Python `float`; other than 1, the model is
+        `dist.copy(temperature=temperature)`.
+
+    Raises:
+      ValueError: if the run has no (intact) checkpoint.
+    """
+    dist = configs.build_model(self.config)
+    checkpoints.restore_weights(dist, self.paths, which)
+    if temperature != 1.:
+      dist = dist.copy(temperature=temperature)
+    return dist
+
+
+def open_run(run_dir=None, runs_root=None):
+  """Resolves a run folder (the latest for `None`) and reads its config.
+
+  Args:
+    run_dir: a run folder, or `None` for the latest run.
+    runs_root: folder holding `latest`; defaults to `runs/`.
+
+  Returns:
+    run: a `Run`.
+
+  Raises:
+    ValueError: if there is no such run or its configuration is invalid.
+  """
+  if isinstance(run_dir, Run):
+    return run_dir
+  run_dir = resolve_run_dir(run_dir, runs_root)
+  return Run(run_dir, read_config(run_dir))
 
 
 def run_paths(run_dir):
@@ -142,7 +193,11 @@ def read_config(run_dir):
       config = json.load(f)
   except (OSError, json.JSONDecodeError) as e:
     raise ValueError('Cannot read {}: {}'.format(path, e)) from None
-  return models.make_config(**_as_make_config_args(config, path))
+  try:
+    return configs.complete_config(config)
+  except ValueError as error:
+    raise ValueError('{} is not a valid model configuration: {}'.format(
+        path, error)) from None
 
 
 def append_metrics(run_dir, record):
@@ -167,45 +222,6 @@ def read_metrics(run_dir):
     return []
 
 
-def make_checkpoint(dist, optimizer=None, **counters):
-  """Returns a `tf.train.Checkpoint` of `dist`'s network (and training state).
-
-  Args:
-    dist: a distribution from `models.build_model`.
-    optimizer: the optimizer whose state to save, or `None`.
-    **counters: further trackables, such as the epoch counter variable.
-  """
-  state = dict(counters)
-  if optimizer is not None:
-    state['optimizer'] = optimizer
-  return tf.train.Checkpoint(network=dist.network, **state)
-
-
-def restore_weights(dist, run_dir, which='best'):
-  """Restores `dist`'s weights from `run_dir`.
-
-  Args:
-    dist: a distribution built from the run's configuration.
-    run_dir: the run folder.
-    which: `'best'` (best validation, falling back to the last) or `'last'`.
-
-  Returns:
-    path: the checkpoint prefix restored.
-
-  Raises:
-    ValueError: if the run has no checkpoint.
-  """
-  paths = run_paths(run_dir)
-  folders = [paths.best, paths.checkpoints] if which == 'best' else [
-      paths.checkpoints]
-  for folder in folders:
-    prefix = tf.train.latest_checkpoint(folder)
-    if prefix:
-      make_checkpoint(dist).restore(prefix).expect_partial()
-      return prefix
-  raise ValueError('{} has no checkpoint yet.'.format(run_dir))
-
-
 def load(run_dir=None, which='best'):
   """Returns the trained distribution of a run.
 
@@ -214,20 +230,11 @@ def load(run_dir=None, which='best'):
     which: `'best'` (best validation bits/dim) or `'last'` checkpoint.
 
   Returns:
-    dist: `tfp_pixel.PixelCNN` or `tfp_pixel.CategoricalPixelCNN` with the
-      trained weights; its events are quantized levels (see
-      `tfp_pixel.models.images_to_events`).
+    dist: the run's distribution (`tfp_pixel.PixelCNN`,
+      `tfp_pixel.CategoricalPixelCNN`, ...) with the trained weights; its
+      events are quantized levels (see `configs.images_to_events`).
 
   Raises:
     ValueError: if there is no such run or it has no checkpoint.
   """
-  run_dir = resolve_run_dir(run_dir)
-  dist = models.build_model(read_config(run_dir))
-  restore_weights(dist, run_dir, which)
-  return dist
-
-
-def _as_make_config_args(config, path):
-  if not isinstance(config, dict) or 'model' not in config:
-    raise ValueError('{} is not a model configuration.'.format(path))
-  return config
+  return open_run(run_dir).load_model(which)

@@ -17,10 +17,9 @@ import numpy as np
 import tensorflow as tf
 
 from tfp_pixel import data
-from tfp_pixel import metrics
-from tfp_pixel import models
-from tfp_pixel import run_labels
-from tfp_pixel import runs
+from tfp_pixel.engine import conditional_runs
+from tfp_pixel.engine import image_task
+from tfp_pixel.engine import runs
 
 __all__ = [
     'ImageScore',
@@ -90,7 +89,8 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
 
   Args:
     paths: image files and folders (searched recursively), or one of them.
-    run_dir: the run; defaults to the latest run under `runs/`.
+    run_dir: the run (a folder or an opened `runs.Run`); defaults to the
+      latest run under `runs/`.
     batch_size: Python `int`, images per forward pass.
     which: `'best'` or `'last'` checkpoint.
     label: Python `int`, the class of every image (conditional runs only).
@@ -110,31 +110,43 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
   """
   if isinstance(paths, (str, os.PathLike)):
     paths = [paths]
-  run_dir = runs.resolve_run_dir(run_dir)
-  config = runs.read_config(run_dir)
-  _check_label_options(config, run_dir, label, labels_from_data, classify)
-  image_shape = tuple(config['image_shape'])
+  run = runs.open_run(run_dir)
+  config = run.config
+  _check_label_options(run, label, labels_from_data, classify)
   names, images, labels, skipped = _load(paths, config, labels_from_data)
   if not images:
-    return ScoreReport(run_dir, [], skipped, None)
+    return ScoreReport(run.path, [], skipped, None)
   images = np.stack(images)
   if label is not None:
-    labels = np.full(len(images), run_labels.check_labels(
+    labels = np.full(len(images), conditional_runs.check_labels(
         label, config['num_classes']))
-  dist = runs.load(run_dir, which)
-  predicted = accuracy = None
+  dist = run.load_model(which)
   if classify:
-    per_class = score_images_per_class(dist, config, images, batch_size)
-    predicted = np.argmin(per_class[1], axis=1)
-    chosen = predicted if labels is None else labels
-    nll, nll_levels = (np.take_along_axis(p, chosen[:, np.newaxis], 1)[:, 0]
-                       for p in per_class)
-    if labels is not None:
-      accuracy = float(np.mean(predicted == labels))
+    nll, nll_levels, predicted = _classify(dist, config, images, batch_size,
+                                           labels)
   else:
     nll, nll_levels = score_images(dist, config, images, batch_size, labels)
-  bits = metrics.bits_per_dim(nll, image_shape)
-  bits_levels = metrics.bits_per_dim(nll_levels, image_shape)
+    predicted = None
+  accuracy = (None if predicted is None or labels is None else
+              float(np.mean(predicted == labels)))
+  return _report(run.path, config, names, nll, nll_levels, labels, predicted,
+                 skipped, accuracy)
+
+
+def _classify(dist, config, images, batch_size, labels):
+  """NLLs under each image's true (else predicted) class, and predictions."""
+  per_class = score_images_per_class(dist, config, images, batch_size)
+  predicted = np.argmin(per_class[1], axis=1)
+  chosen = predicted if labels is None else labels
+  nll, nll_levels = (np.take_along_axis(p, chosen[:, np.newaxis], 1)[:, 0]
+                     for p in per_class)
+  return nll, nll_levels, predicted
+
+
+def _report(run_dir, config, names, nll, nll_levels, labels, predicted,
+            skipped, accuracy):
+  task = image_task.ImageTask(config)
+  bits, bits_levels = task.bits_per_dim(nll), task.bits_per_dim(nll_levels)
   scores = [ImageScore(*row) for row in zip(
       names, nll.tolist(), bits.tolist(), nll_levels.tolist(),
       bits_levels.tolist(), _as_list(labels, len(names)),
@@ -188,13 +200,11 @@ def score_images_per_class(dist, config, images, batch_size=64):
 
 def _nll_function(dist, config):
   """A `tf.function` of `(uint8 batch, labels or None)`: (8-bit, own) NLLs."""
+  task = image_task.ImageTask(config)
+
   @tf.function(reduce_retracing=True)
-  def batch_nll(batch, labels=None):
-    events = models.images_to_events(batch, config)
-    nll_levels = -dist.log_prob(
-        events, conditional_input=run_labels.conditional_input(labels, config))
-    return metrics.eight_bit_nll(nll_levels, tf.cast(events, tf.int32),
-                                 config['num_levels']), nll_levels
+  def batch_nll(images, labels=None):
+    return task.nll(dist, images if labels is None else (images, labels))
 
   return batch_nll
 
@@ -208,18 +218,19 @@ def _score_batches(batch_nll, images, batch_size, labels):
                for k in range(2))
 
 
-def _check_label_options(config, run_dir, label, labels_from_data, classify):
+def _check_label_options(run, label, labels_from_data, classify):
   """Raises a one-line `ValueError` for label options that do not fit."""
+  config, run_dir = run.config, run.path
   for given, what in ((label is not None, 'A label (--label)'),
                       (labels_from_data,
                        'Labels from the data (--labels-from-data)'),
                       (classify, 'Classification (--classify)')):
     if given:
-      run_labels.require_conditional(config, what, run_dir)
+      conditional_runs.require_conditional(config, what, run_dir)
   if label is not None and labels_from_data:
     raise ValueError('Give either a label (--label) or the labels of the data '
                      '(--labels-from-data), not both.')
-  if run_labels.is_conditional(config) and not (
+  if conditional_runs.is_conditional(config) and not (
       label is not None or labels_from_data or classify):
     raise ValueError(
         '{} is class-conditional ({} classes): pass --label N, '
@@ -241,37 +252,31 @@ def _load(paths, config, with_labels):
         image_set = data.load_images(path, shape=image_shape,
                                      with_labels=with_labels)
       except (data.DataError, OSError) as error:
-        skipped.append(Skipped(path, _strip_path(_one_line(error), path)))
+        skipped.append(Skipped(path, data.reason_of(error, path)))
         continue
       names.extend('{}[{}]'.format(path, i)
                    for i in range(len(image_set.images)))
       images.extend(image_set.images)
       labels.extend(image_set.labels if with_labels else ())
       continue
-    files, not_found = _image_files([path])
-    skipped.extend(not_found)
-    file_labels = (_folder_labels(path, files, config['num_classes'])
+    scanned = data.scan_images([path], image_shape)
+    skipped.extend(Skipped(*pair) for pair in scanned.skipped)
+    file_labels = (_folder_labels(path, scanned.files, config['num_classes'])
                    if with_labels else {})
-    for name in files:
+    for name, image in zip(scanned.files, scanned.images):
       if name in seen:
         continue
       seen.add(name)
       if with_labels and not isinstance(file_labels[name], int):
         skipped.append(Skipped(name, file_labels[name]))
         continue
-      try:
-        images.append(data.read_image(name, image_shape))
-      except data.ImageReadError as error:
-        skipped.append(Skipped(name, error.reason))
-        continue
-      except (data.DataError, OSError) as error:
-        skipped.append(Skipped(name, _one_line(error)))
-        continue
       names.append(name)
+      images.append(image)
       labels.extend([file_labels[name]] if with_labels else ())
   if with_labels:
-    labels = run_labels.check_labels(np.array(labels, np.int64),
-                                       config['num_classes'], 'a data label')
+    labels = conditional_runs.check_labels(np.array(labels, np.int64),
+                                           config['num_classes'],
+                                           'a data label')
   return names, images, labels if with_labels else None, skipped
 
 
@@ -286,13 +291,13 @@ def _folder_labels(path, files, num_classes):
     return {name: 'no label: name the folder of its class sub-folders instead'
             for name in files}
   classes = {name: data.class_of(path, name) for name in files}
-  ids = data.class_ids(c for c in classes.values() if c is not None)
-  named_by_id = all(c.isdecimal() for c in ids)
+  names = [c for c in classes.values() if c is not None]
+  ids = data.class_ids(names)
   labels = {}
   for name, class_name in classes.items():
     if class_name is None:
       labels[name] = 'not in a class sub-folder of {}'.format(path)
-    elif not named_by_id and len(ids) != num_classes:
+    elif not data.names_are_class_ids(ids) and len(ids) != num_classes:
       labels[name] = (
           '{} has {} class sub-folders for a model of {} classes: name them '
           'by class id (0 to {})'.format(path, len(ids), num_classes,
@@ -312,32 +317,3 @@ def _is_array_file(path):
 
 def _as_list(values, size):
   return [None] * size if values is None else [int(v) for v in values]
-
-
-def _image_files(paths):
-  """Expands `paths` to image files; returns them and the skipped paths."""
-  files, skipped = [], []
-  for path in map(os.fspath, paths):
-    if os.path.isfile(path):
-      files.append(path)  # Named explicitly: read it, whatever its extension.
-      continue
-    try:
-      found = data.list_image_files([path])
-    except (data.DataError, OSError) as error:
-      skipped.append(Skipped(path, _strip_path(_one_line(error), path)))
-      continue
-    if not found:
-      skipped.append(Skipped(path, 'no image files in this folder'))
-    files.extend(found)
-  return sorted(set(files), key=files.index), skipped
-
-
-def _one_line(error):
-  return ' '.join(str(error).split()) or type(error).__name__
-
-
-def _strip_path(reason, path):
-  prefix = path + ': '
-  return reason[len(prefix):] if reason.startswith(prefix) else reason
-
-

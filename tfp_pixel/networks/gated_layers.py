@@ -32,13 +32,14 @@ horizontal window includes `o` (mask type 'B').
 import numpy as np
 import tensorflow as tf
 
-from tfp_pixel import layers
-from tfp_pixel import masks
+from tfp_pixel.networks import label_projection
+from tfp_pixel.networks import masked_layers
+from tfp_pixel.networks import masks
 
 __all__ = ['GatedLayer', 'ShiftedConv2D', 'gate']
 
 
-class ShiftedConv2D(layers.MaskedKernel):
+class ShiftedConv2D(masked_layers.MaskedKernel):
   """Convolution over a fixed window of offsets from each output position.
 
   ```none
@@ -47,7 +48,7 @@ class ShiftedConv2D(layers.MaskedKernel):
   ```
 
   with zeros outside the image. The mask, when given, is applied in the
-  forward computation, like `layers.MaskedConv2D`'s.
+  forward computation, like `masked_layers.MaskedConv2D`'s.
   """
 
   def __init__(self, in_features, out_features, kernel_size, row_offset,
@@ -142,14 +143,16 @@ class GatedLayer(tf.Module):
         dtype=dtype)
     # The vertical features hold no information from the current row: the
     # link may connect every feature to every other.
-    self.link = layers.MaskedConv2D(2 * num_filters, 2 * num_filters,
+    self.link = masked_layers.MaskedConv2D(2 * num_filters, 2 * num_filters,
                                     dtype=dtype)
-    self.residual = None if first else layers.MaskedConv2D(
+    self.residual = None if first else masked_layers.MaskedConv2D(
         num_filters, num_filters, num_groups=num_groups, dtype=dtype)
     self.vertical_label = self.horizontal_label = None
     if num_classes:
-      self.vertical_label = layers.LabelProjection(num_classes, 2 * num_filters, dtype)
-      self.horizontal_label = layers.LabelProjection(num_classes, 2 * num_filters, dtype)
+      self.vertical_label = label_projection.LabelProjection(
+          num_classes, 2 * num_filters, dtype)
+      self.horizontal_label = label_projection.LabelProjection(
+          num_classes, 2 * num_filters, dtype)
 
   def __call__(self, vertical, horizontal, labels=None, dropout_rate=0.):
     """Applies the layer.

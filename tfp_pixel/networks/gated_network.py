@@ -2,16 +2,17 @@
 
 import tensorflow as tf
 
-from tfp_pixel import gated_layers
-from tfp_pixel import layers
+from tfp_pixel.networks import categorical_network
+from tfp_pixel.networks import gated_layers
+from tfp_pixel.networks import label_projection
 
 __all__ = ['GatedPixelCNNNetwork']
 
 
-class GatedPixelCNNNetwork(tf.Module):
+class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
   """Maps images to per-pixel, per-channel logits through gated layers.
 
-  A drop-in alternative to `CategoricalPixelCNNNetwork` (same arguments, same
+  A drop-in alternative to `MaskedPixelCNNNetwork` (same arguments, same
   outputs) without its blind spot: stacked masked convolutions never see the
   pixels above and to the right beyond the first layer's reach, while the
   vertical stack here sees every row above within its reach (see
@@ -61,8 +62,10 @@ class GatedPixelCNNNetwork(tf.Module):
         kernel size is not odd, or `dropout_rate` or `num_classes` is out of
         range.
     """
-    super().__init__(name=name)
-    _, _, channels = image_shape
+    super().__init__(image_shape, num_levels, num_classes, dropout_rate,
+                     dtype, name)
+    channels = self.image_shape[-1]
+    num_classes = self.num_classes
     num_output_filters = num_output_filters or num_filters
     if num_filters < channels or num_output_filters < channels:
       raise ValueError(
@@ -74,76 +77,27 @@ class GatedPixelCNNNetwork(tf.Module):
       if size < 1 or size % 2 == 0:
         raise ValueError('`{}` must be a positive odd int, got {}.'.format(
             arg, size))
-    if not 0. <= dropout_rate < 1.:
-      raise ValueError(
-          '`dropout_rate` must be in [0, 1), got {}.'.format(dropout_rate))
-    if num_classes is not None and num_classes < 1:
-      raise ValueError(
-          '`num_classes` must be a positive int, got {}.'.format(num_classes))
-    self.image_shape = tuple(image_shape)
-    self.num_levels = num_levels
-    self.num_classes = num_classes
-    self.dropout_rate = dropout_rate
     gated = lambda i, k, first: gated_layers.GatedLayer(  # pylint: disable=g-long-lambda
         i, num_filters, k, channels, first=first, num_classes=num_classes,
         dtype=dtype)
     self.first = gated(channels, first_kernel_size, True)
     self.blocks = [gated(num_filters, kernel_size, False)
                    for _ in range(num_residual_blocks)]
-    conv = lambda i, o: layers.MaskedConv2D(  # pylint: disable=g-long-lambda
-        i, o, num_groups=channels, dtype=dtype)
-    self.head = [conv(num_filters, num_output_filters),
-                 conv(num_output_filters, num_output_filters),
-                 conv(num_output_filters, channels * num_levels)]
+    self.head = categorical_network.make_head(
+        num_filters, num_output_filters, channels, self.num_levels,
+        dtype=dtype)
     self.head_labels = None
     if num_classes:
       self.head_labels = [
-          layers.LabelProjection(num_classes, layer.bias.shape[0], dtype)
+          label_projection.LabelProjection(num_classes, layer.bias.shape[0],
+                                           dtype)
           for layer in self.head]
 
-  def __call__(self, inputs, training=False, conditional_input=None):
-    """Computes logits.
-
-    Args:
-      inputs: float `Tensor` of shape `[batch, height, width, channels]`, the
-        levels mapped onto `[-1, 1]`.
-      training: Python `bool`, whether dropout is active.
-      conditional_input: float one-hot labels `[batch, num_classes]` (or
-        `[num_classes]`, one label for all) when the network has
-        `num_classes`, else `None`.
-
-    Returns:
-      logits: `Tensor` of shape `[batch, height, width, channels, num_levels]`.
-
-    Raises:
-      ValueError: if `conditional_input` is missing for a conditional network
-        or given to an unconditional one.
-    """
-    labels = self.labels(conditional_input)
+  def _features(self, inputs, labels, training):
     dropout_rate = self.dropout_rate if training else 0.
     vertical, horizontal = self.first(inputs, inputs, labels)
     for block in self.blocks:
       vertical, horizontal = block(vertical, horizontal, labels, dropout_rate)
-    x = horizontal
-    for index, layer in enumerate(self.head):
-      x = layer(tf.nn.relu(x))
-      if labels is not None:
-        x += self.head_labels[index](labels)
-    height, width, channels = self.image_shape
-    return tf.reshape(x, [-1, height, width, channels, self.num_levels])
-
-  def labels(self, conditional_input):
-    """Checks `conditional_input` against `num_classes`.
-
-    Args:
-      conditional_input: one-hot labels `[..., num_classes]`, or `None`.
-
-    Returns:
-      labels: float `Tensor` `[..., num_classes]`, or `None`.
-
-    Raises:
-      ValueError: if it is missing for a conditional network, given to an
-        unconditional one, or its last dimension is not `num_classes`.
-    """
-    return layers.network_labels(conditional_input, self.num_classes,
-                                 self.head[0].bias.dtype)
+    label_biases = None if labels is None else [
+        projection(labels) for projection in self.head_labels]
+    return categorical_network.apply_head(self.head, horizontal, label_biases)

@@ -1,25 +1,30 @@
-"""The network of the categorical PixelCNN (van den Oord et al., 2016)."""
+"""The masked-convolution network of the PixelCNN (van den Oord et al., 2016)."""
 
 import tensorflow as tf
 
-from tfp_pixel import layers
+from tfp_pixel.networks import categorical_network
+from tfp_pixel.networks import label_projection
+from tfp_pixel.networks import masked_layers
 
-__all__ = ['CategoricalPixelCNNNetwork']
+__all__ = ['MaskedPixelCNNNetwork']
 
 
-class CategoricalPixelCNNNetwork(tf.Module):
-  """Maps images to per-pixel, per-channel logits over quantized levels.
+class MaskedPixelCNNNetwork(categorical_network.CategoricalNetwork):
+  """Maps images to per-pixel, per-channel logits through masked convolutions.
 
   Layers: a type-A masked `first_kernel_size` convolution; residual blocks of
   (1x1 conv halving the filters, type-B masked `kernel_size` conv, 1x1 conv
   back, skip connection); two 1x1 type-B layers; a 1x1 output layer with
-  `num_levels` logits per channel. ReLU activations. Every layer is masked so
-  that the logits of channel `c` at pixel `(i, j)` depend only on pixels before
-  `(i, j)` in raster order and on channels `< c` of pixel `(i, j)`.
+  `num_levels` logits per channel (`categorical_network.make_head`). ReLU
+  activations. Every layer is masked so that the logits of channel `c` at pixel
+  `(i, j)` depend only on pixels before `(i, j)` in raster order and on
+  channels `< c` of pixel `(i, j)`. Stacked masked convolutions leave a blind
+  spot above and to the right; `GatedPixelCNNNetwork` has none.
 
   With `num_classes`, the network is class-conditional: every layer adds a
-  per-feature bias projected from the one-hot label (`layers.LabelProjection`,
-  one per layer), the same at every pixel (van den Oord et al., 2016b).
+  per-feature bias projected from the one-hot label
+  (`label_projection.LabelProjection`, one per layer), the same at every pixel
+  (van den Oord et al., 2016b).
   """
 
   def __init__(self, image_shape, num_levels, num_filters=64,
@@ -49,8 +54,9 @@ class CategoricalPixelCNNNetwork(tf.Module):
       ValueError: if a size is too small for the image's channel groups, or
         `num_classes` is not a positive integer.
     """
-    super().__init__(name=name)
-    _, _, channels = image_shape
+    super().__init__(image_shape, num_levels, num_classes, dropout_rate,
+                     dtype, name)
+    channels = self.image_shape[-1]
     num_output_filters = num_output_filters or num_filters
     half = num_filters // 2
     if half < channels or num_output_filters < channels:
@@ -58,19 +64,7 @@ class CategoricalPixelCNNNetwork(tf.Module):
           '`num_filters` and `num_output_filters` must be at least {} for {} '
           'channel(s), got {} and {}.'.format(2 * channels, channels,
                                               num_filters, num_output_filters))
-    if not 0. <= dropout_rate < 1.:
-      raise ValueError(
-          '`dropout_rate` must be in [0, 1), got {}.'.format(dropout_rate))
-    if num_classes is not None and (
-        isinstance(num_classes, bool) or int(num_classes) != num_classes or
-        num_classes < 1):
-      raise ValueError('`num_classes` must be a positive integer or None, got '
-                       '{!r}.'.format(num_classes))
-    self.image_shape = tuple(image_shape)
-    self.num_classes = None if num_classes is None else int(num_classes)
-    self.num_levels = num_levels
-    self.dropout_rate = dropout_rate
-    conv = lambda i, o, k, t: layers.MaskedConv2D(  # pylint: disable=g-long-lambda
+    conv = lambda i, o, k, t: masked_layers.MaskedConv2D(  # pylint: disable=g-long-lambda
         i, o, (k, k), num_groups=channels, mask_type=t, dtype=dtype)
     self.first = conv(channels, num_filters, first_kernel_size, 'A')
     self.blocks = [
@@ -78,15 +72,14 @@ class CategoricalPixelCNNNetwork(tf.Module):
          conv(half, half, kernel_size, 'B'),
          conv(half, num_filters, 1, 'B'))
         for _ in range(num_residual_blocks)]
-    self.head = [
-        conv(num_filters, num_output_filters, 1, 'B'),
-        conv(num_output_filters, num_output_filters, 1, 'B'),
-        conv(num_output_filters, channels * num_levels, 1, 'B')]
+    self.head = categorical_network.make_head(
+        num_filters, num_output_filters, channels, self.num_levels,
+        dtype=dtype)
     self.label_projections = None
     if self.num_classes is not None:
       self.label_projections = [
-          layers.LabelProjection(self.num_classes, int(layer.bias.shape[0]),
-                                 dtype=dtype)
+          label_projection.LabelProjection(
+              self.num_classes, int(layer.bias.shape[0]), dtype=dtype)
           for layer in self.conv_layers()]
 
   def conv_layers(self):
@@ -109,32 +102,16 @@ class CategoricalPixelCNNNetwork(tf.Module):
       ValueError: if `conditional_input` is missing for a conditional network
         or given to an unconditional one.
     """
-    labels = layers.network_labels(conditional_input, self.num_classes,
-                                   self.head[0].bias.dtype)
+    return self._label_biases(self.labels(conditional_input))
+
+  def _label_biases(self, labels):
     if labels is None:
       return [None] * len(self.conv_layers())
-    return [projection(labels)
-            for projection in self.label_projections]
+    return [projection(labels) for projection in self.label_projections]
 
-  def __call__(self, inputs, training=False, conditional_input=None):
-    """Computes logits.
-
-    Args:
-      inputs: float `Tensor` of shape `[batch, height, width, channels]`, the
-        levels mapped onto `[-1, 1]`.
-      training: Python `bool`, whether dropout is active.
-      conditional_input: float one-hot `Tensor` `[batch, num_classes]` (or
-        `[num_classes]` for the whole batch) for a conditional network, else
-        `None`.
-
-    Returns:
-      logits: `Tensor` of shape `[batch, height, width, channels, num_levels]`.
-
-    Raises:
-      ValueError: if `conditional_input` does not match `num_classes`.
-    """
+  def _features(self, inputs, labels, training):
     biases = dict(zip(map(id, self.conv_layers()),
-                      self.label_biases(conditional_input)))
+                      self._label_biases(labels)))
 
     def conv(layer, x):
       bias = biases[id(layer)]
@@ -147,9 +124,5 @@ class CategoricalPixelCNNNetwork(tf.Module):
       if training and self.dropout_rate > 0.:
         h = tf.nn.dropout(h, rate=self.dropout_rate)
       x = x + h
-    hidden_1, hidden_2, output = self.head
-    x = tf.nn.relu(conv(hidden_2, tf.nn.relu(conv(hidden_1, tf.nn.relu(x)))))
-    logits = conv(output, x)
-    height, width, channels = self.image_shape
-    return tf.reshape(
-        logits, [-1, height, width, channels, self.num_levels])
+    return categorical_network.apply_head(
+        self.head, x, [biases[id(layer)] for layer in self.head])

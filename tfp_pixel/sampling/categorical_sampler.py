@@ -2,17 +2,17 @@
 
 import tensorflow as tf
 
-from tfp_pixel import gated_graph
-from tfp_pixel import gated_network
-from tfp_pixel import layer_graph
-from tfp_pixel import quantization
-from tfp_pixel import row_cache
-from tfp_pixel import sampling
+from tfp_pixel.networks import gated_network
+from tfp_pixel.networks import masked_network
+from tfp_pixel.sampling import gated_graph
+from tfp_pixel.sampling import inverse_cdf
+from tfp_pixel.sampling import masked_graph
+from tfp_pixel.sampling import row_cached_sampler
 
-__all__ = ['CategoricalSampler', 'categorical_graph', 'network_graph']
+__all__ = ['CategoricalSampler', 'network_graph']
 
 
-class CategoricalSampler(sampling.PixelSampler):
+class CategoricalSampler(row_cached_sampler.RowCachedSampler):
   """Draws levels from incrementally evaluated logits.
 
   After each write into a row, a `RowCache` recomputes the one row of every
@@ -32,8 +32,8 @@ class CategoricalSampler(sampling.PixelSampler):
         conditional model, one row per image drawn, else `None`.
     """
     self._dist = dist
-    self._cache = row_cache.RowCache(
-        network_graph(dist.network, conditional_input))
+    super().__init__(network_graph(dist.network, conditional_input),
+                     dist.network_inputs)
 
   @property
   def image_shape(self):
@@ -55,83 +55,25 @@ class CategoricalSampler(sampling.PixelSampler):
   def fill_value(self):
     return 0
 
-  def start(self, images):
-    return self._cache.start(self._network_inputs(images))
-
-  def row_outputs(self, state, row):
-    return self._cache.output_row(state, row)
-
-  def draw_pixels(self, outputs, noise, known, known_mask):
-    channels = self.image_shape[-1]
+  def draw_row(self, outputs, noise, known, known_mask):
     logits = tf.reshape(outputs, tf.concat(
         [tf.shape(known), [self._dist.num_levels]], 0))
-    temperature = tf.convert_to_tensor(self._dist.temperature)
-    levels = sampling.categorical_from_uniform(logits / temperature,
-                                               noise[..., :channels])
-    return tf.where(known_mask, known, levels)
-
-  def write_row(self, state, row, pixels):
-    state = self._cache.write_row(state, row, self._network_inputs(pixels))
-    return self._cache.refresh(state, row)
-
-  def end_row(self, state, row):
-    return self._cache.end_row(state, row)
-
-  def _network_inputs(self, levels):
-    return quantization.levels_to_unit_interval(
-        levels, self._dist.num_levels, dtype=self._dist.float_dtype)
+    return inverse_cdf.draw_levels(logits, self._dist.temperature, noise,
+                                   known, known_mask)
 
 
 def network_graph(network, conditional_input=None):
   """The `LayerGraph` of a plain or gated categorical network.
 
   Args:
-    network: a `CategoricalPixelCNNNetwork` or `GatedPixelCNNNetwork`.
+    network: a `MaskedPixelCNNNetwork` or `GatedPixelCNNNetwork`.
     conditional_input: float one-hot `[batch, num_classes]`, or `None`.
 
   Returns:
     graph: a `layer_graph.LayerGraph` computing `network`'s logits.
   """
-  if isinstance(network, gated_network.GatedPixelCNNNetwork):
-    return gated_graph.gated_graph(network, conditional_input)
-  return categorical_graph(network, conditional_input)
+  return _GRAPHS[type(network)](network, conditional_input)
 
 
-def categorical_graph(network, conditional_input=None):
-  """A `CategoricalPixelCNNNetwork` as a `LayerGraph` (same maths).
-
-  Args:
-    network: a `CategoricalPixelCNNNetwork`.
-    conditional_input: float one-hot `[batch, num_classes]` `Tensor` for a
-      conditional network, else `None`.
-
-  Returns:
-    graph: a `layer_graph.LayerGraph` from inputs in `[-1, 1]` to logits
-      `[batch, H, W, channels * num_levels]`.
-
-  Raises:
-    ValueError: if `conditional_input` does not match the network.
-  """
-  graph = layer_graph.LayerGraph(network.image_shape)
-  label_biases = dict(zip(map(id, network.conv_layers()),
-                          network.label_biases(conditional_input)))
-
-  def conv(source, layer):
-    bias = layer.bias
-    label_bias = label_biases[id(layer)]
-    if label_bias is not None:
-      # `[batch, 1, 1, F]` to the graph's rows-first `[1, batch, 1, F]`.
-      bias = tf.transpose(bias + label_bias, [1, 0, 2, 3])
-    return graph.conv(source, layer.masked_kernel(), bias,
-                      mask=tf.get_static_value(layer.mask))
-
-  def relu(source):
-    return graph.pointwise(tf.nn.relu, source)
-
-  x = conv(0, network.first)
-  for reduce, masked, expand in network.blocks:
-    h = conv(relu(conv(relu(conv(relu(x), reduce)), masked)), expand)
-    x = graph.pointwise(tf.add, x, h)
-  hidden_1, hidden_2, output = network.head
-  conv(relu(conv(relu(conv(relu(x), hidden_1)), hidden_2)), output)
-  return graph
+_GRAPHS = {masked_network.MaskedPixelCNNNetwork: masked_graph.masked_graph,
+           gated_network.GatedPixelCNNNetwork: gated_graph.gated_graph}

@@ -3,7 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
-from tfp_pixel import sampling
+from tfp_pixel.sampling import pixel_sampler
 
 __all__ = ['complete']
 
@@ -77,9 +77,10 @@ def complete(dist, images, mask, n=1, seed=None, conditional_input=None):
   if conditional_input is not None:
     sampler_kwargs['conditional_input'] = conditional_input
   tile = [n, 1, 1, 1]
-  samples = sampling.sample(dist, n * batch, seed,
-                            known_images=tf.tile(images, tile),
-                            known_mask=tf.tile(known, tile), **sampler_kwargs)
+  samples = pixel_sampler.sample(dist, n * batch, seed,
+                                 known_images=tf.tile(images, tile),
+                                 known_mask=tf.tile(known, tile),
+                                 **sampler_kwargs)
   return tf.reshape(tf.cast(samples, dist.dtype), [n, batch, *image_shape])
 
 

@@ -10,8 +10,8 @@ head are recomputed. Tests check that its output equals the network's.
 
 import tensorflow as tf
 
-from tfp_pixel import gated_layers
-from tfp_pixel import layer_graph
+from tfp_pixel.networks import gated_layers
+from tfp_pixel.sampling import layer_graph
 
 __all__ = ['gated_graph']
 
@@ -34,11 +34,10 @@ def gated_graph(network, conditional_input=None):
   labels = network.labels(conditional_input)
   graph = layer_graph.LayerGraph(network.image_shape)
 
-  def conv(source, layer, label_bias=None):
-    bias = layer.bias
-    if label_bias is not None:
-      # [batch, 1, 1, F] -> rows-first [1, batch, 1, F].
-      bias = bias + tf.transpose(label_bias(labels), [1, 0, 2, 3])
+  def conv(source, layer, label_projection=None):
+    bias = layer_graph.per_image_bias(
+        layer.bias, None if label_projection is None else
+        label_projection(labels))
     if isinstance(layer, gated_layers.ShiftedConv2D):
       height, width, _ = graph.shapes[source]
       return graph.add(layer_graph.Conv(
@@ -66,6 +65,6 @@ def gated_graph(network, conditional_input=None):
     vertical, horizontal = gated_layer(block, vertical, horizontal)
   x = horizontal
   for index, layer in enumerate(network.head):
-    label_bias = network.head_labels[index] if labels is not None else None
-    x = conv(graph.pointwise(tf.nn.relu, x), layer, label_bias)
+    projection = network.head_labels[index] if labels is not None else None
+    x = conv(graph.pointwise(tf.nn.relu, x), layer, projection)
   return graph

@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 __all__ = ['Conv', 'LayerGraph', 'Pointwise', 'TransposedConv',
-           'pad_rows_first', 'tensor_reader']
+           'pad_rows_first', 'per_image_bias', 'tensor_reader']
 
 
 class Conv:
@@ -256,6 +256,14 @@ def tensor_reader(values):
   `Tensor`, the way nodes read their inputs."""
   return lambda first, count: tf.slice(values, tf.stack([first, 0, 0, 0]),
                                        [count, -1, -1, -1])
+
+
+def per_image_bias(bias, label_bias):
+  """A layer's `[F]` bias plus a per-image `[batch, 1, 1, F]` label bias, in
+  the graph's rows-first layout `[1, batch, 1, F]` (just `bias` without one)."""
+  if label_bias is None:
+    return bias
+  return tf.transpose(bias + label_bias, [1, 0, 2, 3])
 
 
 def pad_rows_first(values, margin):

@@ -8,19 +8,16 @@ projection vector per gated layer. Tests check that its output equals the
 network's own.
 """
 
-import re
-
 import tensorflow as tf
 from tensorflow_probability.python.internal import tf_keras
-from tensorflow_probability.python.layers import weight_norm
 
-from tfp_pixel import layer_graph
-from tfp_pixel import masks
+from tfp_pixel.networks import stock_pixel_cnn
+from tfp_pixel.sampling import layer_graph
 
-__all__ = ['mixture_graph', 'split_params']
+__all__ = ['pixel_cnn_graph', 'split_params']
 
 
-def mixture_graph(network, image_shape, conditional_input=None):
+def pixel_cnn_graph(network, image_shape, conditional_input=None):
   """Builds the graph of a built `_PixelCNNNetwork` in inference mode.
 
   Args:
@@ -36,80 +33,112 @@ def mixture_graph(network, image_shape, conditional_input=None):
   Raises:
     ValueError: if the network's layers do not match its configuration.
   """
-  layers = _weighted_layers(network)
-  graph = layer_graph.LayerGraph(image_shape)
-  activation, act_features = _activation(network._resnet_activation)  # pylint: disable=protected-access
-  num_resnet = network._num_resnet  # pylint: disable=protected-access
-  num_hierarchies = network._num_hierarchies  # pylint: disable=protected-access
-  dtype = network.dtype
+  builder = _GraphBuilder(network, image_shape, conditional_input)
+  stacks = builder.downward_pass()
+  horizontal = builder.upward_pass(stacks)
+  builder.conv(builder.graph.pointwise(tf.nn.elu, horizontal))
+  return builder.finish()
 
-  def next_layer():
-    if not layers:
+
+class _GraphBuilder:
+  """Adds the network's layers to a `LayerGraph` in the order it made them."""
+
+  def __init__(self, network, image_shape, conditional_input):
+    self.graph = layer_graph.LayerGraph(image_shape)
+    self._layers = stock_pixel_cnn.weighted_layers(network)
+    self._config = stock_pixel_cnn.network_config(network)
+    self._activation, self._activation_features = _activation(
+        self._config.resnet_activation)
+    self._dtype = network.dtype
+    self._conditional_input = conditional_input
+
+  def downward_pass(self):
+    """The vertical and horizontal stacks, down to the coarsest resolution.
+
+    Returns:
+      stacks: `dict` from `'vertical'`/`'horizontal'` to the list of node
+        indices of each block's output (the skip connections).
+    """
+    config = self._config
+    stacks = {'vertical': [self.conv(0)]}
+    horizontal_up = self.conv(0)
+    stacks['horizontal'] = [self._add(horizontal_up, self.conv(0))]
+    for i in range(config.num_hierarchies):
+      for _ in range(config.num_resnet):
+        stacks['vertical'].append(self._resnet_block(stacks['vertical'][-1]))
+        stacks['horizontal'].append(self._resnet_block(
+            stacks['horizontal'][-1], aux=stacks['vertical'][-1]))
+      if i < config.num_hierarchies - 1:
+        for stack in ('vertical', 'horizontal'):
+          stacks[stack].append(self.conv(stacks[stack][-1], stride=2))
+    return stacks
+
+  def upward_pass(self, stacks):
+    """Back up to full resolution, consuming the skip connections.
+
+    Returns:
+      horizontal: the node index of the horizontal stack's final output.
+    """
+    config = self._config
+    upward = {key: stack.pop() for key, stack in stacks.items()}
+    for i in range(config.num_hierarchies):
+      for _ in range(config.num_resnet + (i > 0)):
+        upward['vertical'] = self._resnet_block(upward['vertical'],
+                                                aux=stacks['vertical'].pop())
+        symmetric = self.graph.pointwise(
+            lambda a, b: tf.concat([a, b], axis=-1), upward['vertical'],
+            stacks['horizontal'].pop(),
+            features=2 * self.graph.shapes[upward['vertical']][2])
+        upward['horizontal'] = self._resnet_block(upward['horizontal'],
+                                                  aux=symmetric)
+      if i < config.num_hierarchies - 1:
+        for stack in ('vertical', 'horizontal'):
+          upward[stack] = self.conv(upward[stack], transposed=True)
+    return upward['horizontal']
+
+  def conv(self, source, stride=1, transposed=False):
+    kernel, bias, mask = stock_pixel_cnn.folded_kernel(self._next_layer(),
+                                                       self._dtype)
+    return self.graph.conv(source, kernel, bias, stride=stride,
+                           transposed=transposed, mask=mask)
+
+  def finish(self):
+    if self._layers:
+      raise ValueError('The network has more layers than its configuration.')
+    return self.graph
+
+  def _next_layer(self):
+    if not self._layers:
       raise ValueError('The network has fewer layers than its configuration.')
-    return layers.pop(0)
+    return self._layers.pop(0)
 
-  def conv(source, stride=1, transposed=False):
-    kernel, bias, mask = _folded(next_layer(), dtype)
-    return graph.conv(source, kernel, bias, stride=stride,
-                      transposed=transposed, mask=mask)
+  def _activate(self, source):
+    return self.graph.pointwise(
+        self._activation, source,
+        features=self._activation_features * self.graph.shapes[source][2])
 
-  def activate(source):
-    return graph.pointwise(activation, source,
-                           features=act_features * graph.shapes[source][2])
+  def _add(self, a, b):
+    return self.graph.pointwise(tf.add, a, b)
 
-  def add(a, b):
-    return graph.pointwise(tf.add, a, b)
-
-  def gate(source):
+  def _gate(self, source):
     projection = None
-    if conditional_input is not None:
-      layer = next_layer()
-      flat = tf.reshape(tf.cast(conditional_input, dtype),
-                        [tf.shape(conditional_input)[0], -1])
+    if self._conditional_input is not None:
+      layer = self._next_layer()
+      flat = tf.reshape(tf.cast(self._conditional_input, self._dtype),
+                        [tf.shape(self._conditional_input)[0], -1])
       projection = tf.matmul(flat, layer.kernel) + layer.bias
       projection = projection[tf.newaxis, :, tf.newaxis]
-    return graph.pointwise(lambda x: _gate(x, projection), source,
-                           features=graph.shapes[source][2] // 2,
-                           preserves_zero=projection is None)
+    return self.graph.pointwise(lambda x: _gate(x, projection), source,
+                                features=self.graph.shapes[source][2] // 2,
+                                preserves_zero=projection is None)
 
-  def resnet_block(input_x, aux=None):
+  def _resnet_block(self, input_x, aux=None):
     """Conv, optional dense of `aux`, conv, gate, residual (one stack)."""
-    x = conv(activate(input_x))
+    x = self.conv(self._activate(input_x))
     if aux is not None:
-      x = add(conv(activate(aux)), x)
-    x = conv(activate(x))
-    return add(input_x, gate(x))
-
-  stacks = {'vertical': [conv(0)]}
-  horizontal_up = conv(0)
-  stacks['horizontal'] = [add(horizontal_up, conv(0))]
-  for i in range(num_hierarchies):
-    for _ in range(num_resnet):
-      stacks['vertical'].append(resnet_block(stacks['vertical'][-1]))
-      stacks['horizontal'].append(resnet_block(
-          stacks['horizontal'][-1], aux=stacks['vertical'][-1]))
-    if i < num_hierarchies - 1:
-      for stack in ('vertical', 'horizontal'):
-        stacks[stack].append(conv(stacks[stack][-1], stride=2))
-
-  upward = {key: stack.pop() for key, stack in stacks.items()}
-  for i in range(num_hierarchies):
-    for _ in range(num_resnet if i == 0 else num_resnet + 1):
-      upward['vertical'] = resnet_block(upward['vertical'],
-                                        aux=stacks['vertical'].pop())
-      symmetric = graph.pointwise(
-          lambda a, b: tf.concat([a, b], axis=-1), upward['vertical'],
-          stacks['horizontal'].pop(),
-          features=2 * graph.shapes[upward['vertical']][2])
-      upward['horizontal'] = resnet_block(upward['horizontal'], aux=symmetric)
-    if i < num_hierarchies - 1:
-      for stack in ('vertical', 'horizontal'):
-        upward[stack] = conv(upward[stack], transposed=True)
-
-  conv(graph.pointwise(tf.nn.elu, upward['horizontal']))
-  if layers:
-    raise ValueError('The network has more layers than its configuration.')
-  return graph
+      x = self._add(self.conv(self._activate(aux)), x)
+    x = self.conv(self._activate(x))
+    return self._add(input_x, self._gate(x))
 
 
 def split_params(raw, num_mix, num_channels):
@@ -142,42 +171,3 @@ def _activation(name):
   if name == 'concat_elu':
     return (lambda x: tf.nn.elu(tf.concat([x, -x], axis=-1))), 2
   return tf_keras.activations.get(name), 1
-
-
-def _weighted_layers(network):
-  """The network's layers with kernels, in the order it created them."""
-  found = []
-  for layer in network._network.layers:  # pylint: disable=protected-access
-    kernel = layer.v if isinstance(layer, weight_norm.WeightNorm) else getattr(
-        layer, 'kernel', None)
-    if isinstance(kernel, tf.Variable):
-      found.append((_creation_index(kernel), layer))
-  return [layer for _, layer in sorted(found, key=lambda pair: pair[0])]
-
-
-def _creation_index(variable):
-  return int(re.search(r'(\d+)$', variable._unique_id).group(1))  # pylint: disable=protected-access
-
-
-def _folded(layer, dtype):
-  """Kernel (weight norm and causal mask applied), bias and spatial mask.
-
-  As in `pixel_cnn._mask_weight_norm`, weight norm normalizes the masked `v`.
-  """
-  if isinstance(layer, weight_norm.WeightNorm):
-    inner = layer.layer
-    mask = masks.constraint_mask(inner, layer.v.shape)
-    direction = layer.v if mask is None else layer.v * tf.constant(mask, dtype)
-    kernel = tf.nn.l2_normalize(direction, axis=layer.kernel_norm_axes)
-    kernel = kernel * tf.expand_dims(layer.g, -layer.filter_axis - 3)
-  else:
-    inner = layer
-    kernel = tf.convert_to_tensor(layer.kernel)
-    mask = masks.constraint_mask(inner, kernel.shape)
-    if mask is not None:
-      kernel = kernel * tf.constant(mask, dtype)
-  if kernel.shape.rank == 2:
-    kernel = kernel[tf.newaxis, tf.newaxis]
-  bias = inner.bias if inner.bias is not None else tf.zeros(
-      kernel.shape[-1:], dtype)
-  return kernel, tf.convert_to_tensor(bias), mask

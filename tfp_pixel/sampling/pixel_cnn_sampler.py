@@ -2,20 +2,21 @@
 
 import tensorflow as tf
 
-from tfp_pixel import pixel_cnn_graph
-from tfp_pixel import row_cache
-from tfp_pixel import sampling
+from tfp_pixel.networks import stock_pixel_cnn
+from tfp_pixel.sampling import pixel_cnn_graph
+from tfp_pixel.sampling import row_cached_sampler
 
-__all__ = ['MixtureSampler']
+__all__ = ['PixelCNNSampler']
 
 
-class MixtureSampler(sampling.PixelSampler):
+class PixelCNNSampler(row_cached_sampler.RowCachedSampler):
   """Draws PixelCNN++ pixels from incrementally evaluated network outputs.
 
   The network's weights are read once (weight norm and masks folded in) into
   a `LayerGraph` evaluated by a `RowCache`; each sweep over a row then costs
   one band of rows per layer instead of a full pass. Pixels are drawn by
-  `PixelCNN.draw_pixel`, the same code a full-pass sampler would use.
+  `PixelCNN.draw_pixel_by_inverse_cdf`, the same code a full-pass sampler
+  uses.
   """
 
   def __init__(self, dist, batch_size, conditional_input=None):
@@ -29,11 +30,10 @@ class MixtureSampler(sampling.PixelSampler):
     """
     self._dist = dist
     self._image_shape = tuple(dist.image_shape.as_list())
-    self._batch_size = batch_size
     _initialize_weight_norm(dist, self._image_shape, conditional_input)
-    graph = pixel_cnn_graph.mixture_graph(dist.network, self._image_shape,
-                                          conditional_input)
-    self._cache = row_cache.RowCache(graph)
+    graph = pixel_cnn_graph.pixel_cnn_graph(dist.network, self._image_shape,
+                                            conditional_input)
+    super().__init__(graph, dist.network_inputs)
 
   @property
   def image_shape(self):
@@ -53,35 +53,18 @@ class MixtureSampler(sampling.PixelSampler):
 
   @property
   def fill_value(self):
-    return tf.get_static_value(self._dist._low)  # pylint: disable=protected-access
+    return tf.get_static_value(self._dist.low)
 
-  def start(self, images):
-    return self._cache.start(self._network_inputs(images))
-
-  def row_outputs(self, state, row):
-    return self._cache.output_row(state, row)
-
-  def draw_pixels(self, outputs, noise, known, known_mask):
+  def draw_row(self, outputs, noise, known, known_mask):
     channels = self._image_shape[-1]
     params = pixel_cnn_graph.split_params(
         tf.reshape(outputs, [-1, outputs.shape[-1]]),
-        self._dist._num_logistic_mix, channels)  # pylint: disable=protected-access
-    pixels = self._dist.draw_pixel(
+        self._dist.num_logistic_mix, channels)
+    pixels = self._dist.draw_pixel_by_inverse_cdf(
         params, tf.reshape(noise, [-1, 2 * channels]),
         tf.reshape(known, [-1, channels]),
         tf.reshape(known_mask, [-1, channels]))
     return tf.reshape(pixels, tf.shape(known))
-
-  def write_row(self, state, row, pixels):
-    state = self._cache.write_row(state, row, self._network_inputs(pixels))
-    return self._cache.refresh(state, row)
-
-  def end_row(self, state, row):
-    return self._cache.end_row(state, row)
-
-  def _network_inputs(self, values):
-    low, high = self._dist._low, self._dist._high  # pylint: disable=protected-access
-    return 2. * (values - low) / (high - low) - 1.
 
 
 def _initialize_weight_norm(dist, image_shape, conditional_input):
@@ -91,14 +74,9 @@ def _initialize_weight_norm(dist, image_shape, conditional_input):
   sampling before any `log_prob` makes that call on the empty canvas, as a
   full-pass sampler's first step would.
   """
-  layers = dist.network._network.layers  # pylint: disable=protected-access
-  flags = [layer.initialized for layer in layers
-           if hasattr(layer, 'initialized')]
-  if not flags:
-    return
-  if tf.executing_eagerly() and all(bool(flag) for flag in flags):
+  if stock_pixel_cnn.weight_norm_initialized(dist.network):
     return
   batch = 1 if conditional_input is None else tf.shape(conditional_input)[0]
   canvas = tf.fill(tf.stack([batch, *image_shape]),
-                   tf.cast(dist._low, dist.dtype))  # pylint: disable=protected-access
+                   tf.cast(dist.low, dist.dtype))
   dist.network_params(canvas, conditional_input)

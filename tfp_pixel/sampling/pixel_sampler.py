@@ -40,15 +40,16 @@ import abc
 import tensorflow as tf
 import tensorflow_probability as tfp
 
-__all__ = ['PixelSampler', 'categorical_from_uniform', 'draw_images',
-           'pixel_noise', 'sample']
+from tfp_pixel.sampling import inverse_cdf
+
+__all__ = ['PixelSampler', 'draw_images', 'sample']
 
 
 class PixelSampler(abc.ABC):
   """How a model draws its images, row by row.
 
   `draw_images` calls `start` once; for each row, `row_outputs`,
-  `draw_pixels` and `write_row` until the row is stable, then `end_row`. A
+  `draw_row` and `write_row` until the row is stable, then `end_row`. A
   model returns one from its `pixel_sampler(batch_size, ...)` method; the
   state is any list of `Tensor`s or `TensorArray`s (a fast sampler keeps its
   network's activations there).
@@ -89,7 +90,7 @@ class PixelSampler(abc.ABC):
     """Network outputs `[batch, W, ...]` of image row `row` given the state."""
 
   @abc.abstractmethod
-  def draw_pixels(self, outputs, noise, known, known_mask):
+  def draw_row(self, outputs, noise, known, known_mask):
     """Draws the pixels of a row from their outputs.
 
     Args:
@@ -115,26 +116,6 @@ class PixelSampler(abc.ABC):
     return state
 
 
-def pixel_noise(seed, batch_size, image_shape, noise_size, dtype):
-  """Independent uniforms `[batch, H, W, noise_size]` for every pixel.
-
-  Args:
-    seed: int, `(a, b)` or `None`; see `tfp.random.sanitize_seed`.
-    batch_size: int scalar, images drawn.
-    image_shape: `(height, width, channels)`.
-    noise_size: Python `int`, uniforms per pixel.
-    dtype: float `tf.DType`.
-
-  Returns:
-    noise: `Tensor` of uniforms in `[0, 1)`.
-  """
-  seed = tfp.random.sanitize_seed(seed, salt='pixel_noise')
-  height, width, _ = image_shape
-  return tf.random.stateless_uniform(
-      tf.stack([batch_size, height, width, noise_size]), seed=seed,
-      dtype=dtype)
-
-
 def draw_images(sampler, batch_size, seed, known_images=None,
                 known_mask=None):
   """Draws `batch_size` images with `sampler`, row by row.
@@ -151,7 +132,7 @@ def draw_images(sampler, batch_size, seed, known_images=None,
     images: `[batch, H, W, C]` `Tensor` of `sampler.dtype`.
   """
   height, width, channels = sampler.image_shape
-  noise = pixel_noise(seed, batch_size, sampler.image_shape,
+  noise = inverse_cdf.pixel_noise(seed, batch_size, sampler.image_shape,
                       sampler.noise_size, sampler.noise_dtype)
   fill = tf.fill(tf.stack([batch_size, height, width, channels]),
                  tf.cast(sampler.fill_value, sampler.dtype))
@@ -166,9 +147,9 @@ def draw_images(sampler, batch_size, seed, known_images=None,
   images, known_mask, noise = [tf.transpose(t, [1, 0, 2, 3])
                                for t in (images, known_mask, noise)]
 
-  def draw_row(row, state, images):
+  def solve_row(row, state, images):
     def sweep(state, pixels, unused_changed):
-      drawn = sampler.draw_pixels(sampler.row_outputs(state, row),
+      drawn = sampler.draw_row(sampler.row_outputs(state, row),
                                   noise[row], images[row], known_mask[row])
       changed = tf.reduce_any(tf.not_equal(drawn, pixels))
       return sampler.write_row(state, row, drawn), drawn, changed
@@ -183,7 +164,7 @@ def draw_images(sampler, batch_size, seed, known_images=None,
     return row + 1, sampler.end_row(state, row), images
 
   _, _, images = tf.while_loop(
-      lambda row, *_: row < height, draw_row, (0, state, images))
+      lambda row, *_: row < height, solve_row, (0, state, images))
   return tf.transpose(images, [1, 0, 2, 3])
 
 
@@ -230,19 +211,3 @@ def sample(dist, batch_size, seed, known_images=None, known_mask=None,
   images = function(tf.constant(batch_size, tf.int32), seed, known_images,
                     known_mask, sampler_kwargs)
   return tf.ensure_shape(images, [batch_size, *dist.event_shape])
-
-
-def categorical_from_uniform(logits, uniform):
-  """Inverts the CDF of `Categorical(logits)` at `uniform`.
-
-  Args:
-    logits: float `[..., K]`.
-    uniform: float `[...]` in `[0, 1)`.
-
-  Returns:
-    index: int32 `[...]`, distributed as `Categorical(logits)` when `uniform`
-      is uniform.
-  """
-  cdf = tf.cumsum(tf.nn.softmax(logits, axis=-1), axis=-1)
-  below = tf.cast(uniform[..., tf.newaxis] >= cdf, tf.int32)
-  return tf.minimum(tf.reduce_sum(below, axis=-1), tf.shape(logits)[-1] - 1)

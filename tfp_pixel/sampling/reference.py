@@ -1,27 +1,30 @@
-"""Plain reference samplers: the whole network, on the whole image, per step.
+"""Plain full-pass samplers: the reference the fast samplers are proven against.
 
-They consume the same per-pixel uniforms as `tfp_pixel.sampling.draw_images`
-and draw each pixel with the same model code (`PixelCNN.draw_pixel`,
-`sampling.categorical_from_uniform`), one pixel (mixture) or one channel
-(categorical) at a time, so with the same seed the fast samplers must return
-the same images. Slow on purpose; wrap them in a `tf.function`.
+Each runs the whole network on the whole image for every pixel (PixelCNN++)
+or channel (categorical models), the obviously correct way to sample an
+autoregressive model. They consume the same per-pixel uniforms as
+`pixel_sampler.draw_images` and draw each pixel with the same model code
+(`PixelCNN.draw_pixel_by_inverse_cdf`, `inverse_cdf.categorical_from_uniform`),
+so with the same seed a fast sampler must return the same images. Slow on
+purpose (the tests and `bench/sampling.py` use them); wrap them in a
+`tf.function`.
 """
 
 import tensorflow as tf
 
-from tfp_pixel import sampling
+from tfp_pixel.sampling import inverse_cdf
 
-__all__ = ['sample_categorical', 'sample_mixture']
+__all__ = ['sample_categorical', 'sample_pixel_cnn']
 
 
-def sample_mixture(dist, n, seed, conditional_input=None, known_images=None,
+def sample_pixel_cnn(dist, n, seed, conditional_input=None, known_images=None,
                    known_mask=None):
   """Draws `n` images from a `tfp_pixel.PixelCNN`, one full pass per pixel.
 
   Args:
     dist: a `tfp_pixel.PixelCNN`.
     n: Python `int`.
-    seed: a seed for `sampling.pixel_noise`.
+    seed: a seed for `inverse_cdf.pixel_noise`.
     conditional_input: `[n, *conditional_shape]` or `None`.
     known_images: optional `[n, H, W, C]` values to keep.
     known_mask: optional bool `[n, H, W, C]`.
@@ -30,15 +33,15 @@ def sample_mixture(dist, n, seed, conditional_input=None, known_images=None,
     images: `[n, H, W, C]` `Tensor`.
   """
   height, width, channels = dist.image_shape.as_list()
-  noise = sampling.pixel_noise(seed, n, (height, width, channels),
+  noise = inverse_cdf.pixel_noise(seed, n, (height, width, channels),
                                2 * channels, dist.dtype)
   images, known_mask = _canvas(dist.dtype, n, (height, width, channels),
-                               dist._low, known_images, known_mask)  # pylint: disable=protected-access
+                               dist.low, known_images, known_mask)
 
   def draw_next(step, images):
     row, col = step // width, step % width
     params = dist.network_params(images, conditional_input)
-    pixel = dist.draw_pixel([p[:, row, col] for p in params],
+    pixel = dist.draw_pixel_by_inverse_cdf([p[:, row, col] for p in params],
                             noise[:, row, col], images[:, row, col],
                             known_mask[:, row, col])
     return step + 1, _put(images, row, col, pixel)
@@ -55,7 +58,7 @@ def sample_categorical(dist, n, seed, known_images=None, known_mask=None,
   Args:
     dist: a `tfp_pixel.CategoricalPixelCNN`.
     n: Python `int`.
-    seed: a seed for `sampling.pixel_noise`.
+    seed: a seed for `inverse_cdf.pixel_noise`.
     known_images: optional `[n, H, W, C]` levels to keep.
     known_mask: optional bool `[n, H, W, C]`.
     conditional_input: `[n, num_classes]` one-hot labels or `None`.
@@ -64,7 +67,7 @@ def sample_categorical(dist, n, seed, known_images=None, known_mask=None,
     levels: int32 `[n, H, W, C]` `Tensor`.
   """
   height, width, channels = dist.image_shape
-  noise = sampling.pixel_noise(seed, n, dist.image_shape, channels,
+  noise = inverse_cdf.pixel_noise(seed, n, dist.image_shape, channels,
                                dist.float_dtype)
   levels, known_mask = _canvas(tf.int32, n, dist.image_shape, 0, known_images,
                                known_mask)
@@ -74,7 +77,7 @@ def sample_categorical(dist, n, seed, known_images=None, known_mask=None,
     channel = step % channels
     logits = dist.logits(
         levels, conditional_input=conditional_input)[:, row, col, channel]
-    drawn = sampling.categorical_from_uniform(logits,
+    drawn = inverse_cdf.categorical_from_uniform(logits,
                                               noise[:, row, col, channel])
     pixel = levels[:, row, col]
     keep = known_mask[:, row, col] | (

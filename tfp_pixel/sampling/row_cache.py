@@ -29,7 +29,7 @@ cases.
 import numpy as np
 import tensorflow as tf
 
-from tfp_pixel import layer_graph
+from tfp_pixel.sampling import layer_graph
 
 __all__ = ['RowCache']
 
