@@ -44,8 +44,11 @@ def categorical_from_uniform(logits, uniform):
     index: int32 `[...]`, distributed as `Categorical(logits)` when `uniform`
       is uniform.
   """
-  cdf = tf.cumsum(tf.nn.softmax(logits, axis=-1), axis=-1)
-  below = tf.cast(uniform[..., tf.newaxis] >= cdf, tf.int32)
+  # The unnormalized CDF against `uniform` times its total: the CDF of the
+  # softmax, without a softmax (a costly kernel for small inputs on a CPU).
+  weights = tf.exp(logits - tf.reduce_max(logits, axis=-1, keepdims=True))
+  cdf = tf.cumsum(weights, axis=-1)
+  below = tf.cast(uniform[..., tf.newaxis] * cdf[..., -1:] >= cdf, tf.int32)
   return tf.minimum(tf.reduce_sum(below, axis=-1), tf.shape(logits)[-1] - 1)
 
 
