@@ -1,19 +1,20 @@
-"""A `PixelSampler` whose network outputs come from a `RowCache`."""
+"""A `PixelWalkSampler` whose network outputs come from a `PixelCache`."""
 
+from tfp_pixel.sampling import pixel_cache
 from tfp_pixel.sampling import pixel_sampler
-from tfp_pixel.sampling import row_cache
 
-__all__ = ['RowCachedSampler']
+__all__ = ['PixelCachedSampler']
 
 
-class RowCachedSampler(pixel_sampler.PixelSampler):
-  """Keeps a `LayerGraph`'s activations in a `RowCache` while rows are drawn.
+class PixelCachedSampler(pixel_sampler.PixelWalkSampler):
+  """Keeps a `LayerGraph`'s activations in a `PixelCache` while pixels are
+  drawn.
 
-  `start`, `row_outputs`, `write_row` and `end_row` hand the state to the
-  cache: after each write into a row, only the rows of each layer that the
-  row's outputs need are recomputed. A subclass passes its graph and a
-  function from pixel values to network inputs, and implements the rest of
-  the `PixelSampler` interface (`draw_row` and the properties).
+  `start`, `pixel_outputs` and `write_pixel` hand the state to the cache:
+  after each pixel is written, only the positions of each layer that the
+  cache's schedule assigns to it are computed. A subclass passes its graph
+  and a function from pixel values to network inputs, and implements the rest
+  of the `PixelWalkSampler` interface (`draw_pixel` and the properties).
   """
 
   def __init__(self, graph, network_inputs):
@@ -21,22 +22,22 @@ class RowCachedSampler(pixel_sampler.PixelSampler):
 
     Args:
       graph: a `layer_graph.LayerGraph` from network inputs to the outputs
-        `draw_row` reads.
+        `draw_pixel` reads.
       network_inputs: callable mapping pixel values `[..., C]` to the
         graph's inputs.
     """
-    self._cache = row_cache.RowCache(graph)
+    self._cache = pixel_cache.PixelCache(graph)
     self._network_inputs = network_inputs
+
+  @property
+  def sweeps_per_pixel(self):
+    return self.image_shape[-1] + 1 if self._cache.self_dependent else 1
 
   def start(self, images):
     return self._cache.start(self._network_inputs(images))
 
-  def row_outputs(self, state, row):
-    return self._cache.output_row(state, row)
+  def pixel_outputs(self, state, row, col):
+    return self._cache.output(state, row, col)
 
-  def write_row(self, state, row, pixels):
-    state = self._cache.write_row(state, row, self._network_inputs(pixels))
-    return self._cache.refresh(state, row)
-
-  def end_row(self, state, row):
-    return self._cache.end_row(state, row)
+  def write_pixel(self, state, row, col, pixel):
+    return self._cache.write(state, row, col, self._network_inputs(pixel))

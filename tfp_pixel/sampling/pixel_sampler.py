@@ -1,11 +1,11 @@
 """Exact autoregressive sampling, shared by every model.
 
-A model describes how to get its network outputs for one image row and how to
-draw pixels from them through the `PixelSampler` interface; `draw_images`
-visits the rows in order and hands each pixel its own uniform noise. Drawing by
-inverse CDF from fixed per-pixel uniforms makes the images a deterministic
-function of the noise, so two samplers of the same model (the fast one here, a
-plain full-pass one in the tests) can be compared image for image.
+A model describes how to draw one image row given the rows above it through the
+`PixelSampler` interface; `draw_images` visits the rows in order and hands
+each pixel its own uniform noise. Drawing by inverse CDF from fixed per-pixel
+uniforms makes the images a deterministic function of the noise, so two
+samplers of the same model (the fast one here, a plain full-pass one in the
+tests) can be compared image for image.
 
 #### Mathematical details
 
@@ -20,19 +20,13 @@ where `draw` inverts the conditional's CDF, so `x` follows the model exactly:
 the uniforms are independent across images, pixels and draws
 (`tf.random.stateless_uniform`).
 
-A row is solved as a fixed point (Song et al., 2021): starting from the current
-canvas, draw every pixel of the row at once from the network outputs given the
-row so far, write the row, and repeat until nothing changes. A fixed point is
-the sequential solution (by induction along the row: pixel `j` is a function of
-the pixels before it only), and each sweep makes at least one more pixel
-final, so at most `W * C + 1` sweeps are needed; usually far fewer.
-
-#### References
-
-[1]: Yang Song, Chenlin Meng, Renjie Liao, and Stefano Ermon. Accelerating
-     Feedforward Computation via Parallel Nonlinear Equation Solving. In
-     _International Conference on Machine Learning_, 2021.
-     https://arxiv.org/abs/2002.03629
+`PixelWalkSampler` walks a row pixel by pixel: it reads the network outputs at
+the pixel, draws it and writes it, and the sampler brings the outputs at the
+next pixel up to date (`pixel_cache.PixelCache` does so for the convolutional
+models, computing about one position of each layer per pixel). Where the
+outputs at a pixel read the pixel's own earlier channels, the pixel is drawn
+and written `C + 1` times: the first draw is a guess, and each later one makes
+one more channel final (channel `c` depends only on channels `< c`).
 """
 
 import abc
@@ -42,17 +36,21 @@ import tensorflow_probability as tfp
 
 from tfp_pixel.sampling import inverse_cdf
 
-__all__ = ['PixelSampler', 'draw_images', 'sample']
+__all__ = ['PixelSampler', 'PixelWalkSampler', 'compiles_by_default',
+           'draw_images', 'sample']
 
 
 class PixelSampler(abc.ABC):
   """How a model draws its images, row by row.
 
-  `draw_images` calls `start` once; for each row, `row_outputs`,
-  `draw_row` and `write_row` until the row is stable, then `end_row`. A
-  model returns one from its `pixel_sampler(batch_size, ...)` method; the
-  state is any list of `Tensor`s or `TensorArray`s (a fast sampler keeps its
-  network's activations there).
+  `draw_images` calls `start` once and, for each row in order, `solve_row`
+  (which draws the row's pixels from its noise) and `end_row`. A model
+  returns one from its `pixel_sampler(batch_size, ...)` method; the state is
+  any nest of `Tensor`s or `TensorArray`s (a fast sampler keeps its network's
+  activations or recurrent states there). To compile with XLA, the state must
+  use only operations XLA has kernels for (no `TensorArray.scatter`).
+  `PixelWalkSampler` solves a row pixel by pixel from per-pixel network
+  outputs.
   """
 
   @property
@@ -86,34 +84,87 @@ class PixelSampler(abc.ABC):
     in place, `fill_value` elsewhere)."""
 
   @abc.abstractmethod
-  def row_outputs(self, state, row):
-    """Network outputs `[batch, W, ...]` of image row `row` given the state."""
-
-  @abc.abstractmethod
-  def draw_row(self, outputs, noise, known, known_mask):
-    """Draws the pixels of a row from their outputs.
+  def solve_row(self, state, row, noise, known, known_mask):
+    """Draws image row `row` given the rows above it.
 
     Args:
-      outputs: `row_outputs` of the row.
-      noise: `[batch, W, noise_size]` uniforms in `[0, 1)`.
+      state: the state after the rows above (`start`, then `end_row`).
+      row: int32 scalar, the row.
+      noise: `[batch, W, noise_size]` uniforms in `[0, 1)`; pixel `j` is
+        drawn from `noise[:, j]` by inverting its conditional's CDF.
       known: `[batch, W, C]` values to keep where `known_mask` is set.
       known_mask: bool `[batch, W, C]`; a kept channel conditions the
-        channels drawn after it.
+        channels and pixels drawn after it.
 
     Returns:
-      pixels: `[batch, W, C]` values; the value at `(j, c)` must depend only on
-      the outputs at `j` and the values of channels `< c` at `j`.
+      state: the state with the row written.
+      pixels: `[batch, W, C]` values of the row.
     """
-
-  @abc.abstractmethod
-  def write_row(self, state, row, pixels):
-    """Returns the state with image row `row` set to `pixels` (`[batch, W,
-    C]`), its `row_outputs` brought up to date."""
 
   def end_row(self, state, row):
     """Returns the state once row `row` is final."""
     del row
     return state
+
+
+class PixelWalkSampler(PixelSampler):
+  """Solves each row pixel by pixel: outputs, draw, write.
+
+  For each pixel, `pixel_outputs`, `draw_pixel` and `write_pixel` are called
+  `sweeps_per_pixel` times (see the module docstring).
+  """
+
+  @property
+  def sweeps_per_pixel(self):
+    """Python `int`: 1 where the outputs at a pixel read no channel of it,
+    else `C + 1`."""
+    return 1
+
+  @abc.abstractmethod
+  def pixel_outputs(self, state, row, col):
+    """Network outputs `[batch, ...]` at pixel `(row, col)` given the state."""
+
+  @abc.abstractmethod
+  def draw_pixel(self, outputs, noise, known, known_mask):
+    """Draws a pixel from its outputs.
+
+    Args:
+      outputs: `pixel_outputs` of the pixel.
+      noise: `[batch, noise_size]` uniforms in `[0, 1)`.
+      known: `[batch, C]` values to keep where `known_mask` is set.
+      known_mask: bool `[batch, C]`; a kept channel conditions the channels
+        drawn after it.
+
+    Returns:
+      pixel: `[batch, C]` values; channel `c` must depend only on the outputs
+      and the values of channels `< c`.
+    """
+
+  @abc.abstractmethod
+  def write_pixel(self, state, row, col, pixel):
+    """Returns the state with pixel `(row, col)` set to `pixel` (`[batch,
+    C]`), the outputs at the next pixel (and, for `sweeps_per_pixel > 1`, at
+    this one) brought up to date."""
+
+  def solve_row(self, state, row, noise, known, known_mask):
+    width = self.image_shape[1]
+    # Columns first, [W, batch, ...]: a pixel is then one gather.
+    noise, known, known_mask = [tf.transpose(t, [1, 0, 2])
+                                for t in (noise, known, known_mask)]
+
+    def walk(col, state, pixels):
+      for _ in range(self.sweeps_per_pixel):
+        pixel = self.draw_pixel(
+            self.pixel_outputs(state, row, col), tf.gather(noise, col),
+            tf.gather(known, col), tf.gather(known_mask, col))
+        state = self.write_pixel(state, row, col, pixel)
+      return col + 1, state, pixels.write(col, pixel)
+
+    pixels = tf.TensorArray(self.dtype, size=width,
+                            element_shape=known.shape[1:])
+    _, state, pixels = tf.while_loop(lambda col, *_: col < width, walk,
+                                     (0, state, pixels))
+    return state, tf.transpose(pixels.stack(), [1, 0, 2])
 
 
 def draw_images(sampler, batch_size, seed, known_images=None,
@@ -133,7 +184,7 @@ def draw_images(sampler, batch_size, seed, known_images=None,
   """
   height, width, channels = sampler.image_shape
   noise = inverse_cdf.pixel_noise(seed, batch_size, sampler.image_shape,
-                      sampler.noise_size, sampler.noise_dtype)
+                                  sampler.noise_size, sampler.noise_dtype)
   fill = tf.fill(tf.stack([batch_size, height, width, channels]),
                  tf.cast(sampler.fill_value, sampler.dtype))
   if known_images is None:
@@ -148,18 +199,9 @@ def draw_images(sampler, batch_size, seed, known_images=None,
                                for t in (images, known_mask, noise)]
 
   def solve_row(row, state, images):
-    def sweep(state, pixels, unused_changed):
-      drawn = sampler.draw_row(sampler.row_outputs(state, row),
-                                  noise[row], images[row], known_mask[row])
-      changed = tf.reduce_any(tf.not_equal(drawn, pixels))
-      return sampler.write_row(state, row, drawn), drawn, changed
-
-    # A causal model reaches the fixed point within `W * C + 1` sweeps; the
-    # cap keeps a non-causal one from looping forever.
-    state, pixels, _ = tf.while_loop(
-        lambda state, pixels, changed: changed, sweep,
-        (state, images[row], tf.constant(True)),
-        maximum_iterations=width * channels + 1)
+    state, pixels = sampler.solve_row(
+        state, row, tf.gather(noise, row), tf.gather(images, row),
+        tf.gather(known_mask, row))
     images = tf.tensor_scatter_nd_update(images, [[row]], pixels[tf.newaxis])
     return row + 1, sampler.end_row(state, row), images
 
@@ -168,14 +210,25 @@ def draw_images(sampler, batch_size, seed, known_images=None,
   return tf.transpose(images, [1, 0, 2, 3])
 
 
+def compiles_by_default():
+  """Whether `sample` compiles its loop with XLA when not told: on a GPU.
+
+  On a GPU XLA removes the launch overhead of the loop's many small
+  operations. On a 2-core CPU the compiled loop was also faster for every
+  model once compiled, but compiling costs more than it saves for one call
+  of `tfp-pixel sample` (see the README's "Sampling: exact and fast").
+  """
+  return bool(tf.config.list_logical_devices('GPU'))
+
+
 def sample(dist, batch_size, seed, known_images=None, known_mask=None,
-           **sampler_kwargs):
+           jit_compile=None, **sampler_kwargs):
   """Draws images with `dist.pixel_sampler(batch_size, **sampler_kwargs)`.
 
   Called eagerly, it runs `draw_images` in a `tf.function` kept on `dist`
-  (traced once per batch size and argument structure; variables are read on
-  every call, so the latest weights are used); inside a graph it adds the
-  loop to that graph.
+  (traced once per argument structure, and per batch size when compiled;
+  variables are read on every call, so the latest weights are used); inside a
+  graph it adds the loop to that graph (compiled or not as the graph is).
 
   Args:
     dist: a distribution with a `pixel_sampler` method.
@@ -183,6 +236,8 @@ def sample(dist, batch_size, seed, known_images=None, known_mask=None,
     seed: int, `(a, b)` or `None`; see `tfp.random.sanitize_seed`.
     known_images: optional `[batch, H, W, C]` values to keep.
     known_mask: optional bool `[batch, H, W, C]`.
+    jit_compile: Python `bool`, whether to compile the loop with XLA when
+      called eagerly; `None`: `compiles_by_default()`.
     **sampler_kwargs: passed to `pixel_sampler` (e.g. `conditional_input`).
 
   Returns:
@@ -192,22 +247,30 @@ def sample(dist, batch_size, seed, known_images=None, known_mask=None,
   if not tf.executing_eagerly():
     return draw_images(dist.pixel_sampler(batch_size, **sampler_kwargs),
                        batch_size, seed, known_images, known_mask)
-  function = dist.__dict__.get('_tfp_pixel_draw_images')
-  if function is None:
+  if jit_compile is None:
+    jit_compile = compiles_by_default()
+  functions = dist.__dict__.get('_tfp_pixel_draw_images')
+  if functions is None:
+    functions = {}
+    # Not an attribute Keras or `tf.Module` should track.
+    object.__setattr__(dist, '_tfp_pixel_draw_images', functions)
+  if jit_compile not in functions:
 
     def draw(batch_size, seed, known_images, known_mask, sampler_kwargs):
       return draw_images(dist.pixel_sampler(batch_size, **sampler_kwargs),
                          batch_size, seed, known_images, known_mask)
 
-    function = tf.function(draw, autograph=False, reduce_retracing=True)
-    # Not an attribute Keras or `tf.Module` should track.
-    object.__setattr__(dist, '_tfp_pixel_draw_images', function)
+    functions[jit_compile] = tf.function(
+        draw, autograph=False, reduce_retracing=True,
+        jit_compile=jit_compile)
   if known_images is None:
     # Same argument structure with and without known pixels: one trace.
     shape = [batch_size, *dist.event_shape]
     known_images = tf.zeros(shape, dist.dtype)
     known_mask = tf.zeros(shape, tf.bool)
-  # A `Tensor` batch size: one trace serves every batch size.
-  images = function(tf.constant(batch_size, tf.int32), seed, known_images,
-                    known_mask, sampler_kwargs)
+  # Uncompiled, a `Tensor` batch size: one trace serves every batch size.
+  # XLA needs the shapes when it compiles.
+  size = batch_size if jit_compile else tf.constant(batch_size, tf.int32)
+  images = functions[jit_compile](size, seed, known_images, known_mask,
+                                  sampler_kwargs)
   return tf.ensure_shape(images, [batch_size, *dist.event_shape])
