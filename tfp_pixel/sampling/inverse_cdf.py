@@ -1,10 +1,10 @@
 """Draws by inverting CDFs at fixed uniforms: the noise of every sampler.
 
 Every pixel (and channel) gets its own uniforms, drawn once from the seed
-with `tf.random.stateless_uniform`; a draw inverts the conditional's CDF at
-them. An image is then a deterministic function of its noise, so two samplers
-of one model (the fast one and the full-pass reference) can be compared image
-for image, and the draws are independent across images, pixels and channels.
+(`pixel_noise`); a draw inverts the conditional's CDF at them. An image is
+then a deterministic function of its noise, so two samplers of one model (the
+fast one and the full-pass reference) can be compared image for image, and
+the draws are independent across images, pixels and channels.
 """
 
 import tensorflow as tf
@@ -16,6 +16,13 @@ __all__ = ['categorical_from_uniform', 'draw_levels', 'pixel_noise']
 def pixel_noise(seed, batch_size, image_shape, noise_size, dtype):
   """Independent uniforms `[batch, H, W, noise_size]` for every pixel.
 
+  The uniforms are SplitMix64 (Steele et al., 2014) of a counter over their
+  positions, keyed by the stateless seed, computed with integer operations:
+  TensorFlow's stateless random ops give other numbers under XLA (unless the
+  seed is a constant), and these give the same numbers in every runtime, so
+  that a seed draws the same images compiled or not. Image `b` gets the same
+  uniforms whatever the batch size.
+
   Args:
     seed: int, `(a, b)` or `None`; see `tfp.random.sanitize_seed`.
     batch_size: int scalar, images drawn.
@@ -25,12 +32,26 @@ def pixel_noise(seed, batch_size, image_shape, noise_size, dtype):
 
   Returns:
     noise: `Tensor` of uniforms in `[0, 1)`.
+
+  #### References
+
+  [1]: Guy L. Steele Jr., Doug Lea, and Christine H. Flood. Fast Splittable
+       Pseudorandom Number Generators. In _OOPSLA_, 2014.
   """
   seed = tfp.random.sanitize_seed(seed, salt='pixel_noise')
   height, width, _ = image_shape
-  return tf.random.stateless_uniform(
-      tf.stack([batch_size, height, width, noise_size]), seed=seed,
-      dtype=dtype)
+  shape = tf.stack([batch_size, height, width, noise_size])
+  # The seed's two int32 are the 64-bit state; element `i` is the mix of
+  # `state + (i + 1) * golden_gamma`, the `i`-th SplitMix64 output.
+  state = tf.bitcast(seed, tf.uint64)
+  counter = tf.cast(tf.range(1, tf.reduce_prod(shape) + 1), tf.uint64)
+  bits = state + counter * _uint64(0x9E3779B97F4A7C15)
+  bits = (bits ^ _shift(bits, 30)) * _uint64(0xBF58476D1CE4E5B9)
+  bits = (bits ^ _shift(bits, 27)) * _uint64(0x94D049BB133111EB)
+  bits ^= _shift(bits, 31)
+  mantissa = 53 if dtype == tf.float64 else 24
+  uniform = tf.cast(_shift(bits, 64 - mantissa), dtype) * 2.**-mantissa
+  return tf.reshape(uniform, shape)
 
 
 def categorical_from_uniform(logits, uniform):
@@ -72,3 +93,12 @@ def draw_levels(logits, temperature, noise, known, known_mask):
   levels = categorical_from_uniform(
       logits / tf.cast(temperature, logits.dtype), noise[..., :channels])
   return tf.where(known_mask, tf.cast(known, tf.int32), levels)
+
+
+def _uint64(value):
+  return tf.constant(value, tf.uint64)
+
+
+def _shift(bits, count):
+  """`bits >> count` for uint64 `bits`."""
+  return tf.bitwise.right_shift(bits, _uint64(count))

@@ -82,18 +82,39 @@ class PixelCache:
     return self._schedule.self_dependent
 
   def start(self, inputs):
-    """Evaluates the whole graph on `[batch, H, W, C]` network inputs.
+    """Starts the cache for drawing `[batch, H, W, C]` images.
+
+    Only the positions that read no pixel are computed now (see
+    `pixel_schedule`); every other slot starts at zero.
+
+    Args:
+      inputs: `[batch, H, W, C]` network inputs of the starting canvas (only
+        its batch size and dtype matter: each pixel is written at its step).
 
     Returns:
       state: list of `tf.TensorArray`s, the arenas.
     """
-    values = self._graph.evaluate_all(tf.transpose(inputs, [1, 2, 0, 3]))
-    slots = [[] for _ in self._arena_sizes]
+    batch = tf.shape(inputs)[0]
+    parameters = self._parameters()
+    # Per stored node, its slots: positions, zero, scratch.
+    values = {}
+    for index in self._schedule.stored:
+      rows, cols, features = self._graph.shapes[index]
+      values[index] = tf.zeros(tf.stack([rows * cols + 2, batch, features]),
+                               inputs.dtype)
+      positions = self._schedule.start_positions.get(index, ())
+      if len(positions):
+        sources = self._schedule.start_sources[index]
+        computed = self._evaluate(
+            index, lambda leaf: tf.gather(values[leaf], sources),  # pylint: disable=cell-var-from-loop
+            len(positions), parameters)
+        values[index] = tf.tensor_scatter_nd_update(
+            values[index], positions[:, np.newaxis], computed)
+    arenas = [[] for _ in self._arena_sizes]
     for index in self._schedule.stored:
       place = self._places[index]
-      slots[place.arena].append(tf.reshape(
-          values[index], [place.positions, -1, self._graph.shapes[index][2]]))
-    return [_array(arena) for arena in slots]
+      arenas[place.arena].append(values[index][:place.positions])
+    return [_array(arena) for arena in arenas]
 
   def write(self, state, row, col, inputs):
     """Writes the network inputs of pixel `(row, col)` and computes what that
@@ -115,11 +136,20 @@ class PixelCache:
     # more value the loop would carry).
     slots = tf.gather(self._table, step)
     slots = _Slots(slots, self._columns, scalars=not self._compiled)
-    # One unstacking of each stack gives every kernel and bias (no copies).
-    parameters = self._stacks if self._compiled else [
-        tf.unstack(stack) for stack in self._stacks]
+    parameters = self._parameters()
     for index in self._schedule.stored[1:]:
-      self._compute(state, index, slots, parameters)
+      positions = slots.get('positions', index)
+      capacity = positions.shape[0] if positions.shape.rank else None
+      values = self._evaluate(
+          index, lambda leaf: self._read(state, index, leaf, slots),  # pylint: disable=cell-var-from-loop
+          capacity, parameters)
+      place = self._places[index]
+      array = state[place.arena]
+      if capacity is None:
+        array = array.write(positions, values)
+      for slot in range(capacity or 0):
+        array = array.write(positions[slot], values[slot])
+      state[place.arena] = array
     return state
 
   def output(self, state, row, col):
@@ -127,52 +157,66 @@ class PixelCache:
     place = self._places[self._graph.output]
     return state[place.arena].read(place.offset + row * self._width + col)
 
-  def _compute(self, state, index, slots, parameters):
-    """Computes node `index`'s positions of the step into `state`."""
+  def _evaluate(self, index, read, count, parameters):
+    """Node `index` at `count` positions, from its stored inputs' values.
+
+    Args:
+      index: a stored node.
+      read: callable from a stored node to its values at the slots the
+        positions read, tap by tap: `[count * taps, batch, F]` (`[batch, F]`
+        when `count` is `None`).
+      count: Python `int`, or `None` for one position read by TensorFlow
+        without a gather.
+      parameters: `_parameters()`.
+
+    Returns:
+      values: `[count, batch, F]` (`[batch, F]` when `count` is `None`).
+    """
     node = self._graph.nodes[index]
-    positions = slots.get('positions', index)
+
+    def source(index):
+      if index in self._places:
+        return read(index)
+      return self._graph.nodes[index].fn(
+          *[source(input_index) for input_index in
+            self._graph.nodes[index].inputs])
+
     if isinstance(node, layer_graph.Pointwise):
-      values = node.fn(*[self._read(state, index, source, slots)
-                         for source in node.inputs])
-    else:
-      inputs = self._read(state, index, node.inputs[0], slots)
-      capacity = self._schedule.positions[index].shape[1]
-      taps = self._schedule.sources[index].shape[1] // capacity
-      if taps > 1:
-        inputs = self._side_by_side(inputs, capacity, taps)
-      kernel, bias = [parameters[stack][position] for stack, position in (
-          self._in_stack['kernel', index], self._in_stack['bias', index])]
-      if inputs.shape.rank != 2:
-        inputs = tf.reshape(inputs, [-1, kernel.shape[0]])
-      values = tf.matmul(inputs, kernel)
-      if positions.shape.rank:
-        # `[k, batch, F]`, so that a per-image bias `[batch, F]` broadcasts.
-        values = tf.reshape(values, [positions.shape[0], -1, node.shape[2]])
-      values += bias
-    place = self._places[index]
-    array = state[place.arena]
-    if not positions.shape.rank:
-      state[place.arena] = array.write(positions, values)
-      return
-    for slot in range(positions.shape[0]):
-      array = array.write(positions[slot], values[slot])
-    state[place.arena] = array
+      return node.fn(*[source(input_index) for input_index in node.inputs])
+    inputs = source(node.inputs[0])
+    kernel, bias = [parameters[stack][position] for stack, position in (
+        self._in_stack['kernel', index], self._in_stack['bias', index])]
+    taps = kernel.shape[0] // inputs.shape[-1]
+    if taps > 1:
+      inputs = self._side_by_side(inputs, count, taps)
+    if inputs.shape.rank != 2:
+      inputs = tf.reshape(inputs, [-1, kernel.shape[0]])
+    values = tf.matmul(inputs, kernel)
+    if count is not None:
+      # `[count, batch, F]`, so that a per-image bias `[batch, F]`
+      # broadcasts.
+      values = tf.reshape(values, [count, -1, node.shape[2]])
+    return values + bias
 
   def _read(self, state, reader, index, slots):
-    """Node `index`'s activations at the slots node `reader` reads this step:
-    `[n, batch, F]` (`[batch, F]` for one slot, run by TensorFlow)."""
-    if index not in self._places:
-      node = self._graph.nodes[index]
-      return node.fn(*[self._read(state, reader, source, slots)
-                       for source in node.inputs])
+    """Stored node `index`'s activations at the slots node `reader` reads
+    this step: `[n, batch, F]` (`[batch, F]` for one slot read by
+    TensorFlow)."""
     sources = slots.get('sources', reader, index)
     array = state[self._places[index].arena]
     return array.gather(sources) if sources.shape.rank else array.read(sources)
 
+  def _parameters(self):
+    """Every kernel and bias, grouped as in `_in_stack` (one unstacking of
+    each stack run by TensorFlow: no copies)."""
+    if self._compiled:
+      return self._stacks
+    return [tf.unstack(stack) for stack in self._stacks]
+
   def _side_by_side(self, inputs, capacity, taps):
     """`[k * taps, batch, F]` gathered inputs as `[k, batch, taps * F]`,
-    tap-major as in `matmul_kernel`."""
-    inputs = tf.reshape(inputs, [capacity, taps, -1, inputs.shape[-1]])
+    tap-major as in `matmul_kernel` (`k` is `capacity or 1`)."""
+    inputs = tf.reshape(inputs, [capacity or 1, taps, -1, inputs.shape[-1]])
     if self._compiled:
       return tf.transpose(inputs, [0, 2, 1, 3])
     return tf.concat(tf.unstack(inputs, axis=1), -1)
@@ -286,8 +330,8 @@ def _group_by_shape(tensors):
 
 
 def _array(slots):
-  """The `[n, batch, F]` slots of an arena's nodes as a `tf.TensorArray`,
-  with its zero and scratch slots after them."""
+  """The `[positions, batch, F]` values of an arena's nodes as a
+  `tf.TensorArray`, with its zero and scratch slots after them."""
   zeros = tf.zeros_like(slots[0][:1])
   flat = tf.concat(slots + [zeros, zeros], 0)
   return tf.TensorArray(flat.dtype, size=flat.shape[0], clear_after_read=False,

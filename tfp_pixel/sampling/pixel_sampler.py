@@ -18,7 +18,7 @@ x[b, i, j] = draw(conditional of pixel (i, j) given x[b, <(i, j)], u[b, i, j])
 
 where `draw` inverts the conditional's CDF, so `x` follows the model exactly:
 the uniforms are independent across images, pixels and draws
-(`tf.random.stateless_uniform`).
+(`inverse_cdf.pixel_noise`).
 
 `PixelWalkSampler` walks a row pixel by pixel: it reads the network outputs at
 the pixel, draws it and writes it, and the sampler brings the outputs at the

@@ -18,8 +18,10 @@ each output position reads through each kernel tap:
   taking released positions earliest deadline first meets every deadline
   (earliest deadline first is optimal for unit tasks with release times). A
   PixelCNN layer mostly needs one: the position its next output needs.
-- positions that read no pixel are final when the cache starts; positions no
-  output needs are never recomputed.
+- positions that read no pixel (the top row of a down-shifted stack, say)
+  are computed once, when the cache starts; positions no output needs are
+  never computed. Every other position is computed at its step before
+  anything final reads it, so the cache may start with zeros elsewhere.
 
 Computing a position at some other step as well is harmless: from final
 inputs it gives the final value again, and from others a value that is
@@ -66,14 +68,21 @@ class Schedule:
     sources: `dict` from each stored node but 0 to int32 `[steps, capacity *
       taps]`, the input slots each computed slot reads, tap by tap (`taps` is
       1 for a pointwise node: the same position of each input).
+    start_positions: `dict` from each stored node but 0 to int32 `[m]`, the
+      positions computed when the cache starts (they read no pixel).
+    start_sources: `dict` from each stored node but 0 to int32 `[m * taps]`,
+      the input slots those read.
     self_dependent: whether the output at pixel `q` reads pixel `q` (its
       earlier channels); then it is due at step `q`.
   """
 
-  def __init__(self, stored, positions, sources, self_dependent):
+  def __init__(self, stored, positions, sources, start_positions,
+               start_sources, self_dependent):
     self.stored = stored
     self.positions = positions
     self.sources = sources
+    self.start_positions = start_positions
+    self.start_sources = start_sources
     self.self_dependent = self_dependent
 
 
@@ -126,7 +135,7 @@ def make_schedule(graph):
   deadline = _deadlines(graph, stored, stored_reads,
                         pixels if self_dependent else pixels - 1)
   computed = {0: pixels}
-  positions, sources = {}, {}
+  positions, sources, start_positions, start_sources = {}, {}, {}, {}
   for index in stored[1:]:
     release = _release(stored_reads[index], computed)
     due = deadline[index]
@@ -139,7 +148,12 @@ def make_schedule(graph):
     computed[index][tasks] = [step for step, _ in slots]
     positions[index], sources[index] = _tables(
         graph, index, reads[index], tasks, slots, steps)
-  return Schedule(stored, positions, sources, self_dependent)
+    start_positions[index] = np.flatnonzero(
+        (release < 0) & (due < _NEVER)).astype(np.int32)
+    start_sources[index] = _source_slots(
+        graph, reads[index], start_positions[index]).reshape(-1)
+  return Schedule(stored, positions, sources, start_positions, start_sources,
+                  self_dependent)
 
 
 def _stored_nodes(graph):
@@ -253,10 +267,16 @@ def _tables(graph, index, reads, tasks, slots, steps):
   positions = np.full([steps, capacity], scratch(count), np.int32)
   for task, (step, slot) in zip(tasks, slots):
     positions[step, slot] = task
+  sources = _source_slots(graph, reads, positions)
+  return positions, sources.reshape(steps, -1)
+
+
+def _source_slots(graph, reads, positions):
+  """The input slots that a node's `positions` (slots, any shape) read, tap
+  by tap: `[*positions.shape, taps]`."""
   source, sources = reads[0]
   in_count = int(np.prod(graph.shapes[source][:2]))
   # Scratch slots read zeros; so do taps outside the input.
   sources = np.concatenate(
       [sources, np.full([2, sources.shape[1]], -1)])[positions]
-  sources = np.where(sources < 0, zero(in_count), sources)
-  return positions, sources.reshape(steps, -1).astype(np.int32)
+  return np.where(sources < 0, zero(in_count), sources).astype(np.int32)
