@@ -214,9 +214,12 @@ class PixelCache:
     return [tf.unstack(stack) for stack in self._stacks]
 
   def _side_by_side(self, inputs, capacity, taps):
-    """`[k * taps, batch, F]` gathered inputs as `[k, batch, taps * F]`,
-    tap-major as in `matmul_kernel` (`k` is `capacity or 1`)."""
-    inputs = tf.reshape(inputs, [capacity or 1, taps, -1, inputs.shape[-1]])
+    """`[k * taps, batch, F]` gathered inputs as `[k, batch, taps * F]`
+    (`[batch, taps * F]` when `capacity` is `None`), tap-major as in
+    `matmul_kernel`."""
+    if capacity is None:
+      return tf.concat(tf.unstack(inputs), -1)
+    inputs = tf.reshape(inputs, [capacity, taps, -1, inputs.shape[-1]])
     if self._compiled:
       return tf.transpose(inputs, [0, 2, 1, 3])
     return tf.concat(tf.unstack(inputs, axis=1), -1)
@@ -281,9 +284,11 @@ class _Slots:
 
   def get(self, *key):
     start, stop = self._columns[key]
-    if self._scalars is not None and stop - start == 1:
+    if self._scalars is None:
+      return self._row[start:stop]
+    if stop - start == 1:
       return self._scalars[start]
-    return self._row[start:stop]
+    return tf.stack(self._scalars[start:stop])
 
 
 def _arenas(graph, stored, shared):
