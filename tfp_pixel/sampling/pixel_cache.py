@@ -16,9 +16,9 @@ their arithmetic matters, and it differs between the two runtimes (measured
 on a 2-core CPU). The cache lays itself out for the one that runs the loop:
 
 - run by TensorFlow, all stored nodes of one width `F` share one array (an
-  arena), and kernels and biases of one shape are stacked: every value a loop
-  carries, and a captured tensor is one, costs TensorFlow a few operations
-  per step. One slot is read without a gather, and gathered taps are laid
+  arena), and kernels of one shape are stacked: every value a loop carries,
+  and a captured tensor is one, costs TensorFlow a few operations per step.
+  (Biases are stacked by shape and broadcast to the batch in either case.) One slot is read without a gather, and gathered taps are laid
   side by side by concatenation (a small transpose costs more than the
   matrix product);
 - compiled by XLA, each node has its own array (XLA copies a whole array
@@ -65,16 +65,18 @@ class PixelCache:
     self._places, self._arena_sizes = _arenas(
         graph, self._schedule.stored, shared=not self._compiled)
     self._table, self._columns = self._step_table()
-    parameters = {}
+    kernels, biases = {}, {}
     for index in self._schedule.stored[1:]:
       node = graph.nodes[index]
       if not isinstance(node, layer_graph.Pointwise):
-        parameters['kernel', index] = node.matmul_kernel()
-        parameters['bias', index] = tf.convert_to_tensor(node.bias)
-    # Read once, outside the sampling loop.
-    self._stacks, self._in_stack = _group_by_shape(parameters)
+        kernels[index] = node.matmul_kernel()
+        biases[index] = tf.convert_to_tensor(node.bias)
+    # Read once, outside the sampling loop; `start` broadcasts the biases.
+    self._kernels, self._kernel_places = _group_by_shape(kernels)
     if not self._compiled:
-      self._stacks = [tf.stack(group) for group in self._stacks]
+      self._kernels = [tf.stack(group) for group in self._kernels]
+    self._biases, self._bias_places = _group_by_shape(biases)
+    self._biases = [tf.stack(group) for group in self._biases]
 
   @property
   def self_dependent(self):
@@ -92,10 +94,17 @@ class PixelCache:
         its batch size and dtype matter: each pixel is written at its step).
 
     Returns:
-      state: list of `tf.TensorArray`s, the arenas.
+      state: list of `tf.TensorArray`s, the arenas, then the biases of each
+        shape, `[count, batch, F]` `Tensor`s.
     """
     batch = tf.shape(inputs)[0]
-    parameters = self._parameters()
+    # Biases broadcast to the batch once: TensorFlow adds a `[F]` bias to
+    # `[batch, F]` values several times slower than a `[batch, F]` one.
+    biases = [tf.broadcast_to(
+        stack[:, tf.newaxis] if stack.shape.rank == 2 else stack,
+        tf.stack([stack.shape[0], batch, stack.shape[-1]]))
+              for stack in self._biases]
+    parameters = self._parameters(biases)
     # Per stored node, its slots: positions, zero, scratch.
     values = {}
     for index in self._schedule.stored:
@@ -114,19 +123,19 @@ class PixelCache:
     for index in self._schedule.stored:
       place = self._places[index]
       arenas[place.arena].append(values[index][:place.positions])
-    return [_array(arena) for arena in arenas]
+    return [_array(arena) for arena in arenas] + biases
 
   def write(self, state, row, col, inputs):
     """Writes the network inputs of pixel `(row, col)` and computes what that
     pixel's step computes.
 
     Args:
-      state: the arenas of `start`.
+      state: the list of `start`.
       row, col: int32 scalars.
       inputs: `[batch, C]` network inputs of the pixel.
 
     Returns:
-      state: the new arenas.
+      state: the new list.
     """
     step = row * self._width + col
     state = list(state)
@@ -136,7 +145,7 @@ class PixelCache:
     # more value the loop would carry).
     slots = tf.gather(self._table, step)
     slots = _Slots(slots, self._columns, scalars=not self._compiled)
-    parameters = self._parameters()
+    parameters = self._parameters(state[len(self._arena_sizes):])
     for index in self._schedule.stored[1:]:
       positions = slots.get('positions', index)
       capacity = positions.shape[0] if positions.shape.rank else None
@@ -167,7 +176,7 @@ class PixelCache:
         when `count` is `None`).
       count: Python `int`, or `None` for one position read by TensorFlow
         without a gather.
-      parameters: `_parameters()`.
+      parameters: `_parameters(...)`.
 
     Returns:
       values: `[count, batch, F]` (`[batch, F]` when `count` is `None`).
@@ -184,8 +193,9 @@ class PixelCache:
     if isinstance(node, layer_graph.Pointwise):
       return node.fn(*[source(input_index) for input_index in node.inputs])
     inputs = source(node.inputs[0])
-    kernel, bias = [parameters[stack][position] for stack, position in (
-        self._in_stack['kernel', index], self._in_stack['bias', index])]
+    kernels, biases = parameters
+    kernel = _pick(kernels, self._kernel_places[index])
+    bias = _pick(biases, self._bias_places[index])
     taps = kernel.shape[0] // inputs.shape[-1]
     if taps > 1:
       inputs = self._side_by_side(inputs, count, taps)
@@ -206,12 +216,20 @@ class PixelCache:
     array = state[self._places[index].arena]
     return array.gather(sources) if sources.shape.rank else array.read(sources)
 
-  def _parameters(self):
-    """Every kernel and bias, grouped as in `_in_stack` (one unstacking of
-    each stack run by TensorFlow: no copies)."""
-    if self._compiled:
-      return self._stacks
-    return [tf.unstack(stack) for stack in self._stacks]
+  def _parameters(self, biases):
+    """Every kernel and (broadcast) bias, grouped by shape (one unstacking of
+    each stack: no copies).
+
+    Args:
+      biases: the bias stacks of the state, `[count, batch, F]` each.
+
+    Returns:
+      kernels, biases: lists (one per shape) of lists of `Tensor`s.
+    """
+    kernels = self._kernels
+    if not self._compiled:
+      kernels = [tf.unstack(stack) for stack in kernels]
+    return kernels, [tf.unstack(stack) for stack in biases]
 
   def _side_by_side(self, inputs, capacity, taps):
     """`[k * taps, batch, F]` gathered inputs as `[k, batch, taps * F]`
@@ -332,6 +350,11 @@ def _group_by_shape(tensors):
       positions[key] = (len(groups), position)
     groups.append([tensors[key] for key in keys])
   return groups, positions
+
+
+def _pick(groups, place):
+  group, position = place
+  return groups[group][position]
 
 
 def _array(slots):
