@@ -213,10 +213,11 @@ def draw_images(sampler, batch_size, seed, known_images=None,
 def compiles_by_default():
   """Whether `sample` compiles its loop with XLA when not told: on a GPU.
 
-  On a GPU XLA removes the launch overhead of the loop's many small
-  operations. On a 2-core CPU the compiled loop was also faster for every
-  model once compiled, but compiling costs more than it saves for one call
-  of `tfp-pixel sample` (see the README's "Sampling: exact and fast").
+  On a GPU XLA is expected to remove the launch overhead of the loop's many
+  small operations. On a 2-core CPU the compiled loop was as fast or faster
+  for every model and batch once compiled (`bench/sampling.py`), but
+  compiling took 3-10 s per model and batch size, more than one call of
+  `tfp-pixel sample` saves (see the README's "Sampling: exact and fast").
   """
   return bool(tf.config.list_logical_devices('GPU'))
 
