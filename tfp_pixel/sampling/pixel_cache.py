@@ -257,7 +257,8 @@ class PixelCache:
       keys_and_tables = [(('positions', index), index,
                           self._schedule.positions[index])]
       for source in node.inputs:
-        for leaf in self._leaves(source):
+        for leaf in pixel_schedule.leaves(self._graph, source,
+                                          self._schedule.stored):
           keys_and_tables.append((('sources', index, leaf), leaf,
                                   self._schedule.sources[index]))
       for key, owner, table in keys_and_tables:
@@ -275,14 +276,6 @@ class PixelCache:
     # Past its positions, a node's zero and scratch slots are the arena's.
     return np.where(table < place.positions, table + place.offset,
                     table - place.positions + size - 2)
-
-  def _leaves(self, index):
-    """The stored nodes node `index` is computed from, position by
-    position (itself when stored)."""
-    if index in self._places:
-      return [index]
-    return [leaf for source in self._graph.nodes[index].inputs
-            for leaf in self._leaves(source)]
 
 
 class _Slots:

@@ -47,7 +47,7 @@ import numpy as np
 
 from tfp_pixel.sampling import layer_graph
 
-__all__ = ['Schedule', 'make_schedule']
+__all__ = ['Schedule', 'leaves', 'make_schedule', 'scratch', 'zero']
 
 _NEVER = np.iinfo(np.int64).max // 2
 
@@ -119,7 +119,7 @@ def make_schedule(graph):
   steps = height * width
   stored = _stored_nodes(graph)
   reads = {index: _reads(graph, index) for index in stored[1:]}
-  stored_reads = {index: [(_leaves(graph, source, stored), sources)
+  stored_reads = {index: [(leaves(graph, source, stored), sources)
                           for source, sources in read]
                   for index, read in reads.items()}
   pixels = np.arange(steps)
@@ -193,13 +193,13 @@ def _reads(graph, index):
   return [(source, sources.reshape(-1, sources.shape[-1]))]
 
 
-def _leaves(graph, index, stored):
+def leaves(graph, index, stored):
   """The stored nodes that node `index` is computed from at the same
-  positions (itself when stored)."""
+  positions (itself when stored; `stored` is `Schedule.stored`)."""
   if index in stored:
     return [index]
   return [leaf for source in graph.nodes[index].inputs
-          for leaf in _leaves(graph, source, stored)]
+          for leaf in leaves(graph, source, stored)]
 
 
 def _release(reads, computed):
