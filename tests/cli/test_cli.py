@@ -114,8 +114,8 @@ def test_sample_to_png_and_npy(in_workdir, name, cli):
     images = np.load(name)
     assert images.shape == (4, 8, 8, 1) and images.dtype == np.uint8
     assert set(np.unique(images)) <= {0, 85, 170, 255}
-  else:
-    assert Image.open(name).size == (17, 17)
+  else:  # Two by two 8x8 images drawn 8 times larger, 1-pixel gaps.
+    assert Image.open(name).size == (2 * 65 - 1, 2 * 65 - 1)
 
 
 def test_sample_is_reproducible_by_seed(in_workdir, cli):
@@ -151,14 +151,20 @@ def test_mixture_model_end_to_end(tmp_path, monkeypatch, cli):
   assert np.load('mix.npy').shape == (2, 4, 4, 1)
 
 
-def _tiles(grid, size=8, padding=1):
-  """Splits a grid PNG of `size`-pixel tiles into `[rows, columns, size,
-  size]`."""
+def _tiles(grid, size=8, scale=8, padding=1):
+  """Splits a grid PNG of `size`-pixel images drawn `scale` times larger
+  into `[rows, columns, size, size]`, checking that every image pixel is a
+  uniform `scale x scale` square."""
   grid = np.asarray(grid)
-  rows, columns = [(n + padding) // (size + padding) for n in grid.shape[:2]]
-  return np.array([[grid[r * (size + padding):r * (size + padding) + size,
-                         c * (size + padding):c * (size + padding) + size]
-                    for c in range(columns)] for r in range(rows)])
+  tile = size * scale
+  rows, columns = [(n + padding) // (tile + padding) for n in grid.shape[:2]]
+  tiles = np.array([[grid[r * (tile + padding):r * (tile + padding) + tile,
+                          c * (tile + padding):c * (tile + padding) + tile]
+                     for c in range(columns)] for r in range(rows)])
+  small = tiles[:, :, ::scale, ::scale]
+  np.testing.assert_array_equal(
+      small.repeat(scale, axis=2).repeat(scale, axis=3), tiles)
+  return small
 
 
 def test_complete_keeps_the_known_half(in_workdir, cli):
