@@ -2,7 +2,8 @@
 
 import click
 
-__all__ = ['checkpoint_option', 'run_option', 'seed_option', 'user_errors']
+__all__ = ['checkpoint_option', 'run_option', 'scale_option', 'seed_option',
+           'user_errors', 'verbose_option']
 
 run_option = click.option(
     '--run', 'run_dir', metavar='DIR', default=None,
@@ -19,6 +20,27 @@ checkpoint_option = click.option(
     show_default=True, help='Best-validation or last checkpoint of the run.')
 
 
+scale_option = click.option(
+    '--scale', metavar='N', type=click.IntRange(1), default=None,
+    help='Draw each image pixel as an NxN square in PNG grids (nearest '
+         'neighbour). Default: the smallest N making each image at least 64 '
+         'pixels wide (8x8 images: 8, 28x28: 3, 32x32: 2).')
+
+
+def _show_tensorflow_logs(ctx, param, value):
+  del ctx, param
+  if value:
+    from . import tf_log_filter  # pylint: disable=g-import-not-at-top
+    tf_log_filter.remove()
+
+
+verbose_option = click.option(
+    '--verbose', is_flag=True, is_eager=True, expose_value=False,
+    callback=_show_tensorflow_logs,
+    help='Also show TensorFlow\'s own log lines (start-up notices, why no '
+         'GPU is used, ...), which are hidden by default.')
+
+
 class user_errors(object):  # pylint: disable=invalid-name
   """Context manager turning library errors into one-line `click` errors."""
 
@@ -29,7 +51,7 @@ class user_errors(object):  # pylint: disable=invalid-name
     if exc is None or isinstance(exc, click.ClickException):
       return False
     from tfp_pixel.data import errors  # pylint: disable=g-import-not-at-top
-    from tfp_pixel.engine import training  # pylint: disable=g-import-not-at-top
-    if isinstance(exc, (ValueError, OSError, training.NonFiniteLossError)):
+    from tfp_pixel.engine import errors as engine_errors  # pylint: disable=g-import-not-at-top
+    if isinstance(exc, (ValueError, OSError, engine_errors.RunError)):
       raise click.ClickException(errors.one_line(exc)) from None
     return False
