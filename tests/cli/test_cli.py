@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 import tfp_pixel
+from tfp_pixel.engine import runs
 
 _TINY_CATEGORICAL = ['--levels', '4', '--filters', '4', '--blocks', '1',
                      '--shape', '8x8x1', '--max-images', '64', '--epochs', '1',
@@ -207,3 +208,40 @@ def test_complete_user_errors_are_one_line(in_workdir, args, message, cli):
             if line.startswith('Error: ')]
   assert result.exit_code != 0 and len(errors) == 1, result.output
   assert message in errors[0] and 'Traceback' not in result.output
+
+
+def test_train_steps_repeat_short_data_and_scale_sets_the_grid(tmp_path, cli):
+  # 29 training images in batches of 16: two batches a pass, five steps.
+  result = cli(['train', '--levels', '4', '--filters', '4', '--blocks', '1',
+                '--shape', '8x8x1', '--max-images', '32', '--batch-size',
+                '16', '--steps', '5', '--epochs', '1', '--num-samples', '4',
+                '--scale', '2', '--run', str(tmp_path / 'run')])
+  assert result.exit_code == 0, result.output
+  (record,) = runs.read_metrics(tmp_path / 'run')
+  assert (record['step'], record['images']) == (5, 16 + 13 + 16 + 13 + 16)
+  grid = Image.open(tmp_path / 'run' / 'samples' / 'epoch-001.png')
+  assert grid.size == (2 * 17 - 1, 2 * 17 - 1)
+
+
+def test_sample_scale_draws_each_pixel_as_a_square(in_workdir, cli):
+  for name in ('raw.npy', 'scaled.png'):
+    args = ['sample', '-n', '4', '--seed', '5', '-o', name]
+    result = cli(args + (['--scale', '3'] if name.endswith('.png') else []))
+    assert result.exit_code == 0, result.output
+  images = np.load('raw.npy')[..., 0]
+  grid = np.asarray(Image.open('scaled.png'))
+  assert grid.shape == (2 * 25 - 1, 2 * 25 - 1)
+  for i, image in enumerate(images):
+    row, column = divmod(i, 2)
+    np.testing.assert_array_equal(
+        grid[row * 25:row * 25 + 24, column * 25:column * 25 + 24],
+        np.kron(image, np.ones([3, 3], np.uint8)))
+  refused = cli(['sample', '--scale', '2', '-o', 'raw.npy'])
+  assert refused.exit_code == 2 and '--scale' in refused.output
+
+
+def test_complete_scale(in_workdir, cli):
+  result = cli(['complete', 'images/0.png', '-n', '1', '--scale', '1', '-o',
+                'small.png'])
+  assert result.exit_code == 0, result.output
+  assert Image.open('small.png').size == (3 * 9 - 1, 8)
