@@ -15,6 +15,7 @@ from tfp_pixel.quantization import dequantize
 from tfp_pixel.quantization import quantize
 from tfp_pixel.runs import load
 from tfp_pixel.scoring import score
+from tfp_pixel.distributions.sequence_rnn import SequenceRNN
 from tfp_pixel.training import train
 from tfp_pixel.sampling import PixelSampler
 
@@ -27,6 +28,7 @@ __all__ = [
     'MaskedConv2D',
     'PixelCNN',
     'PixelSampler',
+    'SequenceRNN',
     'bin_widths',
     'build_model',
     'causal_mask',

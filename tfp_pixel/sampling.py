@@ -244,5 +244,9 @@ def categorical_from_uniform(logits, uniform):
       is uniform.
   """
   cdf = tf.cumsum(tf.nn.softmax(logits, axis=-1), axis=-1)
-  below = tf.cast(uniform[..., tf.newaxis] >= cdf, tf.int32)
+  # Scaled by the total, which rounding leaves a little off 1: the index found
+  # always has a positive probability (a zero-probability last class is never
+  # drawn for a uniform above the rounded total).
+  scaled = uniform[..., tf.newaxis] * cdf[..., -1:]
+  below = tf.cast(scaled >= cdf, tf.int32)
   return tf.minimum(tf.reduce_sum(below, axis=-1), tf.shape(logits)[-1] - 1)

@@ -1,0 +1,1 @@
+"""The distributions of the toolkit, one per module."""
