@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 
+from tfp_pixel.text import corpus
 from tfp_pixel.text import errors
 from tfp_pixel.text import offline_corpus
 from tfp_pixel.text import sources
@@ -196,3 +197,22 @@ def test_the_offline_corpus_makes_a_real_vocabulary(bible):
   tokenizer = Tokenizer.fit(bible[:2000], vocabulary_size=50)
   for word in ('the', 'and', 'of', ',', '.', 'god', 'lord'):
     assert word in tokenizer.vocabulary
+
+
+# ---- training data -------------------------------------------------------------
+
+
+def test_text_data_is_split_and_the_tokenizer_sees_training_text_only():
+  documents = ['alpha beta'] * 9 + ['omega']
+  data = corpus.prepare_text_data(documents, max_length=4,
+                                  validation_fraction=.5, seed=0)
+  assert data.train.shape == (5, 4) and data.validation.shape == (5, 4)
+  assert data.train.dtype == np.int32
+  held_out_omega = 'omega' not in [data.tokenizer.decode(r)
+                                   for r in data.train]
+  assert ('omega' in data.tokenizer.vocabulary) != held_out_omega
+  again = corpus.prepare_text_data(documents, 4, validation_fraction=.5,
+                                   seed=0, tokenizer=data.tokenizer)
+  np.testing.assert_array_equal(again.train, data.train)
+  with pytest.raises(TextDataError, match='no document to train on'):
+    corpus.prepare_text_data([], 4)
