@@ -6,10 +6,12 @@ import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 from tensorflow_probability.python.internal import tensor_util
+from tensorflow.python.ops import control_flow_util  # pylint: disable=g-direct-tensorflow-import
 
 from tfp_pixel import sequence_sampler
 from tfp_pixel.networks import sequence_network
 
+tf1 = tf.compat.v1
 tfd = tfp.distributions
 
 __all__ = ['SequenceRNN']
@@ -272,6 +274,52 @@ class SequenceRNN(tfd.Distribution):
         broadcast); those at position `t` depend only on the prompt and
         `tokens[..., :t]`.
     """
+    outputs, _, leading = self._recurrent_outputs(tokens, training)
+    logits = self._network.logits(outputs, self._temperature, self.logit_bias)
+    return tf.reshape(logits, tf.concat(
+        [leading, [self._max_length, self.vocabulary_size]], 0))
+
+  def _log_prob(self, value, training=False):
+    outputs, rows, leading = self._recurrent_outputs(value, training)
+    after_end = tf.math.cumsum(
+        tf.cast(tf.equal(rows, self._end_token), tf.int32), axis=-1,
+        exclusive=True) > 0
+    # Only the positions up to the end need the softmax, by far the costliest
+    # layer; XLA needs static shapes, so it gets every position.
+    if control_flow_util.GraphOrParentsInXlaContext(
+        tf1.get_default_graph()):
+      scored = tf.where(after_end, tf.zeros_like(rows, self._float_dtype),
+                        self._token_log_probs(outputs, rows))
+    else:
+      positions = tf.where(tf.logical_not(after_end))
+      scored = tf.scatter_nd(
+          positions,
+          self._token_log_probs(tf.gather_nd(outputs, positions),
+                                tf.gather_nd(rows, positions)),
+          tf.shape(rows, out_type=tf.int64))
+    # Padding after the end costs nothing, any other token is impossible.
+    impossible = tf.logical_and(after_end,
+                                tf.not_equal(rows, self._padding_token))
+    log_prob = tf.reduce_sum(scored, -1) + tf.where(
+        tf.reduce_any(impossible, -1),
+        tf.constant(-np.inf, self._float_dtype),
+        tf.constant(0., self._float_dtype))
+    return tf.reshape(log_prob, leading)
+
+  def _token_log_probs(self, outputs, tokens):
+    logits = self._network.logits(outputs, self._temperature, self.logit_bias)
+    return tfd.Categorical(logits=logits).log_prob(tokens)
+
+  def _recurrent_outputs(self, tokens, training):
+    """The top layer's outputs at every position of the sequences.
+
+    Returns:
+      outputs: float `[rows, max_length, units]`, those at position `t` from
+        the inputs before `tokens[..., t]`.
+      rows: int32 `[rows, max_length]`, the tokens, broadcast against the
+        batch shape and flattened.
+      leading: int32 vector, the broadcast leading shape (`rows` elements).
+    """
     tokens = self._checked_tokens(tokens)
     leading = tf.shape(tokens)[:-1]
     if self._prompt is not None:
@@ -286,24 +334,7 @@ class SequenceRNN(tfd.Distribution):
       mask = tf.concat([mask, tf.ones_like(rows[:, :-1], tf.bool)], axis=1)
     outputs, _ = self._network.run(self._network.embed(inputs), mask=mask,
                                    training=training)
-    logits = self._network.logits(outputs[:, num_context - 1:],
-                                  self._temperature, self.logit_bias)
-    return tf.reshape(logits, tf.concat(
-        [leading, [self._max_length, self.vocabulary_size]], 0))
-
-  def _log_prob(self, value, training=False):
-    tokens = self._checked_tokens(value)
-    logits = self.logits(tokens, training=training)
-    tokens = tf.broadcast_to(tokens, tf.shape(logits)[:-1])
-    per_token = tfd.Categorical(logits=logits).log_prob(tokens)
-    after_end = tf.math.cumsum(
-        tf.cast(tf.equal(tokens, self._end_token), tf.int32), axis=-1,
-        exclusive=True) > 0
-    padding_cost = tf.where(tf.equal(tokens, self._padding_token),
-                            tf.zeros_like(per_token),
-                            tf.fill(tf.shape(per_token),
-                                    tf.constant(-np.inf, per_token.dtype)))
-    return tf.reduce_sum(tf.where(after_end, padding_cost, per_token), -1)
+    return outputs[:, num_context - 1:], rows, leading
 
   def _sample_n(self, n, seed=None):
     seed = tfp.random.sanitize_seed(seed, salt='SequenceRNN')
