@@ -30,7 +30,7 @@ from tensorflow_probability.python.internal import tf_keras
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import tfp_pixel  # pylint: disable=g-import-not-at-top
-from tests import reference_sampler  # pylint: disable=g-import-not-at-top
+from tfp_pixel.sampling import reference  # pylint: disable=g-import-not-at-top
 
 tfd = tfp.distributions
 
@@ -90,7 +90,7 @@ def _categorical(shape, args, architecture='plain'):
   result = {'ours_s': ours}
   if not args.skip_baselines:
     full_pass = tf.function(
-        lambda: reference_sampler.sample_categorical(dist, BATCH, (1, 2)))
+        lambda: reference.sample_categorical(dist, BATCH, (1, 2)))
     full_pass = full_pass.get_concrete_function()
     result['full_pass_s'] = _best(full_pass, 1)
     result['speedup'] = result['full_pass_s'] / ours

@@ -5,7 +5,7 @@ embedding 100, LSTM 128, a softmax over 10,000 tokens; random weights, since
 speed does not depend on them), `--sequences` texts of `--tokens` tokens:
 
 * `ours_seconds`: `SequenceRNN.sample`, one cell step per token for all the
-  texts at once, carrying the state (`tfp_pixel.sequence_sampler`); the
+  texts at once, carrying the state (`tfp_pixel.sampling.sequence_sampler`); the
   fastest of `--repeats` calls after a first (tracing) one. With `--jit`, also
   the same call inside `tf.function(jit_compile=True)`.
 * `book_seconds`: the book's `TextGenerator.generate` (Foster 2023, ch. 5):

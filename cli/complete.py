@@ -2,7 +2,7 @@
 
 import click
 
-from cli import options
+from . import options
 
 __all__ = ['complete']
 
@@ -23,9 +23,7 @@ __all__ = ['complete']
               type=click.Path(dir_okay=False),
               help='Grid to write: per image, the original, the occluded '
               'image and the completions.')
-@click.option('--checkpoint', type=click.Choice(['best', 'last']),
-              default='best', show_default=True,
-              help='Best-validation or last checkpoint of the run.')
+@options.checkpoint_option
 @options.run_option
 @options.seed_option
 def complete(images, mask, num_completions, label, output, checkpoint, run_dir,
@@ -36,16 +34,16 @@ def complete(images, mask, num_completions, label, output, checkpoint, run_dir,
   with options.user_errors():
     import numpy as np  # pylint: disable=g-import-not-at-top
     from tfp_pixel import data  # pylint: disable=g-import-not-at-top
-    from tfp_pixel import generation  # pylint: disable=g-import-not-at-top
-    from tfp_pixel import grids  # pylint: disable=g-import-not-at-top
-    from tfp_pixel import runs  # pylint: disable=g-import-not-at-top
-    run_dir = runs.resolve_run_dir(run_dir)
-    image_shape = tuple(runs.read_config(run_dir)['image_shape'])
+    from tfp_pixel.engine import generation  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine import grids  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
+    run = runs.open_run(run_dir)
+    image_shape = tuple(run.config['image_shape'])
     pictures = np.stack([data.read_image(path, image_shape)
                          for path in images])
     known = generation.occlusion_mask(mask, image_shape)
     completions = generation.complete_images(
-        pictures, known, run_dir, num_completions, seed, which=checkpoint,
+        pictures, known, run, num_completions, seed, which=checkpoint,
         label=label)
     grids.write_png(output, grids.completion_grid(pictures, known,
                                                   completions))

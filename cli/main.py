@@ -2,10 +2,10 @@
 
 import click
 
-from cli import complete
-from cli import sample
-from cli import score
-from cli import train
+from . import complete
+from . import sample
+from . import score
+from . import train
 
 __all__ = ['main']
 

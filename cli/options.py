@@ -1,8 +1,8 @@
-"""Options shared by several commands, defined once."""
+"""Options shared by several commands, defined once, and error reporting."""
 
 import click
 
-__all__ = ['run_option', 'seed_option', 'user_errors']
+__all__ = ['checkpoint_option', 'run_option', 'seed_option', 'user_errors']
 
 run_option = click.option(
     '--run', 'run_dir', metavar='DIR', default=None,
@@ -14,6 +14,10 @@ seed_option = click.option(
     '--seed', metavar='INT', type=int, default=0, show_default=True,
     help='Random seed.')
 
+checkpoint_option = click.option(
+    '--checkpoint', type=click.Choice(['best', 'last']), default='best',
+    show_default=True, help='Best-validation or last checkpoint of the run.')
+
 
 class user_errors(object):  # pylint: disable=invalid-name
   """Context manager turning library errors into one-line `click` errors."""
@@ -24,7 +28,8 @@ class user_errors(object):  # pylint: disable=invalid-name
   def __exit__(self, exc_type, exc, tb):
     if exc is None or isinstance(exc, click.ClickException):
       return False
-    from tfp_pixel import training  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.data import errors  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine import training  # pylint: disable=g-import-not-at-top
     if isinstance(exc, (ValueError, OSError, training.NonFiniteLossError)):
-      raise click.ClickException(' '.join(str(exc).split())) from None
+      raise click.ClickException(errors.one_line(exc)) from None
     return False

@@ -2,7 +2,7 @@
 
 import click
 
-from cli import options
+from . import options
 
 __all__ = ['sample']
 
@@ -21,9 +21,7 @@ __all__ = ['sample']
 @click.option('-o', '--output', metavar='FILE', required=True,
               type=click.Path(dir_okay=False),
               help='Output: .png (a grid) or .npy (uint8 [N, H, W, C]).')
-@click.option('--checkpoint', type=click.Choice(['best', 'last']),
-              default='best', show_default=True,
-              help='Best-validation or last checkpoint of the run.')
+@options.checkpoint_option
 @options.run_option
 @options.seed_option
 def sample(num_samples, label, temperature, output, checkpoint, run_dir,
@@ -33,22 +31,22 @@ def sample(num_samples, label, temperature, output, checkpoint, run_dir,
     raise click.BadParameter('must end in .png or .npy.',
                              param_hint='--output')
   with options.user_errors():
-    from tfp_pixel import generation  # pylint: disable=g-import-not-at-top
-    from tfp_pixel import run_labels  # pylint: disable=g-import-not-at-top
-    from tfp_pixel import runs  # pylint: disable=g-import-not-at-top
-    run_dir = runs.resolve_run_dir(run_dir)
-    per_class = label is None and run_labels.is_conditional(
-        runs.read_config(run_dir))
+    from tfp_pixel.engine import conditional_runs  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine import generation  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine import grids  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
+    run = runs.open_run(run_dir)
+    per_class = label is None and conditional_runs.is_conditional(run.config)
     if per_class:
       images, labels = generation.sample_per_class(
-          run_dir, num_samples, temperature=temperature, seed=seed,
+          run, num_samples, temperature=temperature, seed=seed,
           which=checkpoint)
-      generation.save_images(images, output, num_columns=num_samples)
+      grids.save_images(images, output, num_columns=num_samples)
     else:
       images = generation.sample_images(
-          run_dir, num_samples, temperature=temperature, seed=seed,
+          run, num_samples, temperature=temperature, seed=seed,
           which=checkpoint, label=label)
-      generation.save_images(images, output)
+      grids.save_images(images, output)
   if per_class:
     click.echo('Wrote {} samples of classes 0-{} ({} each, one row per '
                'class) to {}'.format(len(images), labels[-1], num_samples,

@@ -5,7 +5,7 @@ import sys
 
 import click
 
-from cli import options
+from . import options
 
 __all__ = ['score']
 
@@ -19,9 +19,7 @@ _COLUMNS = ('path', 'nll', 'bits_per_dim', 'nll_levels', 'bits_per_dim_levels')
               help='Output format.')
 @click.option('--batch-size', metavar='N', type=click.IntRange(1), default=64,
               show_default=True, help='Images per forward pass.')
-@click.option('--checkpoint', type=click.Choice(['best', 'last']),
-              default='best', show_default=True,
-              help='Best-validation or last checkpoint of the run.')
+@options.checkpoint_option
 @click.option('--label', metavar='K', type=click.IntRange(0), default=None,
               help='Class-conditional run: score every image under class K '
                    '(with --classify: the images\' true class).')
@@ -51,8 +49,8 @@ def score(paths, output_format, batch_size, checkpoint, label,
   predicted class unless a label is given).
   """
   with options.user_errors():
-    import tfp_pixel  # pylint: disable=g-import-not-at-top
-    report = tfp_pixel.score(paths, run_dir=run_dir, batch_size=batch_size,
+    from tfp_pixel.engine import scoring  # pylint: disable=g-import-not-at-top
+    report = scoring.score(paths, run_dir=run_dir, batch_size=batch_size,
                              which=checkpoint, label=label,
                              labels_from_data=labels_from_data,
                              classify=classify)

@@ -1,16 +1,50 @@
-"""`tfp-pixel train`: train a model, or resume a run."""
+"""`tfp-pixel train`: train a model, or resume a run.
+
+The model options come from the registry (`tfp_pixel.families`): every
+family's options are offered once, and the family is chosen by `--model`,
+`--arch`, or the options given (see `registry.choose_family`).
+"""
 
 import click
 
-from cli import options
+from tfp_pixel.families import registry
+
+from . import options
 
 __all__ = ['train']
 
-_MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
-                  'dropout', 'blocks', 'arch', 'conditional')
+
+def _family_options(command):
+  """Adds one click option per distinct family option flag to `command`."""
+  by_flag = {}
+  for family in registry.families():
+    for option in family.options:
+      by_flag.setdefault(option.flag, []).append((family, option))
+  for flag, owners in sorted(by_flag.items(), reverse=True):
+    first = owners[0][1]
+    defaults = ', '.join('{}: {}'.format(family.name,
+                                         family.defaults[option.key])
+                         for family, option in owners)
+    command = click.option(
+        flag, metavar=first.metavar, type=_click_type(first), default=None,
+        help='{} ({}).'.format(first.help[:1].upper() + first.help[1:],
+                               defaults))(command)
+  return command
 
 
-@click.command()
+def _click_type(option):
+  kind = click.IntRange if option.kind == 'int' else click.FloatRange
+  return kind(option.minimum, option.maximum,
+              max_open=option.maximum_open)
+
+
+def _models_epilog():
+  return 'Models (--model): ' + '; '.join(
+      '{}: {}'.format(family.name, family.summary)
+      for family in registry.families()) + '.'
+
+
+@click.command(epilog=_models_epilog())
 @click.option('--dataset', metavar='SOURCE', default=None,
               help='TFDS name, image folder, IDX file or .npy/.npz file. '
                    'Default: scikit-learn\'s bundled 8x8 digits (offline).')
@@ -19,27 +53,21 @@ _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
 @click.option('--shape', metavar='HxWxC', default=None,
               help='Image shape to convert every image to, e.g. 32x32x1. '
                    'Default: the data\'s own.')
-@click.option('--mix', metavar='K', type=click.IntRange(1), default=None,
-              help='Train the PixelCNN++ mixture model with K logistic '
-                   'components (default model, K=5).')
+@click.option('--model', type=click.Choice(registry.family_names()),
+              default=None,
+              help='Model family (below). Default: chosen by --arch or the '
+                   'options given, else {}.'.format(registry.DEFAULT_FAMILY))
+@click.option('--arch', type=click.Choice(registry.architecture_names()),
+              default=None,
+              help='Architecture, which also picks the model: ' + '; '.join(
+                  '{} ({})'.format('|'.join(family.architectures),
+                                   family.name)
+                  for family in registry.families() if family.architectures))
 @click.option('--levels', metavar='K', type=click.IntRange(2, 256),
               default=None,
-              help='Quantize to K levels; without --mix, train the '
-                   'categorical PixelCNN over K levels.')
-@click.option('--filters', metavar='N', type=click.IntRange(1), default=None,
-              help='Convolution filters (mixture: 32, categorical: 64).')
-@click.option('--resnet', metavar='N', type=click.IntRange(1), default=None,
-              help='Mixture model: residual layers per block (1).')
-@click.option('--hierarchies', metavar='N', type=click.IntRange(1),
-              default=None, help='Mixture model: resolution levels (2).')
-@click.option('--blocks', metavar='N', type=click.IntRange(0), default=None,
-              help='Categorical model: residual blocks (5).')
-@click.option('--arch', type=click.Choice(['plain', 'gated']), default=None,
-              help='Categorical model: masked convolution stack (plain, '
-                   'default) or gated PixelCNN without blind spot (gated).')
-@click.option('--dropout', metavar='P', type=click.FloatRange(0., 1.,
-                                                              max_open=True),
-              default=None, help='Dropout rate (mixture 0.3, categorical 0).')
+              help='Quantize to K levels (default 256); alone, it picks the '
+                   'categorical model.')
+@_family_options
 @click.option('--conditional', is_flag=True, default=False,
               help='Train a class-conditional model p(x | label) on the '
                    'dataset\'s labels (TFDS labels, IDX label files, class '
@@ -47,7 +75,8 @@ _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
 @click.option('--epochs', metavar='N', type=click.IntRange(0), default=10,
               show_default=True, help='Total epochs the run should reach.')
 @click.option('--steps', metavar='N', type=click.IntRange(1), default=None,
-              help='Batches per epoch. Default: a full pass.')
+              help='Batches per epoch, repeating the data as needed. '
+                   'Default: one full pass.')
 @click.option('--batch-size', metavar='N', type=click.IntRange(1), default=32,
               show_default=True, help='Global batch, split across replicas.')
 @click.option('--learning-rate', metavar='LR', type=click.FloatRange(
@@ -76,81 +105,53 @@ _MODEL_OPTIONS = ('mix', 'levels', 'filters', 'resnet', 'hierarchies',
 @options.run_option
 @options.seed_option
 @click.pass_context
-def train(ctx, dataset, data_dir, shape, mix, levels, filters, resnet,
-          hierarchies, blocks, arch, dropout, conditional, epochs, steps,
-          batch_size,
-          learning_rate, validation_fraction, max_images, jit, strategy,
-          num_samples, sample_every, keep, run_dir, seed):
+def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
+          epochs, steps, batch_size, learning_rate, validation_fraction,
+          max_images, jit, strategy, num_samples, sample_every, keep, run_dir,
+          seed, **family_values):
   """Train a model; rerun on the same --run to resume it."""
+  given = [name for name in ctx.params
+           if ctx.get_parameter_source(name) ==
+           click.core.ParameterSource.COMMANDLINE]
+  model_options = _model_options(model, arch, levels, family_values, given)
   with options.user_errors():
-    import os  # pylint: disable=g-import-not-at-top
-    import tfp_pixel  # pylint: disable=g-import-not-at-top
-    from tfp_pixel import data  # pylint: disable=g-import-not-at-top
-    from tfp_pixel import run_labels  # pylint: disable=g-import-not-at-top
-    from tfp_pixel import runs  # pylint: disable=g-import-not-at-top
-    resuming = run_dir is not None and os.path.isfile(
-        runs.run_paths(run_dir).config)
-    explicit = any(
-        ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
-        for name in _MODEL_OPTIONS + ('shape',))
-    config = runs.read_config(run_dir) if resuming else None
-    with_labels = conditional or bool(config and config['num_classes'])
-    image_shape = data.parse_shape(shape) if shape else (
-        tuple(config['image_shape']) if config else None)
-    image_set = data.load_images(dataset, shape=image_shape,
-                                 data_dir=data_dir, with_labels=with_labels,
-                                 max_images=max_images)
-    if config is None or explicit:
-      config = _model_config(
-          mix, levels, filters, resnet, hierarchies, blocks, arch, dropout,
-          shape or image_set.images.shape[1:],
-          image_set.num_classes if conditional else None)
-    elif config['num_classes']:
-      run_labels.check_labels(image_set.labels, config['num_classes'],
-                                'A label of ' + image_set.name)
-    train_ds, val_ds = data.make_datasets(
-        image_set.images,
-        labels=image_set.labels if config['num_classes'] else None,
-        batch_size=batch_size, validation_fraction=validation_fraction,
-        seed=seed)
-    click.echo('Training {}{} on {} images of {} from {}'.format(
-        config['model'], _classes_note(config), len(image_set.images),
-        'x'.join(map(str, image_set.images.shape[1:])), image_set.name),
-               err=True)
-    result = tfp_pixel.train(
-        train_ds, config if not resuming or explicit else None,
-        run_dir=run_dir, validation_data=val_ds, epochs=epochs,
-        steps_per_epoch=steps, batch_size=batch_size,
-        learning_rate=learning_rate, seed=seed, jit=jit, strategy=strategy,
-        num_samples=num_samples, sample_every=sample_every,
-        keep_checkpoints=keep)
-  click.echo('Run: {} (epoch {})'.format(result.run_dir, result.epoch))
+    from tfp_pixel.engine import source_training  # pylint: disable=g-import-not-at-top
+    trained = source_training.train_on_source(
+        model_options, conditional=conditional, dataset=dataset,
+        data_dir=data_dir, shape=shape, run_dir=run_dir,
+        max_images=max_images, validation_fraction=validation_fraction,
+        batch_size=batch_size, seed=seed, announce=_announce, epochs=epochs,
+        steps_per_epoch=steps, learning_rate=learning_rate, jit=jit,
+        strategy=strategy, num_samples=num_samples,
+        sample_every=sample_every, keep_checkpoints=keep)
+  click.echo('Run: {} (epoch {})'.format(trained.result.run_dir,
+                                         trained.result.epoch))
 
 
-def _classes_note(config):
-  if not config['num_classes']:
-    return ''
-  return ' conditioned on {} classes'.format(config['num_classes'])
+def _model_options(model, arch, levels, family_values, given):
+  """The `make_config` options the command line asks for, or `None` when it
+  names no model option (resume as stored, or the default model)."""
+  flags = ['--' + name.replace('_', '-') for name in given
+           if name in family_values]
+  if levels is not None:
+    flags.append('--levels')
+  if not flags and model is None and arch is None and not (
+      {'shape', 'conditional'} & set(given)):
+    return None
+  try:
+    family = registry.choose_family(model, arch, flags)
+  except ValueError as error:
+    raise click.UsageError(str(error)) from None
+  chosen = {option.key: family_values[option.flag[2:].replace('-', '_')]
+            for option in family.options}
+  if arch is not None:
+    chosen['architecture'] = family.architectures[arch]
+  return dict(model=family.name, num_levels=levels or 256, **chosen)
 
 
-def _model_config(mix, levels, filters, resnet, hierarchies, blocks, arch,
-                  dropout, shape, num_classes):
-  """The model configuration the options describe."""
-  from tfp_pixel import data  # pylint: disable=g-import-not-at-top
-  from tfp_pixel import models  # pylint: disable=g-import-not-at-top
-  image_shape = data.parse_shape(shape) if isinstance(shape, str) else shape
-  if mix is not None or levels is None:
-    if blocks is not None or arch is not None:
-      raise click.UsageError('--blocks and --arch are options of the '
-                             'categorical model (--levels K without --mix).')
-    return models.make_config(
-        'pixelcnn', image_shape, num_levels=levels or 256,
-        num_classes=num_classes, num_logistic_mix=mix, num_filters=filters,
-        num_resnet=resnet, num_hierarchies=hierarchies, dropout_p=dropout)
-  if resnet is not None or hierarchies is not None:
-    raise click.UsageError('--resnet and --hierarchies are options of the '
-                           'mixture model (--mix K).')
-  return models.make_config(
-      'categorical', image_shape, num_levels=levels, num_classes=num_classes,
-      num_filters=filters, num_residual_blocks=blocks, dropout_rate=dropout,
-      architecture=arch)
+def _announce(config, num_images, image_shape, source_name):
+  classes = (' conditioned on {} classes'.format(config['num_classes'])
+             if config['num_classes'] else '')
+  click.echo('Training {}{} on {} images of {} from {}'.format(
+      config['model'], classes, num_images, 'x'.join(map(str, image_shape)),
+      source_name), err=True)

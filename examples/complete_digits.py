@@ -6,17 +6,18 @@ digit with the original, the occluded digit and four completions.
 """
 
 from tfp_pixel import data
-from tfp_pixel import generation
-from tfp_pixel import grids
-from tfp_pixel import runs
+from tfp_pixel.engine import generation
+from tfp_pixel.engine import grids
+from tfp_pixel.engine import runs
 
 
 def main():
-  image_shape = runs.read_config(runs.resolve_run_dir())['image_shape']
+  run = runs.open_run()  # The latest run.
+  image_shape = run.config['image_shape']
   images = data.load_images(shape=image_shape, max_images=6).images
   known = generation.occlusion_mask('bottom-half', image_shape)
-  completions = generation.complete_images(images, known, num_completions=4,
-                                           seed=1)
+  completions = generation.complete_images(images, known, run,
+                                           num_completions=4, seed=1)
   grids.write_png('completions.png',
                   grids.completion_grid(images, known, completions))
   print('wrote completions.png')

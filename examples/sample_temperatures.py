@@ -5,15 +5,18 @@ Run from the project root: `python examples/sample_temperatures.py`. Writes
 temperatures give cleaner, less varied digits.
 """
 
-from tfp_pixel import generation
+from tfp_pixel.engine import generation
+from tfp_pixel.engine import grids
+from tfp_pixel.engine import runs
 
 
 def main():
+  run = runs.open_run()  # The latest run.
   for temperature in (0.6, 0.8, 1.0):
-    images = generation.sample_images(num_samples=16, temperature=temperature,
-                                      seed=1)
+    images = generation.sample_images(run, num_samples=16,
+                                      temperature=temperature, seed=1)
     path = 'samples-T{:.1f}.png'.format(temperature)
-    generation.save_images(images, path)
+    grids.save_images(images, path)
     print('wrote', path)
 
 

@@ -1,10 +1,10 @@
-"""Shared fixtures: tiny real images and tiny model configurations."""
+"""Shared fixtures: tiny real images, tiny model configurations, the CLI."""
 
 import numpy as np
 import pytest
 
+from tests import tiny_configs
 from tfp_pixel import data
-from tfp_pixel import models
 
 
 @pytest.fixture(scope='session')
@@ -15,15 +15,31 @@ def digits():
 
 @pytest.fixture
 def categorical_config():
-  return models.make_config('categorical', (8, 8, 1), num_levels=4,
-                            num_filters=4, num_residual_blocks=1)
+  return tiny_configs.categorical()
 
 
 @pytest.fixture
 def mixture_config():
-  return models.make_config('pixelcnn', (8, 8, 1), num_filters=4,
-                            num_hierarchies=1, num_logistic_mix=2,
-                            dropout_p=0.)
+  return tiny_configs.pixel_cnn()
+
+
+@pytest.fixture(scope='session')
+def cli():
+  """`cli(args)` runs `tfp-pixel ARGS` in-process (click's `CliRunner`) and
+  returns the result (`exit_code`, `output`)."""
+  from click.testing import CliRunner  # pylint: disable=g-import-not-at-top
+  from tfp_pixel_cli.main import main  # pylint: disable=g-import-not-at-top
+  runner = CliRunner()
+  return lambda args: runner.invoke(main, list(args))
+
+
+def one_line_error(result):
+  """The one `Error: ...` line of a failed command (and no traceback)."""
+  errors = [line for line in result.output.splitlines()
+            if line.startswith('Error: ')]
+  assert result.exit_code != 0 and len(errors) == 1, result.output
+  assert 'Traceback' not in result.output
+  return errors[0]
 
 
 def unshuffled(images, batch_size):

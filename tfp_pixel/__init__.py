@@ -1,43 +1,62 @@
-"""Autoregressive image models as TensorFlow Probability distributions."""
+"""Autoregressive models as TensorFlow Probability distributions.
 
-from tfp_pixel.categorical_network import CategoricalPixelCNNNetwork
-from tfp_pixel.categorical_pixel_cnn import CategoricalPixelCNN
-from tfp_pixel.completion import complete
-from tfp_pixel.gated_network import GatedPixelCNNNetwork
-from tfp_pixel.labels import one_hot_labels
-from tfp_pixel.layers import MaskedConv2D
-from tfp_pixel.masks import causal_mask
-from tfp_pixel.models import build_model
-from tfp_pixel.models import make_config
-from tfp_pixel.pixel_cnn import PixelCNN
-from tfp_pixel.quantization import bin_widths
-from tfp_pixel.quantization import dequantize
-from tfp_pixel.quantization import quantize
-from tfp_pixel.runs import load
-from tfp_pixel.scoring import score
-from tfp_pixel.distributions.sequence_rnn import SequenceRNN
-from tfp_pixel.training import train
-from tfp_pixel.sampling import PixelSampler
+The public surface is this module's names; the code lives in sub-packages by
+role (see the README's "Architecture"): `distributions`, `networks`,
+`sampling`, `families` (the model registry), `engine` (configurations, runs,
+training, scoring, generation) and `data`. Names are imported on first use,
+so that `import tfp_pixel` (and the command line's `--help`) does not load
+TensorFlow until a model is needed.
+"""
+
+import importlib
 
 __version__ = '0.1.0'
 
-__all__ = [
-    'CategoricalPixelCNN',
-    'CategoricalPixelCNNNetwork',
-    'GatedPixelCNNNetwork',
-    'MaskedConv2D',
-    'PixelCNN',
-    'PixelSampler',
-    'SequenceRNN',
-    'bin_widths',
-    'build_model',
-    'causal_mask',
-    'complete',
-    'dequantize',
-    'load',
-    'make_config',
-    'one_hot_labels',
-    'quantize',
-    'score',
-    'train',
-]
+# Public name -> (module, attribute).
+_PUBLIC = {
+    'CategoricalPixelCNN': ('tfp_pixel.distributions.categorical_pixel_cnn',
+                            'CategoricalPixelCNN'),
+    # The former name of `MaskedPixelCNNNetwork`, kept for existing code.
+    'CategoricalPixelCNNNetwork': ('tfp_pixel.networks.masked_network',
+                                   'MaskedPixelCNNNetwork'),
+    'GatedPixelCNNNetwork': ('tfp_pixel.networks.gated_network',
+                             'GatedPixelCNNNetwork'),
+    'MaskedConv2D': ('tfp_pixel.networks.masked_layers', 'MaskedConv2D'),
+    'MaskedPixelCNNNetwork': ('tfp_pixel.networks.masked_network',
+                              'MaskedPixelCNNNetwork'),
+    'PixelCNN': ('tfp_pixel.distributions.pixel_cnn', 'PixelCNN'),
+    'PixelSampler': ('tfp_pixel.sampling.pixel_sampler', 'PixelSampler'),
+    'SequenceRNN': ('tfp_pixel.distributions.sequence_rnn', 'SequenceRNN'),
+    'bin_widths': ('tfp_pixel.quantization', 'bin_widths'),
+    'build_model': ('tfp_pixel.engine.configs', 'build_model'),
+    'causal_mask': ('tfp_pixel.networks.masks', 'causal_mask'),
+    'complete': ('tfp_pixel.sampling.completion', 'complete'),
+    'dequantize': ('tfp_pixel.quantization', 'dequantize'),
+    'load': ('tfp_pixel.engine.runs', 'load'),
+    'make_config': ('tfp_pixel.engine.configs', 'make_config'),
+    'one_hot_labels': ('tfp_pixel.class_labels', 'one_hot_labels'),
+    'quantize': ('tfp_pixel.quantization', 'quantize'),
+    'score': ('tfp_pixel.engine.scoring', 'score'),
+    'train': ('tfp_pixel.engine.training', 'train'),
+}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name):
+  if name in _PUBLIC:
+    module, attribute = _PUBLIC[name]
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
+  try:
+    return importlib.import_module('{}.{}'.format(__name__, name))
+  except ModuleNotFoundError as error:
+    if error.name != '{}.{}'.format(__name__, name):
+      raise
+    raise AttributeError('module {!r} has no attribute {!r}'.format(
+        __name__, name)) from None
+
+
+def __dir__():
+  return sorted(set(globals()) | set(_PUBLIC))

@@ -13,21 +13,27 @@ import tensorflow as tf
 __all__ = [
     'MAX_LEVELS',
     'bin_widths',
+    'check_num_levels',
     'dequantize',
     'levels_to_unit_interval',
     'quantize',
+    'to_unit_interval',
 ]
 
 MAX_LEVELS = 256
 
 
-def _check_num_levels(num_levels):
-  num_levels = int(num_levels)
-  if not 2 <= num_levels <= MAX_LEVELS:
-    raise ValueError(
-        '`num_levels` must be in [2, {}], got {}.'.format(MAX_LEVELS,
-                                                          num_levels))
-  return num_levels
+def check_num_levels(num_levels):
+  """Returns `num_levels` as a Python `int` in `[2, 256]`.
+
+  Raises:
+    ValueError: if it is not an integer in that range.
+  """
+  if isinstance(num_levels, bool) or not isinstance(
+      num_levels, (int, np.integer)) or not 2 <= num_levels <= MAX_LEVELS:
+    raise ValueError('`num_levels` must be an integer in [2, {}], got {!r}.'
+                     .format(MAX_LEVELS, num_levels))
+  return int(num_levels)
 
 
 def quantize(images, num_levels):
@@ -40,7 +46,7 @@ def quantize(images, num_levels):
   Returns:
     levels: int32 `Tensor` of the same shape.
   """
-  num_levels = _check_num_levels(num_levels)
+  num_levels = check_num_levels(num_levels)
   images = tf.convert_to_tensor(images)
   if images.dtype.is_floating:
     images = tf.round(images)
@@ -58,16 +64,22 @@ def dequantize(levels, num_levels):
   Returns:
     images: uint8 `Tensor` of the same shape.
   """
-  num_levels = _check_num_levels(num_levels)
+  num_levels = check_num_levels(num_levels)
   return tf.gather(_representatives(num_levels),
                    tf.clip_by_value(tf.cast(levels, tf.int32), 0,
                                     num_levels - 1))
 
 
+def to_unit_interval(values, low, high, dtype=tf.float32):
+  """Maps values in `[low, high]` linearly onto `[-1, 1]`, the network input."""
+  values = tf.cast(values, dtype)
+  low, high = tf.cast(low, dtype), tf.cast(high, dtype)
+  return 2. * (values - low) / (high - low) - 1.
+
+
 def levels_to_unit_interval(levels, num_levels, dtype=tf.float32):
   """Maps levels `[0, num_levels)` linearly onto `[-1, 1]`, the network input."""
-  levels = tf.cast(levels, dtype)
-  return 2. * levels / tf.cast(num_levels - 1, dtype) - 1.
+  return to_unit_interval(levels, 0, num_levels - 1, dtype)
 
 
 def bin_widths(num_levels):
@@ -79,7 +91,7 @@ def bin_widths(num_levels):
   Returns:
     widths: int64 `np.ndarray` of shape `[num_levels]`, summing to 256.
   """
-  num_levels = _check_num_levels(num_levels)
+  num_levels = check_num_levels(num_levels)
   levels = np.arange(MAX_LEVELS) * num_levels // MAX_LEVELS
   return np.bincount(levels, minlength=num_levels)
 

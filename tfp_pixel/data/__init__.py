@@ -11,10 +11,15 @@ from tfp_pixel.data.convert import convert_images
 from tfp_pixel.data.convert import parse_shape
 from tfp_pixel.data.errors import DataError
 from tfp_pixel.data.errors import ImageReadError
+from tfp_pixel.data.errors import one_line
+from tfp_pixel.data.errors import reason_of
 from tfp_pixel.data.folder import class_ids
 from tfp_pixel.data.folder import class_of
+from tfp_pixel.data.folder import ScannedImages
 from tfp_pixel.data.folder import list_image_files
+from tfp_pixel.data.folder import names_are_class_ids
 from tfp_pixel.data.folder import read_image
+from tfp_pixel.data.folder import scan_images
 from tfp_pixel.data.idx import is_idx_file
 from tfp_pixel.data.image_set import ImageSet
 from tfp_pixel.data.loader import load_images
@@ -27,6 +32,7 @@ __all__ = [
     'ImageReadError',
     'ImageSet',
     'OFFLINE_DEFAULT_NAME',
+    'ScannedImages',
     'class_ids',
     'class_of',
     'convert_images',
@@ -34,6 +40,10 @@ __all__ = [
     'list_image_files',
     'load_images',
     'make_datasets',
+    'names_are_class_ids',
+    'one_line',
     'parse_shape',
     'read_image',
+    'reason_of',
+    'scan_images',
 ]

@@ -1,6 +1,6 @@
 """Errors raised when image data cannot be found, read or converted."""
 
-__all__ = ['DataError', 'ImageReadError']
+__all__ = ['DataError', 'ImageReadError', 'one_line', 'reason_of']
 
 
 class DataError(ValueError):
@@ -20,9 +20,20 @@ class ImageReadError(DataError):
 
   def __init__(self, path, reason):
     self.path = str(path)
-    self.reason = _one_line(reason)
+    self.reason = one_line(reason)
     super().__init__('cannot read image {}: {}'.format(self.path, self.reason))
 
 
-def _one_line(text):
+def one_line(text):
+  """`text` (or an exception's message) on one line, white space folded."""
+  if isinstance(text, BaseException):
+    return ' '.join(str(text).split()) or type(text).__name__
   return ' '.join(str(text).split()) or 'unknown error'
+
+
+def reason_of(error, path):
+  """The one-line message of `error` about `path`, without a leading
+  `path: ` (for a report that names the path already)."""
+  reason = one_line(error)
+  prefix = '{}: '.format(path)
+  return reason[len(prefix):] if reason.startswith(prefix) else reason

@@ -1,5 +1,6 @@
 """Images read with Pillow from files and folders, labelled by sub-folder."""
 
+import collections
 import os
 import warnings
 
@@ -9,18 +10,33 @@ from PIL import Image
 from tfp_pixel.data import convert
 from tfp_pixel.data.errors import DataError
 from tfp_pixel.data.errors import ImageReadError
+from tfp_pixel.data.errors import one_line
+from tfp_pixel.data.errors import reason_of
 from tfp_pixel.data.image_set import ImageSet
 
 __all__ = [
     'IMAGE_EXTENSIONS',
+    'ScannedImages',
     'class_ids',
     'class_of',
     'list_image_files',
     'load_folder',
+    'names_are_class_ids',
     'read_image',
+    'scan_images',
 ]
 
 IMAGE_EXTENSIONS = ('.bmp', '.gif', '.jpeg', '.jpg', '.png')
+
+ScannedImages = collections.namedtuple('ScannedImages',
+                                       ['files', 'images', 'skipped'])
+ScannedImages.__doc__ = """What `scan_images` read, and what it could not.
+
+Attributes:
+  files: `list` of the image files read, in order.
+  images: `list` of their uint8 `[H, W, C]` arrays.
+  skipped: `list` of `(path, reason)` pairs, one line each.
+"""
 
 
 def list_image_files(paths):
@@ -52,6 +68,47 @@ def list_image_files(paths):
     else:
       raise DataError('{}: no such file or folder.'.format(path))
   return sorted(files)
+
+
+def scan_images(paths, shape):
+  """Reads every image among `paths`, going on past the ones it cannot read.
+
+  Folders are searched recursively (`list_image_files`); a file named
+  explicitly is read whatever its extension. Each path or file that yields no
+  image is reported with a one-line reason instead of an error.
+
+  Args:
+    paths: image files and folders.
+    shape: `(height, width, channels)` to convert every image to.
+
+  Returns:
+    scanned: a `ScannedImages`.
+  """
+  files, skipped = [], []
+  for path in map(os.fspath, paths):
+    if os.path.isfile(path):
+      files.append(path)
+      continue
+    try:
+      found = list_image_files([path])
+    except (DataError, OSError) as error:
+      skipped.append((path, reason_of(error, path)))
+      continue
+    if not found:
+      skipped.append((path, 'no image files in this folder'))
+    files.extend(found)
+  read, images = [], []
+  for name in sorted(set(files), key=files.index):
+    try:
+      images.append(read_image(name, shape))
+    except ImageReadError as error:
+      skipped.append((name, error.reason))
+      continue
+    except (DataError, OSError) as error:
+      skipped.append((name, one_line(error)))
+      continue
+    read.append(name)
+  return ScannedImages(read, images, skipped)
 
 
 def read_image(path, shape=None):
@@ -148,9 +205,16 @@ def class_ids(names):
       in sorted order.
   """
   names = sorted(set(names))
-  if names and all(name.isdecimal() for name in names):
+  if names_are_class_ids(names):
     return {name: int(name) for name in names}
   return {name: i for i, name in enumerate(names)}
+
+
+def names_are_class_ids(names):
+  """Whether class sub-folder `names` are the class ids themselves (`'0'`,
+  `'7'`), rather than names numbered in sorted order."""
+  names = list(names)
+  return bool(names) and all(name.isdecimal() for name in names)
 
 
 def class_of(root, path):

@@ -8,7 +8,7 @@ import tensorflow_probability as tfp
 from tensorflow_probability.python.internal import tensor_util
 from tensorflow.python.ops import control_flow_util  # pylint: disable=g-direct-tensorflow-import
 
-from tfp_pixel import sequence_sampler
+from tfp_pixel.sampling import sequence_sampler
 from tfp_pixel.networks import sequence_network
 
 tf1 = tf.compat.v1
@@ -61,8 +61,8 @@ class SequenceRNN(tfd.Distribution):
   over them), so prompts of different lengths batch with padding.
 
   `sample` draws one token per cell step, carrying the recurrent state
-  (`tfp_pixel.sequence_sampler`), stops a sequence at its end token, and
-  accepts int and stateless `(a, b)` seeds (split per step). It works in
+  (`tfp_pixel.sampling.sequence_sampler`), stops a sequence at its end token,
+  and accepts int and stateless `(a, b)` seeds (split per step). It works in
   `tf.function`, also with `jit_compile=True`.
 
   #### Examples

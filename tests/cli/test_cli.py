@@ -1,0 +1,203 @@
+"""Tests of the `tfp-pixel` command line tool, with click's CliRunner."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import tfp_pixel
+
+_TINY_CATEGORICAL = ['--levels', '4', '--filters', '4', '--blocks', '1',
+                     '--shape', '8x8x1', '--max-images', '64', '--epochs', '1',
+                     '--steps', '2', '--batch-size', '16', '--num-samples',
+                     '0']
+
+
+@pytest.fixture(scope='module')
+def workdir(tmp_path_factory, digits, cli):
+  """A working directory with a trained run (the latest) and some images."""
+  path = tmp_path_factory.mktemp('cli')
+  cwd = os.getcwd()
+  os.chdir(path)
+  try:
+    result = cli(['train'] + _TINY_CATEGORICAL)
+  finally:
+    os.chdir(cwd)
+  assert result.exit_code == 0, result.output
+  os.makedirs(path / 'images')
+  for i, image in enumerate(digits[:3]):
+    Image.fromarray(image[..., 0]).save(path / 'images' / '{}.png'.format(i))
+  return path
+
+
+
+def test_version_and_help(cli):
+  assert '0.1.0' in cli(['--version']).output
+  output = cli(['train', '--help']).output
+  assert '--run DIR' in output and '--mix K' in output
+
+
+def test_train_records_the_latest_run(in_workdir):
+  latest = (in_workdir / 'runs' / 'latest').read_text().strip()
+  assert os.path.isfile(os.path.join(latest, 'config.json'))
+  config = json.load(open(os.path.join(latest, 'config.json')))
+  assert (config['model'], config['num_levels']) == ('categorical', 4)
+
+
+def test_score_uses_the_latest_run_as_typed(in_workdir, cli):
+  result = cli(['score', 'images/'])
+  assert result.exit_code == 0, result.output
+  lines = result.output.splitlines()
+  assert lines[0].startswith('Run: ')
+  assert [line.split()[0] for line in lines[2:]] == [
+      'images/0.png', 'images/1.png', 'images/2.png', 'mean']
+
+
+@pytest.mark.parametrize('output_format', ['json', 'csv'])
+def test_score_formats(in_workdir, output_format, cli):
+  result = cli(['score', 'images', '--format', output_format])
+  assert result.exit_code == 0, result.output
+  if output_format == 'json':
+    report = json.loads(result.output)
+    assert len(report['images']) == 3 and report['skipped'] == []
+    assert report['mean']['bits_per_dim'] > report['mean'][
+        'bits_per_dim_levels']
+  else:
+    header, *rows = result.output.splitlines()
+    assert header.split(',')[:3] == ['path', 'nll', 'bits_per_dim']
+    assert len(rows) == 4 and rows[-1].startswith('mean,')
+
+
+def test_score_reports_bad_files_one_line_each_and_fails(in_workdir, cli):
+  (in_workdir / 'broken.png').write_bytes(b'\x89PNG\r\n\x1a\n garbage')
+  result = cli(
+      ['score', 'images', 'broken.png', 'nowhere'])
+  assert result.exit_code == 1
+  assert 'Traceback' not in result.stderr
+  errors = result.stderr.splitlines()
+  assert sorted(line.split(':')[0] for line in errors[:2]) == [
+      'broken.png', 'nowhere']
+  assert errors[2] == '2 path(s) skipped.'
+  assert len(result.stdout.splitlines()) == 2 + 3 + 1
+
+
+def test_commands_without_a_run_fail_in_one_line(tmp_path, monkeypatch, cli):
+  monkeypatch.chdir(tmp_path)
+  for args in (['score', '.'], ['sample', '-o', 'x.png']):
+    result = cli(args)
+    assert result.exit_code == 1
+    assert result.output.startswith('Error: No run given')
+    assert len(result.output.splitlines()) == 1
+
+
+def test_train_user_errors_are_one_line(tmp_path, monkeypatch, cli):
+  monkeypatch.chdir(tmp_path)
+  for args, message in [(['--shape', '8by8'], 'shape'),
+                        (['--dataset', str(tmp_path / 'none')], 'none'),
+                        (['--levels', '4', '--resnet', '2'], '--resnet')]:
+    result = cli(['train', '--epochs', '0'] + args)
+    assert result.exit_code != 0
+    assert 'Traceback' not in result.output
+    assert message in result.output
+    errors = [l for l in result.output.splitlines() if 'rror' in l]
+    assert len(errors) == 1 and errors[0].startswith('Error: '), result.output
+
+
+@pytest.mark.parametrize('name', ['grid.png', 'samples.npy'])
+def test_sample_to_png_and_npy(in_workdir, name, cli):
+  result = cli(['sample', '-n', '4', '--temperature', '0.8', '--seed', '1',
+                 '-o', name])
+  assert result.exit_code == 0, result.output
+  if name.endswith('.npy'):
+    images = np.load(name)
+    assert images.shape == (4, 8, 8, 1) and images.dtype == np.uint8
+    assert set(np.unique(images)) <= {0, 85, 170, 255}
+  else:
+    assert Image.open(name).size == (17, 17)
+
+
+def test_sample_is_reproducible_by_seed(in_workdir, cli):
+  for name in ('a.npy', 'b.npy'):
+    assert cli(['sample', '-n', '2', '--seed', '3', '-o', name]).exit_code == 0
+  np.testing.assert_array_equal(np.load('a.npy'), np.load('b.npy'))
+
+
+def test_sample_rejects_other_extensions(in_workdir, cli):
+  result = cli(['sample', '-o', 'grid.jpg'])
+  assert result.exit_code == 2 and '.png or .npy' in result.output
+
+
+def test_train_resumes_the_named_run(in_workdir, cli):
+  latest = (in_workdir / 'runs' / 'latest').read_text().strip()
+  result = cli(['train', '--run', latest, '--epochs', '2', '--steps', '1',
+                 '--max-images', '64', '--num-samples', '0'])
+  assert result.exit_code == 0, result.output
+  assert 'Run: {} (epoch 2)'.format(latest) in result.output
+  refused = cli(['train', '--run', latest, '--levels', '8', '--epochs', '3',
+                  '--max-images', '64'])
+  assert refused.exit_code == 1 and 'num_levels=4 not 8' in refused.output
+
+
+def test_mixture_model_end_to_end(tmp_path, monkeypatch, cli):
+  monkeypatch.chdir(tmp_path)
+  result = cli(['train', '--mix', '2', '--filters', '4', '--hierarchies',
+                 '1', '--shape', '4x4x1', '--max-images', '32', '--epochs',
+                 '1', '--steps', '1', '--batch-size', '8', '--num-samples',
+                 '0'])
+  assert result.exit_code == 0, result.output
+  assert cli(['sample', '-n', '2', '-o', 'mix.npy']).exit_code == 0
+  assert np.load('mix.npy').shape == (2, 4, 4, 1)
+
+
+def _tiles(grid, size=8, padding=1):
+  """Splits a grid PNG of `size`-pixel tiles into `[rows, columns, size,
+  size]`."""
+  grid = np.asarray(grid)
+  rows, columns = [(n + padding) // (size + padding) for n in grid.shape[:2]]
+  return np.array([[grid[r * (size + padding):r * (size + padding) + size,
+                         c * (size + padding):c * (size + padding) + size]
+                    for c in range(columns)] for r in range(rows)])
+
+
+def test_complete_keeps_the_known_half(in_workdir, cli):
+  images = sorted(str(p) for p in (in_workdir / 'images').iterdir())
+  result = cli(['complete', *images, '-n', '2', '--seed', '4', '-o',
+                 'completed.png'])
+  assert result.exit_code == 0, result.output
+  tiles = _tiles(Image.open('completed.png'))
+  assert tiles.shape == (3, 4, 8, 8)
+  levels = np.asarray(tfp_pixel.dequantize(tfp_pixel.quantize(tiles[:, 0], 4),
+                                          4))
+  for column in (2, 3):
+    np.testing.assert_array_equal(tiles[:, column, :4], levels[:, :4])
+    assert set(np.unique(tiles[:, column])) <= {0, 85, 170, 255}
+  assert (tiles[:, 1, 4:] == 128).all()
+
+
+def test_complete_with_a_mask_file(in_workdir, cli):
+  mask = np.full([8, 8], 255, np.uint8)
+  mask[:, 5:] = 0
+  Image.fromarray(mask).save('mask.png')
+  result = cli(['complete', 'images/0.png', '--mask', 'mask.png', '-n', '1',
+                 '-o', 'right.png'])
+  assert result.exit_code == 0, result.output
+  tiles = _tiles(Image.open('right.png'))
+  assert (tiles[0, 1, :, 5:] == 128).all()
+  assert (tiles[0, 1, :, :5] == tiles[0, 0, :, :5]).all()
+
+
+@pytest.mark.parametrize('args, message', [
+    (['images/0.png', '--mask', 'nowhere.png'], '--mask must be'),
+    (['images/missing.png'], 'missing.png'),
+    (['images/0.png', '-o', 'out.jpg'], 'must end in .png'),
+])
+def test_complete_user_errors_are_one_line(in_workdir, args, message, cli):
+  if '-o' not in args:
+    args = args + ['-o', 'out.png']
+  result = cli(['complete'] + args)
+  errors = [line for line in result.output.splitlines()
+            if line.startswith('Error: ')]
+  assert result.exit_code != 0 and len(errors) == 1, result.output
+  assert message in errors[0] and 'Traceback' not in result.output

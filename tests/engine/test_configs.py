@@ -1,0 +1,69 @@
+"""Tests of model configurations and their builds."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import tfp_pixel
+from tfp_pixel.engine import configs
+
+
+def test_mixture_defaults_follow_the_book_example():
+  config = configs.make_config('pixelcnn', (32, 32, 1))
+  assert config['num_resnet'] == 1
+  assert config['num_hierarchies'] == 2
+  assert config['num_filters'] == 32
+  assert config['num_logistic_mix'] == 5
+  assert config['dropout_p'] == 0.3
+  assert config['num_levels'] == 256
+
+
+def test_config_is_json_and_round_trips():
+  import json  # pylint: disable=g-import-not-at-top
+  config = configs.make_config('categorical', (8, 8, 3), num_levels=4,
+                              num_filters=6)
+  assert configs.make_config(**json.loads(json.dumps(config))) == config
+
+
+@pytest.mark.parametrize('args, message', [
+    (('gan', (8, 8, 1)), 'must be one of'),
+    (('pixelcnn', (8, 8)), 'image_shape'),
+    (('categorical', (8, 8, 1), 1), 'num_levels'),
+])
+def test_bad_configs_raise_value_errors(args, message):
+  with pytest.raises(ValueError, match=message):
+    configs.make_config(*args)
+
+
+def test_unknown_option_is_named():
+  with pytest.raises(ValueError, match='num_resnet'):
+    configs.make_config('categorical', (8, 8, 1), num_resnet=2)
+
+
+def test_build_model_gives_each_model(mixture_config, categorical_config):
+  mixture = configs.build_model(mixture_config)
+  assert isinstance(mixture, tfp_pixel.PixelCNN)
+  assert float(mixture.high) == 255.
+  categorical = configs.build_model(categorical_config)
+  assert isinstance(categorical, tfp_pixel.CategoricalPixelCNN)
+  assert categorical.num_levels == 4
+
+
+def test_mixture_with_levels_models_the_levels(mixture_config):
+  config = dict(mixture_config, num_levels=16)
+  dist = configs.build_model(config)
+  assert float(dist.high) == 15.
+
+
+def test_images_to_events_quantizes_for_either_model(categorical_config,
+                                                     mixture_config):
+  images = np.array([0, 63, 64, 255], np.uint8).reshape(1, 2, 2, 1)
+  levels = configs.images_to_events(images, categorical_config)
+  assert levels.dtype == tf.int32
+  np.testing.assert_array_equal(np.ravel(levels), [0, 0, 1, 3])
+  values = configs.images_to_events(images, mixture_config)
+  assert values.dtype == tf.float32
+  np.testing.assert_array_equal(np.ravel(values), [0, 63, 64, 255])
+  back = configs.events_to_images(levels, categorical_config)
+  assert back.dtype == np.uint8
+  np.testing.assert_array_equal(np.ravel(back), [0, 0, 85, 255])

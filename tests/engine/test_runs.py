@@ -1,0 +1,85 @@
+"""Tests of run directories, atomic files and `tfp_pixel.load`."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+import tfp_pixel
+from tfp_pixel.engine import files
+from tfp_pixel.engine import configs
+from tfp_pixel.engine import runs
+
+
+def test_new_runs_are_distinct_and_latest_is_recorded(tmp_path):
+  root = tmp_path / 'runs'
+  first = runs.new_run_dir(root)
+  second = runs.new_run_dir(root)
+  assert first != second and os.path.isdir(first) and os.path.isdir(second)
+  runs.write_config(second, configs.make_config('categorical', (4, 4, 1)))
+  runs.record_latest(second, root)
+  assert runs.resolve_run_dir(runs_root=root) == os.path.abspath(second)
+
+
+def test_resolve_without_a_run_says_what_to_do(tmp_path):
+  with pytest.raises(ValueError, match='train one first or pass --run'):
+    runs.resolve_run_dir(runs_root=tmp_path / 'runs')
+  with pytest.raises(ValueError, match='no config.json'):
+    runs.resolve_run_dir(tmp_path)
+
+
+def test_metrics_of_a_repeated_epoch_replace_the_old(tmp_path):
+  runs.append_metrics(tmp_path, {'epoch': 1, 'loss': 3.})
+  runs.append_metrics(tmp_path, {'epoch': 2, 'loss': 2.})
+  runs.append_metrics(tmp_path, {'epoch': 2, 'loss': 1.5})
+  assert runs.read_metrics(tmp_path) == [{'epoch': 1, 'loss': 3.},
+                                         {'epoch': 2, 'loss': 1.5}]
+
+
+def test_atomic_write_leaves_old_file_when_writer_fails(tmp_path):
+  path = tmp_path / 'config.json'
+  files.write_json(path, {'a': 1})
+
+  def fail(f):
+    f.write(b'{"half')
+    raise RuntimeError('killed')
+
+  with pytest.raises(RuntimeError):
+    files.write_atomically(path, fail)
+  assert json.loads(path.read_text()) == {'a': 1}
+  assert os.listdir(tmp_path) == ['config.json']
+
+
+def test_load_round_trip_gives_identical_log_prob(tmp_path, digits,
+                                                  categorical_config):
+  run_dir = str(tmp_path / 'run')
+  result = tfp_pixel.train(digits, categorical_config, run_dir=run_dir,
+                           epochs=1, steps_per_epoch=2, batch_size=16,
+                           num_samples=0, verbose=False,
+                           runs_root=tmp_path / 'runs')
+  events = configs.images_to_events(digits[:8], categorical_config)
+  loaded = tfp_pixel.load(run_dir, which='last')
+  fresh = configs.build_model(categorical_config)
+  np.testing.assert_array_equal(loaded.log_prob(events),
+                                result.distribution.log_prob(events))
+  assert not np.allclose(loaded.log_prob(events), fresh.log_prob(events))
+
+
+def test_load_round_trip_of_the_mixture_model(tmp_path, digits,
+                                              mixture_config):
+  run_dir = str(tmp_path / 'run')
+  result = tfp_pixel.train(digits, mixture_config, run_dir=run_dir, epochs=1,
+                           steps_per_epoch=1, batch_size=16, num_samples=0,
+                           verbose=False, runs_root=tmp_path / 'runs')
+  events = configs.images_to_events(digits[:8], mixture_config)
+  log_prob = np.asarray(tfp_pixel.load(run_dir).log_prob(events))
+  assert np.all(np.isfinite(log_prob))
+  np.testing.assert_array_equal(log_prob,
+                                result.distribution.log_prob(events))
+
+
+def test_load_without_checkpoint_is_a_value_error(tmp_path):
+  runs.write_config(tmp_path, configs.make_config('categorical', (4, 4, 1)))
+  with pytest.raises(ValueError, match='no checkpoint'):
+    tfp_pixel.load(tmp_path)

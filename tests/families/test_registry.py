@@ -1,0 +1,82 @@
+"""The model registry: every family declared once, read by engine and CLI."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tfp_pixel.engine import configs
+from tfp_pixel.families import registry
+
+
+def test_every_family_builds_from_its_defaults():
+  for family in registry.families():
+    config = configs.make_config(family.name, (2, 2, 1), num_levels=2)
+    assert set(config) == set(registry.SHARED_KEYS) | set(family.defaults)
+    assert configs.complete_config(json.loads(json.dumps(config))) == config
+    dist = family.build(config)
+    events = np.zeros((1, 2, 2, 1), family.event_dtype)
+    assert dist.log_prob(events).shape == (1,)
+    assert dist.dtype == family.event_dtype
+
+
+def test_an_unknown_model_in_a_config_is_a_one_line_error():
+  for call in (lambda: configs.build_model({'model': 'gan'}),
+               lambda: configs.complete_config({'model': 'pixelcnn2',
+                                                'image_shape': [8, 8, 1]})):
+    with pytest.raises(ValueError, match='registered models') as error:
+      call()
+    assert 'pixelcnn' in str(error.value) and '\n' not in str(error.value)
+
+
+def test_a_family_is_registered_once():
+  with pytest.raises(ValueError, match='registered already'):
+    registry.register(registry.family('pixelcnn'))
+
+
+@pytest.mark.parametrize('model, architecture, flags, expected', [
+    (None, None, [], 'pixelcnn'),
+    (None, None, ['--mix'], 'pixelcnn'),
+    (None, None, ['--levels'], 'categorical'),
+    (None, None, ['--levels', '--mix'], 'pixelcnn'),
+    (None, None, ['--levels', '--filters'], 'categorical'),
+    (None, None, ['--resnet'], 'pixelcnn'),
+    (None, 'gated', ['--levels'], 'categorical'),
+    ('categorical', None, ['--filters'], 'categorical'),
+])
+def test_choose_family(model, architecture, flags, expected):
+  assert registry.choose_family(model, architecture, flags).name == expected
+
+
+@pytest.mark.parametrize('model, architecture, flags, message', [
+    (None, 'gated', ['--mix'], '--mix is not an option of the categorical '
+                               'model, chosen by --arch gated'),
+    (None, None, ['--levels', '--resnet'], '--resnet is an option of '
+                                           'pixelcnn'),
+    ('pixelcnn', 'gated', [], 'not an architecture of the pixelcnn model'),
+    (None, None, ['--mix', '--blocks'], 'several models'),
+    ('gan', None, [], 'registered models'),
+])
+def test_choose_family_refuses_in_one_line(model, architecture, flags,
+                                           message):
+  with pytest.raises(ValueError, match=message) as error:
+    registry.choose_family(model, architecture, flags)
+  assert '\n' not in str(error.value)
+
+
+def test_train_help_lists_every_registered_model(cli):
+  output = cli(['train', '--help']).output
+  for family in registry.families():
+    assert family.name in output
+    for option in family.options:
+      assert option.flag in output
+
+
+def test_the_registry_and_the_package_load_no_tensorflow():
+  code = ('import sys, tfp_pixel; from tfp_pixel.families import registry; '
+          'registry.families(); print("tensorflow" in sys.modules)')
+  output = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                          text=True, check=True).stdout
+  assert output.strip() == 'False'

@@ -1,0 +1,7 @@
+"""The engine: configurations, run directories, training, scoring, drawing.
+
+`configs` builds a model from its JSON configuration through the registry
+(`tfp_pixel.families`); `runs` and `checkpoints` keep a run on disk;
+`training` (with `strategies`, `train_step`, `tasks`/`image_task` and
+`progress`) trains one; `scoring` and `generation` use a trained one.
+"""

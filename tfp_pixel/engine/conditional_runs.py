@@ -1,0 +1,105 @@
+"""Class labels of class-conditional runs, and their one-hot model inputs.
+
+A run whose configuration has `num_classes` set models `p(x | y)` for labels
+`y` in `[0, num_classes)`; every model takes the label as TFP's
+`conditional_input`, a float one-hot vector `[..., num_classes]`. These helpers
+check labels against a configuration and turn them into that input.
+"""
+
+import numpy as np
+
+from tfp_pixel import class_labels
+
+__all__ = [
+    'MAX_GRID_CLASSES',
+    'check_labels',
+    'conditional_input',
+    'is_conditional',
+    'per_class_labels',
+    'require_conditional',
+]
+
+MAX_GRID_CLASSES = 10
+
+
+def is_conditional(config):
+  """Whether the model `config` describes is class-conditional."""
+  return config.get('num_classes') is not None
+
+
+def require_conditional(config, what, run_dir=None):
+  """Raises a one-line `ValueError` unless `config` is class-conditional.
+
+  Args:
+    config: model configuration `dict`.
+    what: Python `str`, what needs the labels (e.g. `'a label'`).
+    run_dir: the run, named in the message when given.
+
+  Raises:
+    ValueError: if the model takes no class label.
+  """
+  if not is_conditional(config):
+    raise ValueError(
+        '{} needs a class-conditional model, but {} was trained without '
+        'labels (train one with --conditional).'.format(
+            what, run_dir or 'this model'))
+
+
+def check_labels(labels, num_classes, source='label'):
+  """Returns `labels` as int64 class ids in `[0, num_classes)`.
+
+  Args:
+    labels: Python `int` or array-like of integers.
+    num_classes: Python `int`, the model's number of classes.
+    source: name of the labels, for the error message.
+
+  Returns:
+    labels: int64 `np.ndarray` of the shape of `labels`.
+
+  Raises:
+    ValueError: if a label is not an integer in `[0, num_classes)`.
+  """
+  values = np.asarray(labels)
+  if values.dtype == bool or not np.issubdtype(values.dtype, np.number) or (
+      values.size and np.any(values != np.round(values))):
+    raise ValueError('{} must be integer class ids, got {!r}.'.format(
+        source, labels))
+  bad = values[(values < 0) | (values >= num_classes)]
+  if bad.size:
+    raise ValueError('{} {} is not a class of this model: classes are 0 to {}.'
+                     .format(source, bad.flat[0].item(), num_classes - 1))
+  return values.astype(np.int64)
+
+
+def conditional_input(labels, config):
+  """The one-hot `conditional_input` of `labels` for the model of `config`.
+
+  Args:
+    labels: int `Tensor` (or array) of class ids of any shape `S`; they are
+      not range-checked here (see `check_labels`). `None` for no labels.
+    config: configuration of a class-conditional model.
+
+  Returns:
+    onehot: float32 `Tensor` `[*S, num_classes]`, or `None` for no labels
+      (the `conditional_input` of an unconditional model).
+  """
+  if labels is None:
+    return None
+  return class_labels.one_hot_labels(labels, config['num_classes'])
+
+
+def per_class_labels(num_classes, samples_per_class,
+                     max_classes=MAX_GRID_CLASSES):
+  """Labels of a per-class grid: `samples_per_class` of each class in turn.
+
+  Args:
+    num_classes: Python `int`, the model's classes.
+    samples_per_class: Python `int`, images (grid columns) per class.
+    max_classes: Python `int` or `None`; only the first `max_classes` classes
+      get a row.
+
+  Returns:
+    labels: int64 `np.ndarray` `[rows * samples_per_class]`, class-major.
+  """
+  rows = num_classes if max_classes is None else min(num_classes, max_classes)
+  return np.repeat(np.arange(rows, dtype=np.int64), int(samples_per_class))

@@ -1,0 +1,144 @@
+"""Model configurations: the JSON-able description of a model, and its build.
+
+A configuration is a `dict` such as
+
+```python
+{'model': 'pixelcnn', 'image_shape': [32, 32, 1], 'num_levels': 256,
+ 'num_classes': None, 'num_resnet': 1, 'num_hierarchies': 2,
+ 'num_filters': 32, 'num_logistic_mix': 5, 'dropout_p': 0.3, ...}
+```
+
+`model` names a registered family (`tfp_pixel.families`); every model reads
+8-bit images quantized to `num_levels` levels (`tfp_pixel.quantize`);
+`num_classes` is `None` for a model of images, or the number of classes of a
+class-conditional model `p(x | y)`, which takes the label as a one-hot
+`conditional_input` (configurations written before it existed read as
+`None`). The other keys are the family's constructor arguments, completed from
+its defaults. `complete_config` is the one place a configuration is checked
+and completed, whether it comes from a caller, the command line or a run's
+`config.json`.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+from tfp_pixel import class_labels
+from tfp_pixel import quantization
+from tfp_pixel import shapes
+from tfp_pixel.families import registry
+
+DEFAULT_MODEL = registry.DEFAULT_FAMILY
+
+__all__ = [
+    'DEFAULT_MODEL',
+    'build_model',
+    'complete_config',
+    'events_to_images',
+    'images_to_events',
+    'make_config',
+]
+
+
+def make_config(model, image_shape, num_levels=quantization.MAX_LEVELS,
+                num_classes=None, **model_kwargs):
+  """Returns a complete, checked configuration.
+
+  Args:
+    model: the name of a registered family (`'pixelcnn'`, `'categorical'`,
+      ...; see `tfp_pixel.families.registry.family_names()`).
+    image_shape: `(height, width, channels)`.
+    num_levels: Python `int` in `[2, 256]`, levels per channel.
+    num_classes: `None`, or the Python `int` of classes of a class-conditional
+      model.
+    **model_kwargs: constructor arguments of the model; `None` values and the
+      rest take the family's defaults.
+
+  Returns:
+    config: `dict` of JSON types.
+
+  Raises:
+    ValueError: one line, if `model`, a shape, a level count or a keyword is
+      invalid.
+  """
+  family = registry.family(model)
+  unknown = sorted(set(model_kwargs) - set(family.defaults))
+  if unknown:
+    raise ValueError('Unknown option(s) for the {} model: {}.'.format(
+        model, ', '.join(unknown)))
+  config = {'model': family.name,
+            'image_shape': list(shapes.check_image_shape(image_shape)),
+            'num_levels': quantization.check_num_levels(num_levels),
+            'num_classes': class_labels.check_num_classes(num_classes)}
+  config.update(family.defaults)
+  config.update({k: _as_json(v) for k, v in model_kwargs.items()
+                 if v is not None})
+  architecture = config.get('architecture')
+  if family.architectures and architecture not in family.architectures.values():
+    raise ValueError('`architecture` of the {} model must be one of {}, got '
+                     '{!r}.'.format(family.name, ', '.join(
+                         family.architectures.values()), architecture))
+  return config
+
+
+def complete_config(config):
+  """Checks a configuration `dict` and completes it from its family.
+
+  Args:
+    config: `dict` with a `model` key, as from `make_config` or a run's
+      `config.json` (possibly written by an older version).
+
+  Returns:
+    config: the complete configuration.
+
+  Raises:
+    ValueError: one line, if it is not a valid configuration.
+  """
+  if not isinstance(config, dict) or 'model' not in config:
+    raise ValueError('A model configuration must be a dict with a `model` '
+                     'key, got {!r}.'.format(config))
+  rest = dict(config)
+  return make_config(rest.pop('model'), rest.pop('image_shape', None),
+                     rest.pop('num_levels', quantization.MAX_LEVELS), **rest)
+
+
+def build_model(config):
+  """Builds the (untrained) distribution that `config` describes.
+
+  Args:
+    config: `dict`, as from `make_config` or a run's `config.json`.
+
+  Returns:
+    dist: the family's distribution over quantized levels (for example
+      `tfp_pixel.PixelCNN` over float levels in `[0, num_levels - 1]`, or
+      `tfp_pixel.CategoricalPixelCNN` over int levels in `[0, num_levels)`).
+
+  Raises:
+    ValueError: if `config` is invalid.
+  """
+  config = complete_config(config)
+  return registry.family(config['model']).build(config)
+
+
+def images_to_events(images, config):
+  """Maps 8-bit images to the events of the model `config` describes.
+
+  Args:
+    images: uint8 (or integer-valued) `Tensor` `[..., height, width, channels]`.
+    config: model configuration `dict`.
+
+  Returns:
+    events: the quantized levels, in the family's `event_dtype`.
+  """
+  levels = quantization.quantize(images, config['num_levels'])
+  return tf.cast(levels, registry.family(config['model']).event_dtype)
+
+
+def events_to_images(events, config):
+  """Maps samples of the model `config` describes to uint8 `np.ndarray`s."""
+  levels = tf.cast(tf.round(tf.cast(events, tf.float32)), tf.int32)
+  return np.asarray(quantization.dequantize(levels, config['num_levels']))
+
+
+def _as_json(value):
+  """Tuples as lists, so that a configuration equals its JSON round trip."""
+  return list(value) if isinstance(value, tuple) else value

@@ -1,0 +1,173 @@
+"""How the engine feeds, measures and shows the image models.
+
+`ImageTask` is what `training.train` and `scoring` need to know of a model of
+8-bit images that is not the model itself: the batches (uint8 images, or
+`(images, labels)` for a class-conditional model), each image's negative
+log-likelihood in the 8-bit convention and on the model's own levels
+(`metrics`), and the per-epoch sample grid (one row per class for a
+class-conditional model).
+"""
+
+import numpy as np
+import tensorflow as tf
+
+from tfp_pixel.engine import conditional_runs
+from tfp_pixel.engine import configs
+from tfp_pixel.engine import grids
+from tfp_pixel.engine import metrics
+
+__all__ = ['ImageTask', 'images_and_labels']
+
+_NEEDS_LABELS = ('The model is class-conditional (num_classes={}): the '
+                 'training data must be (images, labels).')
+_BAD_LABEL = 'a training label is not a class of the model'
+
+
+def images_and_labels(batch):
+  """`(images, labels)` of a batch; labels are `None` in an image batch."""
+  if isinstance(batch, (tuple, list)):
+    return batch[0], batch[1]
+  return batch, None
+
+
+class ImageTask(object):
+  """The image side of a training run, for the model `config` describes."""
+
+  def __init__(self, config):
+    self._config = config
+    self._image_shape = tuple(config['image_shape'])
+    self._conditional = conditional_runs.is_conditional(config)
+
+  @property
+  def num_dims(self):
+    """Python `int`, the dimensions of one image (`H * W * C`)."""
+    return int(np.prod(self._image_shape))
+
+  def dataset(self, data, batch_size, shuffle_seed=None):
+    """A `tf.data.Dataset` of batches of the model's shape.
+
+    Args:
+      data: uint8 images `[N, H, W, C]`, an `(images, labels)` pair, or a
+        `tf.data.Dataset` of such batches.
+      batch_size: Python `int`, for arrays.
+      shuffle_seed: Python `int` to shuffle arrays every epoch, or `None`.
+
+    Returns:
+      dataset: batches of uint8 images, or `(images, labels)` for a
+        class-conditional model, whose labels are checked to be classes of
+        the model.
+
+    Raises:
+      ValueError: one line, if the data does not fit the model.
+    """
+    if isinstance(data, tf.data.Dataset):
+      return self._checked_dataset(data)
+    images, labels = self._checked_arrays(data)
+    tensors = images if labels is None else (images, labels)
+    dataset = tf.data.Dataset.from_tensor_slices(tensors)
+    if shuffle_seed is not None:
+      dataset = dataset.shuffle(len(images), seed=shuffle_seed,
+                                reshuffle_each_iteration=True)
+    return dataset.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+  def batch_size_of(self, batch):
+    """The number of images in `batch`, an int32 scalar `Tensor`."""
+    return tf.shape(images_and_labels(batch)[0])[0]
+
+  def initialize(self, dist, batch):
+    """Runs the model once on real data (data-dependent initialization)."""
+    self.nll(dist, batch, training=False)
+
+  def nll(self, dist, batch, training=False):
+    """Per-image negative log-likelihoods of a batch, in nats.
+
+    Returns:
+      nll_8bit: `[batch]`, of the 8-bit images (the reported figure).
+      nll_levels: `[batch]`, the model's own, of their quantized levels (the
+        training loss).
+    """
+    images, labels = images_and_labels(batch)
+    events = configs.images_to_events(images, self._config)
+    nll_levels = -dist.log_prob(
+        events,
+        conditional_input=conditional_runs.conditional_input(labels,
+                                                             self._config),
+        training=training)
+    nll_8bit = metrics.eight_bit_nll(nll_levels, tf.cast(events, tf.int32),
+                                     self._config['num_levels'])
+    return nll_8bit, nll_levels
+
+  def bits_per_dim(self, nll_nats):
+    """Negative log-likelihoods in nats to bits per dimension."""
+    return metrics.bits_per_dim(nll_nats, self._image_shape)
+
+  def sample_grid(self, dist, num_samples, seed):
+    """A uint8 grid `[height, width, channels]` of samples of `dist`.
+
+    A class-conditional model's grid has one row per class (the first
+    `conditional_runs.MAX_GRID_CLASSES`), `ceil(num_samples / rows)` columns.
+    """
+    if not self._conditional:
+      events = dist.sample(num_samples, seed=seed)
+      columns = None
+    else:
+      num_classes = self._config['num_classes']
+      rows = min(num_classes, conditional_runs.MAX_GRID_CLASSES)
+      columns = max(1, -(-num_samples // rows))
+      labels = conditional_runs.per_class_labels(num_classes, columns)
+      events = dist.sample(
+          len(labels), seed=seed,
+          conditional_input=conditional_runs.conditional_input(
+              labels, self._config))
+    return grids.image_grid(configs.events_to_images(events, self._config),
+                            num_columns=columns)
+
+  def _checked_dataset(self, data):
+    spec = data.element_spec
+    labelled = isinstance(spec, (tuple, list))
+    if self._conditional and not labelled:
+      raise ValueError(_NEEDS_LABELS.format(self._config['num_classes']))
+    if labelled:
+      data = data.map(
+          (lambda images, labels, *_: (images, self._checked_labels(labels)))
+          if self._conditional else (lambda images, *_: images))
+      spec = data.element_spec
+    image_spec = spec[0] if self._conditional else spec
+    if tuple(image_spec.shape[-3:]) != self._image_shape:
+      raise ValueError('Training images have shape {}, the model {}.'.format(
+          tuple(image_spec.shape[1:]), self._image_shape))
+    return data
+
+  def _checked_arrays(self, data):
+    labels = None
+    if isinstance(data, tuple):
+      if len(data) != 2:
+        raise ValueError('Training data must be images or an (images, '
+                         'labels) pair, got a tuple of {}.'.format(len(data)))
+      data, labels = data
+    if self._conditional and labels is None:
+      raise ValueError(_NEEDS_LABELS.format(self._config['num_classes']))
+    images = np.asarray(data)
+    if images.ndim != 4 or images.shape[1:] != self._image_shape:
+      raise ValueError('Images must have shape [N, {}, {}, {}], got {}.'.format(
+          *self._image_shape, list(images.shape)))
+    if len(images) == 0:
+      raise ValueError('No images to train on.')
+    if not self._conditional:
+      return images.astype(np.uint8), None
+    labels = conditional_runs.check_labels(labels, self._config['num_classes'],
+                                           'label')
+    if labels.shape != (len(images),):
+      raise ValueError('{} labels for {} images; give one class id per image.'
+                       .format(labels.size, len(images)))
+    return images.astype(np.uint8), labels
+
+  def _checked_labels(self, labels):
+    """`labels` of a dataset batch, with an error if one is not a class."""
+    labels = tf.cast(labels, tf.int64)
+    with tf.control_dependencies([
+        tf.debugging.assert_non_negative(labels, message=_BAD_LABEL),
+        tf.debugging.assert_less(
+            labels, tf.cast(self._config['num_classes'], tf.int64),
+            message=_BAD_LABEL)]):
+      return tf.identity(labels)

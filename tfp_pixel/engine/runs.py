@@ -1,0 +1,240 @@
+"""Run directories: everything a training run leaves on disk.
+
+```none
+RUN_DIR/
+  config.json       the model configuration (`tfp_pixel.engine.configs`)
+  checkpoints/      tf.train.CheckpointManager: the last few epochs, with the
+                    optimizer state, the epoch counter and the best validation
+  best/             the checkpoint of the best validation bits/dim so far
+  logs/             TensorBoard summaries
+  samples/          epoch-001.png, ... a grid of samples after every epoch
+  metrics.jsonl     one JSON record per epoch
+```
+
+`tfp-pixel train` makes a new run under `runs/` in the working directory and
+records it in `runs/latest`; every command reads the latest run unless it is
+given one. A command opens its run once (`open_run`: the folder resolved and
+its configuration read) and hands the `Run` on. Every file is written
+atomically (temporary file, then rename).
+"""
+
+import collections
+import datetime
+import json
+import os
+
+
+from tfp_pixel.engine import checkpoints
+from tfp_pixel.engine import configs
+from tfp_pixel.engine import files
+
+__all__ = [
+    'RUNS_DIR',
+    'Run',
+    'RunPaths',
+    'append_metrics',
+    'load',
+    'new_run_dir',
+    'open_run',
+    'read_config',
+    'read_metrics',
+    'record_latest',
+    'resolve_run_dir',
+    'run_paths',
+    'write_config',
+]
+
+RUNS_DIR = 'runs'
+_LATEST = 'latest'
+
+RunPaths = collections.namedtuple(
+    'RunPaths', ['root', 'config', 'checkpoints', 'best', 'logs', 'samples',
+                 'metrics'])
+
+
+class Run(collections.namedtuple('Run', ['path', 'config'])):
+  """A run directory and its configuration, read once.
+
+  Fields:
+    path: `str`, the run folder.
+    config: its complete model configuration `dict`.
+  """
+
+  @property
+  def paths(self):
+    return run_paths(self.path)
+
+  def load_model(self, which='best', temperature=1.):
+    """The run's trained distribution.
+
+    Args:
+      which: `'best'` (best validation bits/dim) or `'last'` checkpoint.
+      temperature: positive Python `float`; other than 1, the model is
+        `dist.copy(temperature=temperature)`.
+
+    Raises:
+      ValueError: if the run has no (intact) checkpoint.
+    """
+    dist = configs.build_model(self.config)
+    checkpoints.restore_weights(dist, self.paths, which)
+    if temperature != 1.:
+      dist = dist.copy(temperature=temperature)
+    return dist
+
+
+def open_run(run_dir=None, runs_root=None):
+  """Resolves a run folder (the latest for `None`) and reads its config.
+
+  Args:
+    run_dir: a run folder, or `None` for the latest run.
+    runs_root: folder holding `latest`; defaults to `runs/`.
+
+  Returns:
+    run: a `Run`.
+
+  Raises:
+    ValueError: if there is no such run or its configuration is invalid.
+  """
+  if isinstance(run_dir, Run):
+    return run_dir
+  run_dir = resolve_run_dir(run_dir, runs_root)
+  return Run(run_dir, read_config(run_dir))
+
+
+def run_paths(run_dir):
+  """Returns the `RunPaths` of the files and folders inside `run_dir`."""
+  root = os.fspath(run_dir)
+  return RunPaths(
+      root=root,
+      config=os.path.join(root, 'config.json'),
+      checkpoints=os.path.join(root, 'checkpoints'),
+      best=os.path.join(root, 'best'),
+      logs=os.path.join(root, 'logs'),
+      samples=os.path.join(root, 'samples'),
+      metrics=os.path.join(root, 'metrics.jsonl'))
+
+
+def new_run_dir(runs_root=None):
+  """Creates and returns a fresh `runs_root/run-YYYYmmdd-HHMMSS[-k]` folder.
+
+  Args:
+    runs_root: parent folder; defaults to `runs/` in the working directory.
+
+  Returns:
+    run_dir: `str` path of the new, empty folder.
+  """
+  runs_root = runs_root or RUNS_DIR
+  os.makedirs(runs_root, exist_ok=True)
+  stamp = datetime.datetime.now().strftime('run-%Y%m%d-%H%M%S')
+  for k in range(1000):
+    run_dir = os.path.join(runs_root, stamp if k == 0 else
+                           '{}-{}'.format(stamp, k))
+    try:
+      os.mkdir(run_dir)
+      return run_dir
+    except FileExistsError:
+      continue
+  raise OSError('Could not create a new run folder in {}.'.format(runs_root))
+
+
+def record_latest(run_dir, runs_root=None):
+  """Records `run_dir` as the latest run, in `runs_root/latest`."""
+  runs_root = runs_root or RUNS_DIR
+  os.makedirs(runs_root, exist_ok=True)
+  files.write_text(os.path.join(runs_root, _LATEST),
+                   os.path.abspath(run_dir) + '\n')
+
+
+def resolve_run_dir(run_dir=None, runs_root=None):
+  """Returns `run_dir`, or the latest run when it is `None`.
+
+  Args:
+    run_dir: a run folder, or `None`.
+    runs_root: folder holding `latest`; defaults to `runs/` in the working
+      directory.
+
+  Returns:
+    run_dir: `str`, a folder holding a `config.json`.
+
+  Raises:
+    ValueError: if there is no such run.
+  """
+  if run_dir is None:
+    latest = os.path.join(runs_root or RUNS_DIR, _LATEST)
+    try:
+      with open(latest, encoding='utf-8') as f:
+        run_dir = f.read().strip()
+    except OSError:
+      raise ValueError(
+          'No run given and no {} here: train one first or pass --run '
+          'DIR.'.format(latest)) from None
+  run_dir = os.fspath(run_dir)
+  if not os.path.isfile(run_paths(run_dir).config):
+    raise ValueError('{} is not a run directory (it has no config.json).'
+                     .format(run_dir))
+  return run_dir
+
+
+def write_config(run_dir, config):
+  """Writes the model configuration of `run_dir`."""
+  os.makedirs(run_dir, exist_ok=True)
+  files.write_json(run_paths(run_dir).config, config)
+
+
+def read_config(run_dir):
+  """Reads and checks the model configuration of `run_dir`.
+
+  Raises:
+    ValueError: if it is missing or invalid.
+  """
+  path = run_paths(run_dir).config
+  try:
+    with open(path, encoding='utf-8') as f:
+      config = json.load(f)
+  except (OSError, json.JSONDecodeError) as e:
+    raise ValueError('Cannot read {}: {}'.format(path, e)) from None
+  try:
+    return configs.complete_config(config)
+  except ValueError as error:
+    raise ValueError('{} is not a valid model configuration: {}'.format(
+        path, error)) from None
+
+
+def append_metrics(run_dir, record):
+  """Adds the metrics `record` (a `dict` with an `epoch`) to `run_dir`.
+
+  A record of the same epoch (left by a run killed after writing it) is
+  replaced. The file is rewritten atomically.
+  """
+  records = [r for r in read_metrics(run_dir)
+             if r.get('epoch') != record['epoch']]
+  records.append(record)
+  text = ''.join(json.dumps(r, sort_keys=True) + '\n' for r in records)
+  files.write_text(run_paths(run_dir).metrics, text)
+
+
+def read_metrics(run_dir):
+  """Returns the list of per-epoch metrics records of `run_dir`."""
+  try:
+    with open(run_paths(run_dir).metrics, encoding='utf-8') as f:
+      return [json.loads(line) for line in f if line.strip()]
+  except FileNotFoundError:
+    return []
+
+
+def load(run_dir=None, which='best'):
+  """Returns the trained distribution of a run.
+
+  Args:
+    run_dir: the run folder; defaults to the latest run under `runs/`.
+    which: `'best'` (best validation bits/dim) or `'last'` checkpoint.
+
+  Returns:
+    dist: the run's distribution (`tfp_pixel.PixelCNN`,
+      `tfp_pixel.CategoricalPixelCNN`, ...) with the trained weights; its
+      events are quantized levels (see `configs.images_to_events`).
+
+  Raises:
+    ValueError: if there is no such run or it has no checkpoint.
+  """
+  return open_run(run_dir).load_model(which)

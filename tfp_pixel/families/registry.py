@@ -1,0 +1,238 @@
+"""The model registry: every model family, declared once, next to its model.
+
+A family is what the engine and the command line need to know of a model: its
+name in run configurations, its default hyper-parameters, the command-line
+options that set them, how to build the distribution from a configuration and
+what its events are. Each family module in `tfp_pixel.families` registers one
+`ModelFamily`; the engine (`tfp_pixel.engine.configs`) and the `train` command
+read them here and branch on nothing else.
+
+This module imports nothing heavy, so the command line can list the families
+(`tfp-pixel train --help`) without loading TensorFlow.
+"""
+
+import collections
+import dataclasses
+from typing import Callable, Optional, Tuple
+
+__all__ = [
+    'DEFAULT_FAMILY',
+    'SHARED_KEYS',
+    'ModelFamily',
+    'Option',
+    'architecture_names',
+    'choose_family',
+    'dropout_option',
+    'families',
+    'family',
+    'family_names',
+    'family_of_architecture',
+    'filters_option',
+    'model_kwargs',
+    'register',
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class Option:
+  """A command-line option of a family and the configuration key it sets.
+
+  Several families may declare the same `flag` (say `--filters`), each for its
+  own key and default; the command line shows one option for all of them.
+
+  Attributes:
+    flag: the option, e.g. `'--filters'`.
+    key: the configuration key (constructor argument) it sets.
+    kind: `'int'` or `'float'`.
+    minimum: the smallest value allowed, or `None`.
+    maximum: the largest value allowed, or `None`.
+    maximum_open: whether `maximum` itself is excluded.
+    metavar: what the command line shows for the value.
+    help: one line on what it sets.
+  """
+  flag: str
+  key: str
+  kind: str = 'int'
+  minimum: Optional[float] = None
+  maximum: Optional[float] = None
+  maximum_open: bool = False
+  metavar: str = 'N'
+  help: str = ''
+
+
+def filters_option(key='num_filters'):
+  """`--filters N`, the feature maps of a family's layers."""
+  return Option('--filters', key, minimum=1, help='convolution filters')
+
+
+def dropout_option(key):
+  """`--dropout P`, a family's dropout rate in `[0, 1)`."""
+  return Option('--dropout', key, kind='float', minimum=0., maximum=1.,
+                maximum_open=True, metavar='P', help='dropout rate')
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelFamily:
+  """One model family of the registry.
+
+  Attributes:
+    name: the `model` of its run configurations (never change it: old runs
+      name their family by it).
+    summary: one line for `tfp-pixel train --help`.
+    defaults: `dict` of every model keyword and its default (JSON types).
+    options: `Option`s of its hyper-parameters on the command line.
+    architectures: command-line names of the `architecture` values it
+      takes (`--arch`), mapped to the values, in the order of `defaults`'s
+      default first; empty for a family without variants.
+    selected_by: flags whose presence picks this family when `--model` and
+      `--arch` are not given (see `choose_family`).
+    build: callable `(config) -> distribution`, from a checked config.
+    event_dtype: `'float32'` or `'int32'`, the dtype of its image events
+      (quantized levels).
+    make_task: callable `(config) -> task` for a family whose data are not
+      images (the engine's `image_task.ImageTask` otherwise): what the
+      training loop and scoring need to feed and measure the model.
+  """
+  name: str
+  summary: str
+  defaults: dict
+  build: Callable
+  options: Tuple[Option, ...] = ()
+  architectures: dict = dataclasses.field(default_factory=dict)
+  selected_by: Tuple[str, ...] = ()
+  event_dtype: str = 'int32'
+  make_task: Optional[Callable] = None
+
+  def option(self, flag):
+    """The family's `Option` of `flag`, or `None`."""
+    for option in self.options:
+      if option.flag == flag:
+        return option
+    return None
+
+
+_FAMILIES = collections.OrderedDict()
+DEFAULT_FAMILY = 'pixelcnn'
+# The keys every configuration has besides its family's `defaults`.
+SHARED_KEYS = ('model', 'image_shape', 'num_levels', 'num_classes')
+
+
+def register(model_family):
+  """Adds `model_family` to the registry (once per name) and returns it."""
+  if model_family.name in _FAMILIES:
+    raise ValueError('A model family named {!r} is registered already.'.format(
+        model_family.name))
+  _FAMILIES[model_family.name] = model_family
+  return model_family
+
+
+def families():
+  """Every registered `ModelFamily`, in registration order."""
+  return list(_FAMILIES.values())
+
+
+def family_names():
+  """The names of the registered families."""
+  return list(_FAMILIES)
+
+
+def family(name):
+  """The registered `ModelFamily` called `name`.
+
+  Raises:
+    ValueError: one line naming the registered models, for an unknown name.
+  """
+  try:
+    return _FAMILIES[name]
+  except (KeyError, TypeError):
+    raise ValueError('Unknown model {!r}: `model` must be one of the '
+                     'registered models, {}.'.format(
+                         name, ', '.join(_FAMILIES))) from None
+
+
+def family_of_architecture(architecture):
+  """The family declaring the command-line `architecture`, or `None`."""
+  for model_family in _FAMILIES.values():
+    if architecture in model_family.architectures:
+      return model_family
+  return None
+
+
+def architecture_names():
+  """Every command-line architecture name of every family."""
+  return [name for model_family in _FAMILIES.values()
+          for name in model_family.architectures]
+
+
+def choose_family(model=None, architecture=None, given_flags=()):
+  """The family a command line asks for.
+
+  `model` wins; else the family declaring `architecture`; else the family
+  selected by `given_flags` (a family's `selected_by` flag that is its own
+  option, like `--mix`, outweighs a flag every model shares, like `--levels`);
+  else the default.
+
+  Args:
+    model: the `--model` name, or `None`.
+    architecture: the `--arch` name, or `None`.
+    given_flags: the model options given on the command line; flags that no
+      family declares as an `Option` (such as `--levels`) only select.
+
+  Returns:
+    model_family: a `ModelFamily`.
+
+  Raises:
+    ValueError: one line, for an unknown model, an architecture that is not
+      the model's, or an option the chosen family does not take.
+  """
+  if model is not None:
+    chosen, reason = family(model), '--model ' + model
+    if architecture is not None and architecture not in chosen.architectures:
+      raise ValueError('--arch {} is not an architecture of the {} model ({}).'
+                       .format(architecture, chosen.name, ', '.join(
+                           chosen.architectures) or 'it has none'))
+  elif architecture is not None:
+    chosen = family_of_architecture(architecture)
+    reason = '--arch ' + architecture
+    if chosen is None:
+      raise ValueError('Unknown architecture {!r}: choose one of {}.'.format(
+          architecture, ', '.join(architecture_names())))
+  else:
+    chosen, reason = _selected_family(set(given_flags))
+  # Flags no family declares (such as --levels) belong to every model.
+  foreign = [flag for flag in given_flags if chosen.option(flag) is None and
+             any(f.option(flag) for f in _FAMILIES.values())]
+  if foreign:
+    owners = {flag: [f.name for f in _FAMILIES.values() if f.option(flag)]
+              for flag in foreign}
+    raise ValueError('{} not an option of the {} model, chosen by {} ({}).'
+                     .format(', '.join(foreign) +
+                             (' is' if len(foreign) == 1 else ' are'),
+                             chosen.name, reason, '; '.join(
+                                 '{} is an option of {}'.format(
+                                     flag, ', '.join(names))
+                                 for flag, names in owners.items())))
+  return chosen
+
+
+def _selected_family(given):
+  selected = [f for f in _FAMILIES.values() if set(f.selected_by) & given]
+  own = [f for f in selected
+         if any(f.option(flag) for flag in set(f.selected_by) & given)]
+  candidates = own or selected
+  if not candidates:
+    return family(DEFAULT_FAMILY), 'default'
+  if len(candidates) > 1:
+    raise ValueError('The options given select several models ({}): choose '
+                     'one with --model.'.format(', '.join(
+                         '{} by {}'.format(f.name, ', '.join(
+                             sorted(set(f.selected_by) & given)))
+                         for f in candidates)))
+  return candidates[0], ', '.join(sorted(set(candidates[0].selected_by) &
+                                         given))
+
+
+def model_kwargs(config):
+  """The family's keyword arguments in `config` (all but the shared keys)."""
+  return {key: value for key, value in config.items()
+          if key not in SHARED_KEYS}

@@ -1,0 +1,140 @@
+"""What every network of a categorical image model shares: the output head.
+
+A categorical network maps images, their levels scaled onto `[-1, 1]`, to
+logits `[batch, height, width, channels, num_levels]`; the logits of channel
+`c` at pixel `(i, j)` may depend only on the pixels before `(i, j)` in raster
+order and on the channels `< c` of `(i, j)`. `CategoricalNetwork` checks the
+arguments every such network takes and turns a class-conditional network's
+`conditional_input` into labels; `make_head` and `apply_head` are the 1x1
+type-B layers that end every one of them (van den Oord et al., 2016).
+"""
+
+import tensorflow as tf
+
+from tfp_pixel import class_labels
+from tfp_pixel import quantization
+from tfp_pixel import shapes
+from tfp_pixel.networks import label_projection
+from tfp_pixel.networks import masked_layers
+
+__all__ = ['CategoricalNetwork', 'apply_head', 'make_head']
+
+
+class CategoricalNetwork(tf.Module):
+  """Base of the networks of `CategoricalPixelCNN` (and later models).
+
+  Subclasses create their layers in `__init__` after calling this one, and
+  implement `_features(inputs, labels, training)`, returning the output
+  layer's `[batch, height, width, channels * num_levels]` features.
+
+  Attributes:
+    image_shape: `(height, width, channels)`.
+    num_levels: Python `int`, quantized levels per channel.
+    num_classes: Python `int` of a class-conditional network, or `None`.
+    dropout_rate: Python `float` in `[0, 1)`, active with `training=True`.
+  """
+
+  def __init__(self, image_shape, num_levels, num_classes=None,
+               dropout_rate=0., dtype=tf.float32, name=None):
+    """Checks the arguments every categorical network takes.
+
+    Raises:
+      ValueError: if an argument is out of range.
+    """
+    super().__init__(name=name)
+    self.image_shape = shapes.check_image_shape(image_shape)
+    self.num_levels = quantization.check_num_levels(num_levels)
+    self.num_classes = class_labels.check_num_classes(num_classes)
+    if not 0. <= dropout_rate < 1.:
+      raise ValueError(
+          '`dropout_rate` must be in [0, 1), got {}.'.format(dropout_rate))
+    self.dropout_rate = float(dropout_rate)
+    self._float_dtype = tf.as_dtype(dtype)
+
+  @property
+  def float_dtype(self):
+    """Float `tf.DType` of the variables."""
+    return self._float_dtype
+
+  def labels(self, conditional_input):
+    """Checks `conditional_input` against `num_classes`.
+
+    Args:
+      conditional_input: one-hot labels `[..., num_classes]`, or `None`.
+
+    Returns:
+      labels: float `Tensor` `[..., num_classes]`, or `None`.
+
+    Raises:
+      ValueError: if it is missing for a conditional network, given to an
+        unconditional one, or its last dimension is not `num_classes`.
+    """
+    return label_projection.network_labels(conditional_input,
+                                           self.num_classes, self._float_dtype)
+
+  def __call__(self, inputs, training=False, conditional_input=None):
+    """Computes logits.
+
+    Args:
+      inputs: float `Tensor` of shape `[batch, height, width, channels]`, the
+        levels mapped onto `[-1, 1]`.
+      training: Python `bool`, whether dropout is active.
+      conditional_input: float one-hot `Tensor` `[batch, num_classes]` (or
+        `[num_classes]` for the whole batch) for a conditional network, else
+        `None`.
+
+    Returns:
+      logits: `Tensor` of shape `[batch, height, width, channels, num_levels]`.
+
+    Raises:
+      ValueError: if `conditional_input` does not match `num_classes`.
+    """
+    features = self._features(inputs, self.labels(conditional_input),
+                              training)
+    height, width, channels = self.image_shape
+    return tf.reshape(features,
+                      [-1, height, width, channels, self.num_levels])
+
+  def _features(self, inputs, labels, training):
+    raise NotImplementedError
+
+
+def make_head(num_features, num_output_filters, channels, num_levels,
+              num_hidden=2, dtype=tf.float32):
+  """The 1x1 type-B layers at the end of a categorical network.
+
+  Args:
+    num_features: Python `int`, features of the head's input.
+    num_output_filters: Python `int`, features of the hidden layers.
+    channels: Python `int`, the image's colour channels.
+    num_levels: Python `int`, logits per channel.
+    num_hidden: Python `int`, hidden layers before the output layer.
+    dtype: float `tf.DType` of the variables.
+
+  Returns:
+    head: list of `num_hidden + 1` `MaskedConv2D`s; the last has
+      `channels * num_levels` outputs.
+  """
+  sizes = [num_features] + [num_output_filters] * num_hidden + [
+      channels * num_levels]
+  return [masked_layers.MaskedConv2D(i, o, num_groups=channels, dtype=dtype)
+          for i, o in zip(sizes[:-1], sizes[1:])]
+
+
+def apply_head(head, x, label_biases=None):
+  """`ReLU` then each layer of `head`; a layer's label bias is added to it.
+
+  Args:
+    head: list of `MaskedConv2D`, from `make_head`.
+    x: `[batch, height, width, features]`.
+    label_biases: `None`, or one `[batch, 1, 1, features]` bias (or `None`)
+      per layer.
+
+  Returns:
+    features: the output layer's `[batch, height, width, channels * K]`.
+  """
+  for index, layer in enumerate(head):
+    x = layer(tf.nn.relu(x))
+    if label_biases is not None and label_biases[index] is not None:
+      x += label_biases[index]
+  return x

@@ -1,0 +1,11 @@
+"""Exact, fast sampling of the image models.
+
+`pixel_sampler` holds the `PixelSampler` interface and the loop that draws
+rows in order (each solved as a fixed point); `inverse_cdf` the per-pixel
+noise and the draws; `layer_graph` and `row_cache` evaluate a network a few
+rows at a time, and `row_cached_sampler` is the sampler over such a cache; the
+`*_graph` modules read each network into a layer graph, the `*_sampler`
+modules are the models' samplers; `reference` holds the plain full-pass
+samplers they are proven against; `completion` fills in occluded images.
+`sequence_sampler` draws token sequences one recurrent step per token.
+"""

@@ -1,0 +1,79 @@
+"""The fast exact sampler of `tfp_pixel.CategoricalPixelCNN`."""
+
+import tensorflow as tf
+
+from tfp_pixel.networks import gated_network
+from tfp_pixel.networks import masked_network
+from tfp_pixel.sampling import gated_graph
+from tfp_pixel.sampling import inverse_cdf
+from tfp_pixel.sampling import masked_graph
+from tfp_pixel.sampling import row_cached_sampler
+
+__all__ = ['CategoricalSampler', 'network_graph']
+
+
+class CategoricalSampler(row_cached_sampler.RowCachedSampler):
+  """Draws levels from incrementally evaluated logits.
+
+  After each write into a row, a `RowCache` recomputes the one row of every
+  layer that the row's logits need (activation caching: the masked
+  convolutions have no strides, so that is all that changes). For the gated
+  network (`gated_graph`) that is the horizontal stack and the head only; its
+  vertical stack is computed once per row. A label's per-layer bias is the
+  same at every pixel, so it joins each layer's bias.
+  """
+
+  def __init__(self, dist, conditional_input=None):
+    """Reads the weights of `dist`'s network.
+
+    Args:
+      dist: a `tfp_pixel.CategoricalPixelCNN`, plain or gated.
+      conditional_input: float one-hot `[batch, num_classes]` `Tensor` for a
+        conditional model, one row per image drawn, else `None`.
+    """
+    self._dist = dist
+    super().__init__(network_graph(dist.network, conditional_input),
+                     dist.network_inputs)
+
+  @property
+  def image_shape(self):
+    return self._dist.image_shape
+
+  @property
+  def dtype(self):
+    return tf.int32
+
+  @property
+  def noise_size(self):
+    return self._dist.image_shape[-1]
+
+  @property
+  def noise_dtype(self):
+    return self._dist.float_dtype
+
+  @property
+  def fill_value(self):
+    return 0
+
+  def draw_row(self, outputs, noise, known, known_mask):
+    logits = tf.reshape(outputs, tf.concat(
+        [tf.shape(known), [self._dist.num_levels]], 0))
+    return inverse_cdf.draw_levels(logits, self._dist.temperature, noise,
+                                   known, known_mask)
+
+
+def network_graph(network, conditional_input=None):
+  """The `LayerGraph` of a plain or gated categorical network.
+
+  Args:
+    network: a `MaskedPixelCNNNetwork` or `GatedPixelCNNNetwork`.
+    conditional_input: float one-hot `[batch, num_classes]`, or `None`.
+
+  Returns:
+    graph: a `layer_graph.LayerGraph` computing `network`'s logits.
+  """
+  return _GRAPHS[type(network)](network, conditional_input)
+
+
+_GRAPHS = {masked_network.MaskedPixelCNNNetwork: masked_graph.masked_graph,
+           gated_network.GatedPixelCNNNetwork: gated_graph.gated_graph}
