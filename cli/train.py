@@ -1,8 +1,9 @@
 """`tfp-pixel train`: train a model, or resume a run.
 
-The model options come from the registry (`tfp_pixel.families`): every
+The model options come from the registry (`tfp_pixel.families`): every image
 family's options are offered once, and the family is chosen by `--model`,
-`--arch`, or the options given (see `registry.choose_family`).
+`--arch`, or the options given (see `registry.choose_family`). The text model
+has its own command, `tfp-pixel text train`.
 """
 
 import click
@@ -17,7 +18,7 @@ __all__ = ['train']
 def _family_options(command):
   """Adds one click option per distinct family option flag to `command`."""
   by_flag = {}
-  for family in registry.families():
+  for family in registry.image_families():
     for option in family.options:
       by_flag.setdefault(option.flag, []).append((family, option))
   for flag, owners in sorted(by_flag.items(), reverse=True):
@@ -41,7 +42,7 @@ def _click_type(option):
 def _models_epilog():
   return 'Models (--model): ' + '; '.join(
       '{}: {}'.format(family.name, family.summary)
-      for family in registry.families()) + '.'
+      for family in registry.image_families()) + '.'
 
 
 @click.command(epilog=_models_epilog())
@@ -53,7 +54,8 @@ def _models_epilog():
 @click.option('--shape', metavar='HxWxC', default=None,
               help='Image shape to convert every image to, e.g. 32x32x1. '
                    'Default: the data\'s own.')
-@click.option('--model', type=click.Choice(registry.family_names()),
+@click.option('--model', type=click.Choice(
+    [family.name for family in registry.image_families()]),
               default=None,
               help='Model family (below). Default: chosen by --arch or the '
                    'options given, else {}.'.format(registry.DEFAULT_FAMILY))
@@ -62,7 +64,8 @@ def _models_epilog():
               help='Architecture, which also picks the model: ' + '; '.join(
                   '{} ({})'.format('|'.join(family.architectures),
                                    family.name)
-                  for family in registry.families() if family.architectures))
+                  for family in registry.image_families()
+                  if family.architectures))
 @click.option('--levels', metavar='K', type=click.IntRange(2, 256),
               default=None,
               help='Quantize to K levels (default 256); alone, it picks the '

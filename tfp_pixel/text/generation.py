@@ -18,7 +18,8 @@ def generate(dist, tokenizer, prompt=None, num_samples=1, temperature=1.,
     temperature: positive Python `float`.
     max_tokens: Python `int`, most tokens drawn after the prompt;
       `dist.max_length` by default.
-    seed: int or `(a, b)` seed.
+    seed: Python `int` (the stateless seed `(seed, 0)`: the same texts on
+      every call) or a stateless `(a, b)` seed.
 
   Returns:
     texts: `list` of `str`, the prompt (as tokenized: lowercase for words)
@@ -36,5 +37,7 @@ def generate(dist, tokenizer, prompt=None, num_samples=1, temperature=1.,
   sampler = dist.copy(max_length=max_tokens, temperature=float(temperature),
                       prompt=np.array(prompt_ids, np.int32),
                       allow_unknown=False)
+  if isinstance(seed, (int, np.integer)):
+    seed = (int(seed), 0)
   samples = sampler.sample(num_samples, seed=seed).numpy()
   return [tokenizer.decode(prompt_ids + list(row)) for row in samples]
