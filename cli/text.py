@@ -5,9 +5,14 @@ import sys
 
 import click
 
+from tfp_pixel.families import registry
+from tfp_pixel.families import text as text_family
+
 from . import options
 
 __all__ = ['text']
+
+_DEFAULTS = registry.family(text_family.NAME).defaults
 
 _MODEL_OPTIONS = {'cell': 'cell', 'layers': 'num_layers', 'units': 'units',
                   'embedding_dim': 'embedding_dim',
@@ -47,47 +52,30 @@ def text():
               help='Character-level tokens (default: words and punctuation, '
                    'lowercase).')
 @click.option('--cell', type=click.Choice(['lstm', 'gru']), default=None,
-              help='Recurrent cell (lstm).')
+              help='Recurrent cell ({}).'.format(_DEFAULTS['cell']))
 @click.option('--layers', metavar='N', type=click.IntRange(1), default=None,
-              help='Stacked recurrent layers (1).')
+              help='Stacked recurrent layers ({}).'.format(
+                  _DEFAULTS['num_layers']))
 @click.option('--units', metavar='N', type=click.IntRange(1), default=None,
-              help='Units of each recurrent layer (128).')
+              help='Units of each recurrent layer ({}).'.format(
+                  _DEFAULTS['units']))
 @click.option('--embedding-dim', metavar='N', type=click.IntRange(1),
-              default=None, help='Size of the token embedding (100).')
+              default=None, help='Size of the token embedding ({}).'.format(
+                  _DEFAULTS['embedding_dim']))
 @click.option('--max-length', metavar='N', type=click.IntRange(1),
               default=None,
-              help='Tokens per training text (200); longer texts are cut, '
-                   'and their prefix scored exactly.')
-@click.option('--epochs', metavar='N', type=click.IntRange(0), default=10,
-              show_default=True, help='Total epochs the run should reach.')
-@click.option('--steps', metavar='N', type=click.IntRange(1), default=None,
-              help='Batches per epoch, repeating the data as needed. '
-                   'Default: one full pass.')
-@click.option('--batch-size', metavar='N', type=click.IntRange(1), default=32,
-              show_default=True, help='Global batch, split across replicas.')
-@click.option('--learning-rate', metavar='LR', type=click.FloatRange(
-    0., min_open=True), default=1e-3, show_default=True,
-              help='Adam learning rate.')
+              help='Tokens per training text ({}); longer texts are cut, '
+                   'and their prefix scored exactly.'.format(
+                       _DEFAULTS['max_length']))
+@options.training_options
 @click.option('--validation-fraction', metavar='F', type=click.FloatRange(
     0., 1., max_open=True), default=0.1, show_default=True,
               help='Share of the documents held out for validation.')
 @click.option('--max-documents', metavar='N', type=click.IntRange(1),
               default=None, help='Use at most N documents (the first ones).')
-@click.option('--jit/--no-jit', default=False, show_default=True,
-              help='XLA-compile the training step (slow on CPUs).')
-@click.option('--strategy', type=click.Choice(['default', 'mirrored',
-                                               'multiworker']),
-              default=None,
-              help='tf.distribute strategy. Default: mirrored with several '
-                   'GPUs, else default.')
 @click.option('--num-samples', metavar='N', type=click.IntRange(0),
               default=5, show_default=True,
               help='Texts drawn after each epoch into samples/ (0: none).')
-@click.option('--sample-every', metavar='N', type=click.IntRange(1),
-              default=1, show_default=True,
-              help='Draw the samples every N epochs.')
-@click.option('--keep', metavar='N', type=click.IntRange(1), default=3,
-              show_default=True, help='Last checkpoints to keep.')
 @options.run_option
 @options.seed_option
 @click.pass_context

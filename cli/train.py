@@ -75,36 +75,15 @@ def _models_epilog():
               help='Train a class-conditional model p(x | label) on the '
                    'dataset\'s labels (TFDS labels, IDX label files, class '
                    'sub-folders, .npz labels, the default digits\' 0-9).')
-@click.option('--epochs', metavar='N', type=click.IntRange(0), default=10,
-              show_default=True, help='Total epochs the run should reach.')
-@click.option('--steps', metavar='N', type=click.IntRange(1), default=None,
-              help='Batches per epoch, repeating the data as needed. '
-                   'Default: one full pass.')
-@click.option('--batch-size', metavar='N', type=click.IntRange(1), default=32,
-              show_default=True, help='Global batch, split across replicas.')
-@click.option('--learning-rate', metavar='LR', type=click.FloatRange(
-    0., min_open=True), default=1e-3, show_default=True,
-              help='Adam learning rate.')
+@options.training_options
 @click.option('--validation-fraction', metavar='F', type=click.FloatRange(
     0., 1., min_open=True, max_open=True), default=0.1, show_default=True,
               help='Share of the images held out for validation.')
 @click.option('--max-images', metavar='N', type=click.IntRange(1),
               default=None, help='Use at most N images.')
-@click.option('--jit/--no-jit', default=False, show_default=True,
-              help='XLA-compile the training step.')
-@click.option('--strategy', type=click.Choice(['default', 'mirrored',
-                                               'multiworker']),
-              default=None,
-              help='tf.distribute strategy. Default: mirrored with several '
-                   'GPUs, else default.')
 @click.option('--num-samples', metavar='N', type=click.IntRange(0),
               default=16, show_default=True,
               help='Samples in the grid drawn after each epoch (0: none).')
-@click.option('--sample-every', metavar='N', type=click.IntRange(1),
-              default=1, show_default=True,
-              help='Draw the sample grid every N epochs.')
-@click.option('--keep', metavar='N', type=click.IntRange(1), default=3,
-              show_default=True, help='Last checkpoints to keep.')
 @options.run_option
 @options.seed_option
 @click.pass_context

@@ -8,7 +8,9 @@ RUN_DIR/
   best/             the checkpoint of the best validation bits/dim so far
   logs/             TensorBoard summaries
   samples/          epoch-001.png, ... a grid of samples after every epoch
+                    (text runs: epoch-001.txt, ... one text per line)
   metrics.jsonl     one JSON record per epoch
+  tokenizer.json    text runs: the tokenizer (`tfp_pixel.text.Tokenizer`)
 ```
 
 `tfp-pixel train` makes a new run under `runs/` in the working directory and
