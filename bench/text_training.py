@@ -8,14 +8,16 @@ Prints one JSON object. The same data (passages of the offline Bible as
   `Dense(softmax)`) trained by `model.fit` with `SparseCategoricalCrossentropy`
   and Adam, on `(x[:, :-1], x[:, 1:])` of `--length + 1`-token texts, as in
   Foster 2023, ch. 5 (Keras as `tf.keras` gives it: Keras 3 here).
-* `ours`: `-mean(SequenceRNN.log_prob)` of `--length`-token events and
-  `tf_keras` Adam in one `tf.function` step (`ours_jit`: XLA-compiled, with
+* `ours`: the training step of `tfp-pixel text train` (the engine's
+  `train_step` with `text_task.TextTask`: `-log_prob` of `--length`-token
+  events of `SequenceRNN`, `tf_keras` Adam; `ours_jit`: XLA-compiled, with
   `--jit`). Both process `--length` positions per text, but `log_prob` runs
   the softmax only up to each text's end (padding after it costs nothing),
   while the book's model also learns to predict the padding:
   `padding_fraction` says how much of the data that is.
-* `same_work`: our network and optimizer with the softmax at every position,
-  as the book's model computes it: the cost of the same work.
+* `same_work`: our network and optimizer in a plain `tf.function` step with
+  the softmax at every position, as the book's model computes it: the cost of
+  the same work.
 
 Each runs passes of `--steps` steps, `--repeats` passes after a first
 (tracing) one, in alternating order over `--rounds` rounds; every step is
@@ -134,33 +136,35 @@ def _keras_fit(args, texts):
 
 
 def _ours(args, events, jit, same_work=False):
-  """A pass of a `tf.function` training step over the events; with
-  `same_work`, the loss has the softmax at every position."""
+  """A pass of training steps over the events: the engine's step, or with
+  `same_work` a plain step with the softmax at every position."""
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   import tf_keras  # pylint: disable=g-import-not-at-top
-  import tfp_pixel  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine import configs  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine import tasks  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine import train_step as train_step_lib  # pylint: disable=g-import-not-at-top
   tf_keras.utils.set_random_seed(0)
-  dist = tfp_pixel.SequenceRNN(args.vocabulary, args.length,
+  config = configs.make_config('text', vocabulary_size=args.vocabulary,
+                               max_length=args.length,
                                embedding_dim=args.embedding_dim,
-                               units=args.units, allow_unknown=True)
+                               units=args.units)
+  dist = configs.build_model(config)
   optimizer = tf_keras.optimizers.Adam()
   optimizer.build(dist.trainable_variables)
 
-  def every_position_loss(batch):
-    logits = dist.logits(batch, training=True)
-    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
-        labels=batch, logits=logits))
-
-  @tf.function(jit_compile=jit)
-  def train_step(batch):
+  @tf.function
+  def same_work_step(batch):
     with tf.GradientTape() as tape:
-      if same_work:
-        loss = every_position_loss(batch)
-      else:
-        loss = -tf.reduce_mean(dist.log_prob(batch, training=True))
+      logits = dist.logits(batch, training=True)
+      loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+          labels=batch, logits=logits))
     variables = dist.trainable_variables
     optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
     return loss
+
+  train_step = same_work_step if same_work else train_step_lib.make_train_step(
+      dist, optimizer, tasks.task_for(config), tf.distribute.get_strategy(),
+      jit)
 
   dataset = tf.data.Dataset.from_tensor_slices(events).batch(
       args.batch_size).cache()
@@ -169,7 +173,7 @@ def _ours(args, events, jit, same_work=False):
     step_seconds = []
     for batch in dataset:
       start = time.perf_counter()
-      float(train_step(batch))
+      np.asarray(train_step(batch))
       step_seconds.append(time.perf_counter() - start)
     return step_seconds
 
