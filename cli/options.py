@@ -2,8 +2,8 @@
 
 import click
 
-__all__ = ['checkpoint_option', 'run_option', 'seed_option',
-           'training_options', 'user_errors']
+__all__ = ['checkpoint_option', 'run_option', 'score_format_option',
+           'seed_option', 'training_options', 'user_errors']
 
 run_option = click.option(
     '--run', 'run_dir', metavar='DIR', default=None,
@@ -19,6 +19,10 @@ checkpoint_option = click.option(
     '--checkpoint', type=click.Choice(['best', 'last']), default='best',
     show_default=True, help='Best-validation or last checkpoint of the run.')
 
+
+score_format_option = click.option(
+    '--format', 'output_format', type=click.Choice(['table', 'json', 'csv']),
+    default='table', show_default=True, help='Output format.')
 
 _TRAINING_OPTIONS = (
     click.option('--epochs', metavar='N', type=click.IntRange(0), default=10,

@@ -142,9 +142,7 @@ def sample(prompt, temperature, num_samples, max_tokens, output_format,
 @click.argument('paths', nargs=-1, required=True, metavar='FILE...')
 @split_option
 @text_field_option
-@click.option('--format', 'output_format', type=click.Choice(
-    ['table', 'json', 'csv']), default='table', show_default=True,
-              help='Output format.')
+@options.score_format_option
 @click.option('--batch-size', metavar='N', type=click.IntRange(1), default=64,
               show_default=True, help='Documents per forward pass.')
 @options.checkpoint_option
