@@ -151,3 +151,14 @@ def test_help(cli):
   models = re.search(r'--model \[([^\]]*)\]',
                      cli(['train', '--help']).output).group(1)
   assert 'text' not in models.split('|')
+
+
+@pytest.mark.parametrize('command', [['sample', '-o', 'x.png'],
+                                     ['score', 'verses.txt'],
+                                     ['complete', 'verses.txt', '-o',
+                                      'x.png']])
+def test_the_image_commands_refuse_a_text_run(in_workdir, cli, command):
+  result = cli(command)
+  assert result.exit_code != 0
+  assert 'is a run of the text model, not of an image model' in (
+      one_line_error(result))
