@@ -6,6 +6,7 @@ from . import complete
 from . import options
 from . import sample
 from . import score
+from . import text
 from . import tf_log_filter
 from . import train
 
@@ -16,13 +17,15 @@ __all__ = ['entry_point', 'main']
 @click.version_option(package_name='tfp-pixel', prog_name='tfp-pixel')
 @options.verbose_option
 def main():
-  """Train, score and sample PixelCNN image models."""
+  """Train, score and sample PixelCNN image models and LSTM/GRU text models
+  (tfp-pixel text ...)."""
 
 
 main.add_command(train.train)
 main.add_command(score.score)
 main.add_command(sample.sample)
 main.add_command(complete.complete)
+main.add_command(text.text)
 
 
 

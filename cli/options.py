@@ -2,7 +2,8 @@
 
 import click
 
-__all__ = ['checkpoint_option', 'run_option', 'scale_option', 'seed_option',
+__all__ = ['checkpoint_option', 'echo_trained', 'run_option', 'scale_option',
+           'score_format_option', 'seed_option', 'training_options',
            'user_errors', 'verbose_option']
 
 run_option = click.option(
@@ -39,6 +40,58 @@ verbose_option = click.option(
     callback=_show_tensorflow_logs,
     help='Also show TensorFlow\'s own log lines (start-up notices, why no '
          'GPU is used, ...), which are hidden by default.')
+
+score_format_option = click.option(
+    '--format', 'output_format', type=click.Choice(['table', 'json', 'csv']),
+    default='table', show_default=True, help='Output format.')
+
+_TRAINING_OPTIONS = (
+    click.option('--epochs', metavar='N', type=click.IntRange(0), default=10,
+                 show_default=True,
+                 help='Total epochs the run should reach.'),
+    click.option('--steps', metavar='N', type=click.IntRange(1), default=None,
+                 help='Batches per epoch, repeating the data as needed. '
+                      'Default: one full pass.'),
+    click.option('--batch-size', metavar='N', type=click.IntRange(1),
+                 default=32, show_default=True,
+                 help='Global batch, split across replicas.'),
+    click.option('--learning-rate', metavar='LR', type=click.FloatRange(
+        0., min_open=True), default=1e-3, show_default=True,
+                 help='Adam learning rate.'),
+    click.option('--jit/--no-jit', default=False, show_default=True,
+                 help='XLA-compile the training step.'),
+    click.option('--strategy', type=click.Choice(['default', 'mirrored',
+                                                  'multiworker']),
+                 default=None,
+                 help='tf.distribute strategy. Default: mirrored with several '
+                      'GPUs, else default. multiworker: one process per '
+                      'worker, the cluster in the TF_CONFIG environment '
+                      'variable; the chief writes the run.'),
+    click.option('--sample-every', metavar='N', type=click.IntRange(1),
+                 default=1, show_default=True,
+                 help='Draw the samples every N epochs.'),
+    click.option('--keep', metavar='N', type=click.IntRange(1), default=3,
+                 show_default=True, help='Last checkpoints to keep.'),
+)
+
+
+def training_options(command):
+  """The options of every training command (`training.train`'s own):
+  --epochs, --steps, --batch-size, --learning-rate, --jit, --strategy,
+  --sample-every and --keep."""
+  for option in reversed(_TRAINING_OPTIONS):
+    command = option(command)
+  return command
+
+
+def echo_trained(result):
+  """Prints what a training command did (`training.TrainResult`): the run
+  and its epoch, or, on a worker of a cluster, that the chief wrote it."""
+  if result.chief:
+    click.echo('Run: {} (epoch {})'.format(result.run_dir, result.epoch))
+  else:
+    click.echo('Worker done at epoch {}; the chief wrote the run.'.format(
+        result.epoch))
 
 
 class user_errors(object):  # pylint: disable=invalid-name

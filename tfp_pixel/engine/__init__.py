@@ -5,4 +5,6 @@
 disk; `training` (with `training_state`, `strategies` and `cluster`,
 `train_step`, `tasks`/`image_task` and `progress`) trains one; `scoring` and
 `generation` use a trained one. `errors` holds the errors a user can act on.
+The text model has `text_task` (its task), `text_training` (what `tfp-pixel
+text train` runs) and `text_runs` (sampling and scoring a text run).
 """

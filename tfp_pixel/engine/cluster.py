@@ -21,6 +21,7 @@ import re
 import tensorflow as tf
 
 from tfp_pixel.engine import errors
+from tfp_pixel.engine import run_lock
 
 __all__ = [
     'STARTUP_TIMEOUT',
@@ -32,6 +33,7 @@ __all__ = [
     'lost_worker_errors',
     'share_from_chief',
     'task_name',
+    'writer_lock',
 ]
 
 STARTUP_TIMEOUT = 300.
@@ -94,6 +96,14 @@ def is_chief(strategy):
   """Whether this process writes the run: the chief of a cluster, or the one
   process of any other strategy."""
   return bool(strategy.extended.should_checkpoint)
+
+
+def writer_lock(run_dir, strategy):
+  """The lock of the run `run_dir` for the `with` body of the process that
+  writes it (see `run_lock`); nothing for another worker or no run yet."""
+  if run_dir is None or not is_chief(strategy):
+    return contextlib.nullcontext()
+  return run_lock.lock_run(run_dir)
 
 
 def task_name(resolver):

@@ -9,14 +9,12 @@ split and trains (`training.train`).
 """
 
 import collections
-import contextlib
 import os
 
 from tfp_pixel import data
 from tfp_pixel.engine import cluster
 from tfp_pixel.engine import conditional_runs
 from tfp_pixel.engine import configs
-from tfp_pixel.engine import run_lock
 from tfp_pixel.engine import runs
 from tfp_pixel.engine import strategies
 from tfp_pixel.engine import training
@@ -75,7 +73,7 @@ def train_on_source(model_options=None, conditional=False, dataset=None,
       run, a lost worker, ...).
   """
   strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
-  with _lock(run_dir, strategy):
+  with cluster.writer_lock(run_dir, strategy):
     resuming = run_dir is not None and os.path.isfile(
         runs.run_paths(run_dir).config)
     stored = runs.read_config(run_dir) if resuming else None
@@ -113,9 +111,3 @@ def train_on_source(model_options=None, conditional=False, dataset=None,
     return SourceTraining(result, config, len(image_set.images), image_shape,
                           image_set.name)
 
-
-def _lock(run_dir, strategy):
-  """The lock of a named run, held by the process that writes it."""
-  if run_dir is None or not cluster.is_chief(strategy):
-    return contextlib.nullcontext()
-  return run_lock.lock_run(run_dir)

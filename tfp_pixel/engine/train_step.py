@@ -26,8 +26,9 @@ def make_train_step(dist, optimizer, task, strategy, jit):
 
   Returns:
     train_step: `tf.function` of a distributed global batch returning the
-      global sums of the reported and the trained NLLs and the global batch
-      size, float32 `[3]`.
+      global sums of the reported and the trained NLLs, the global batch
+      size and the dimensions its NLL is spread over (`task.dims_of`),
+      float32 `[4]`.
   """
   variables = dist.trainable_variables
 
@@ -51,31 +52,34 @@ def make_train_step(dist, optimizer, task, strategy, jit):
     compute = tf.function(gradients, jit_compile=True)
 
   def replica_step(batch):
-    count = _count(task, batch)
+    counts = _counts(task, batch)
     global_count = tf.distribute.get_replica_context().all_reduce(
-        tf.distribute.ReduceOp.SUM, count)
-    return tf.concat([apply(batch, global_count), count[tf.newaxis]], 0)
+        tf.distribute.ReduceOp.SUM, counts[0])
+    return tf.concat([apply(batch, global_count), counts], 0)
 
   return _summed_over_replicas(replica_step, strategy)
 
 
 def make_evaluate(dist, task, strategy, jit):
   """Returns the `tf.function` of a distributed batch returning the sums of
-  its reported and trained NLLs, with dropout off, and its size, float32
-  `[3]`."""
+  its reported and trained NLLs, with dropout off, its size and its
+  dimensions, float32 `[4]`."""
 
   def replica_sums(batch):
     reported, trained = task.nll(dist, batch, training=False)
-    return tf.stack([tf.reduce_sum(reported), tf.reduce_sum(trained),
-                     _count(task, batch)])
+    return tf.concat([tf.stack([tf.reduce_sum(reported),
+                                tf.reduce_sum(trained)]),
+                      _counts(task, batch)], 0)
 
   if jit:
     replica_sums = tf.function(replica_sums, jit_compile=True)
   return _summed_over_replicas(replica_sums, strategy)
 
 
-def _count(task, batch):
-  return tf.cast(task.batch_size_of(batch), tf.float32)
+def _counts(task, batch):
+  """`[examples, dimensions]` of a batch, float32."""
+  return tf.cast(tf.stack([task.batch_size_of(batch), task.dims_of(batch)]),
+                 tf.float32)
 
 
 def _summed_over_replicas(replica_fn, strategy):

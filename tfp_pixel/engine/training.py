@@ -4,18 +4,23 @@ Minimises the mean negative `log_prob` of the training data with Adam, one
 `tf.function` step per batch (XLA-compiled with `jit=True`, see `train_step`)
 under a `tf.distribute` strategy (`strategies`), and keeps everything in a run
 directory (see `runs`): checkpoints every epoch, the best one on validation,
-TensorBoard summaries, a PNG grid of samples and a metrics record per epoch.
+TensorBoard summaries, the epoch's samples (images: a PNG grid) and a metrics
+record per epoch.
 Rerunning on the same run directory resumes where the newest intact checkpoint
 left off; a run directory is trained by one process at a time (`run_lock`).
 Under the multi-worker strategy the chief writes the run and the other workers
 write nothing there (`cluster`).
 What the data are and how they are measured is the run's task (`tasks`: for
 image models `image_task.ImageTask`; a class-conditional configuration trains
-`p(x | y)` on `(images, labels)`, its sample grids one row per class).
+`p(x | y)` on `(images, labels)`, its sample grids one row per class; for the
+text model `text_task.TextTask`). Bits per dimension divide the NLL by the
+dimensions the task counts (`dims_of`: pixels and channels of images, the
+tokens of texts).
 """
 
 import collections
 import contextlib
+import math
 import os
 import shutil
 import sys
@@ -29,7 +34,6 @@ import tf_keras
 from tfp_pixel.engine import cluster
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import errors
-from tfp_pixel.engine import grids
 from tfp_pixel.engine import progress
 from tfp_pixel.engine import run_lock
 from tfp_pixel.engine import runs
@@ -119,8 +123,8 @@ def train(train_data,
     verbose: Python `bool`, whether to print progress to stderr (a bar, a
       line per epoch, the checkpoint resumed from).
     runs_root: folder of new runs and of `latest`; defaults to `runs/`.
-    grid_scale: Python `int`, each sample pixel's size in the grids (PNG
-      and TensorBoard); `None` for `grids.default_scale`.
+    grid_scale: Python `int`, each sample pixel's size in an image model's
+      grids (PNG and TensorBoard); `None` for `grids.default_scale`.
 
   Returns:
     result: `TrainResult`.
@@ -317,7 +321,8 @@ class _Trainer(object):
         'rerun the same command on every worker to resume from the chief\'s '
         'last checkpoint (epoch {})'.format(self.state.epochs_done)):
       record = self._train_steps(progress.EpochProgress(
-          epoch, epochs, self.batches.steps, self.verbose))
+          epoch, epochs, self.batches.steps, self.verbose,
+          self.task.dim_name))
       record['epoch'] = epoch
       if self.val_batches is not None:
         record.update(self._validate())
@@ -325,60 +330,62 @@ class _Trainer(object):
       if self.run.chief:
         runs.append_metrics(self.run.run_dir, record)
       self.state.save(record)
-    _say(self.verbose, progress.epoch_summary(record))
+    _say(self.verbose, progress.epoch_summary(record, self.task.examples_name,
+                                              self.task.dim_name))
     return record
 
   def _train_steps(self, bar):
     """Runs one epoch of steps; returns its metrics record (no epoch yet)."""
-    nll_sums = np.zeros(2)
-    count = 0
+    sums = np.zeros(4)  # NLLs (reported, trained), examples, dimensions.
     start, start_cpu = time.perf_counter(), time.process_time()
     for step_index, batch in enumerate(self.batches()):
-      sums = np.array(self.step(batch), dtype=np.float64)
-      if not np.all(np.isfinite(sums)):
+      step_sums = np.array(self.step(batch), dtype=np.float64)
+      if not np.all(np.isfinite(step_sums)):
         bar.close()
         raise NonFiniteLossError(
             'Training loss became {} at epoch {}, step {}; stopped. The last '
             'good checkpoint is {}. Try a lower learning rate.'.format(
-                sums[0], self.state.epochs_done + 1, step_index + 1,
+                step_sums[0], self.state.epochs_done + 1, step_index + 1,
                 self.state.last_checkpoint or 'none (no epoch had finished)'))
-      nll_sums += sums[:2]
-      count += int(sums[2])
-      loss_bits = self.task.bits_per_dim(sums[0] / sums[2])
+      sums += step_sums
+      loss_bits = _bits(step_sums[0], step_sums[3])
       bar.update(step_index + 1, loss_bits)
       self.summaries.step(loss_bits, self.state.optimizer.iterations)
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - start_cpu
     bar.close()
-    if count == 0:
+    if sums[2] == 0:
       raise ValueError('The training data is empty.')
     return {
         'step': int(self.state.optimizer.iterations.numpy()),
-        'images': count,
-        'loss_bits_per_dim': self.task.bits_per_dim(nll_sums[0] / count),
-        'loss_bits_per_dim_levels': self.task.bits_per_dim(
-            nll_sums[1] / count),
+        'images': int(sums[2]),
+        'loss_bits_per_dim': _bits(sums[0], sums[3]),
+        'loss_bits_per_dim_levels': _bits(sums[1], sums[3]),
         'train_seconds': seconds,
         'train_cpu_seconds': cpu_seconds,
-        'images_per_second': count / max(seconds, 1e-9),
+        'images_per_second': sums[2] / max(seconds, 1e-9),
     }
 
   def _validate(self):
     """Mean validation bits/dim (reported and trained) over the held-out
     data, each worker evaluating its share."""
-    sums = np.zeros(3)
+    sums = np.zeros(4)
     for batch in self.val_batches:
       sums += np.array(self.evaluate(batch), dtype=np.float64)
-    if not sums[2]:
+    if not sums[3]:
       return {}
-    return {'val_bits_per_dim': self.task.bits_per_dim(sums[0] / sums[2]),
-            'val_bits_per_dim_levels': self.task.bits_per_dim(
-                sums[1] / sums[2])}
+    return {'val_bits_per_dim': _bits(sums[0], sums[3]),
+            'val_bits_per_dim_levels': _bits(sums[1], sums[3])}
+
+
+def _bits(nll_nats, dims):
+  """A sum of NLLs in nats as bits per dimension (`task.dims_of`)."""
+  return nll_nats / (dims * math.log(2.))
 
 
 class _Summaries(object):
-  """TensorBoard scalars per step and epoch, and the epoch's sample grid;
-  written by the chief only (another worker's are no-ops)."""
+  """TensorBoard scalars per step and epoch, and the epoch's samples; written
+  by the chief only (another worker's are no-ops)."""
 
   def __init__(self, run, task, num_samples, sample_every, seed, scale):
     self._paths = run.paths
@@ -407,12 +414,10 @@ class _Summaries(object):
         tf.summary.scalar('val_bits_per_dim', record['val_bits_per_dim'],
                           step=epoch)
       if self._num_samples > 0 and epoch % self._sample_every == 0:
-        grid = self._task.sample_grid(
+        self._task.write_samples(
             dist, self._num_samples, tf.constant([self._seed, epoch],
-                                                 tf.int32), scale=self._scale)
-        grids.write_png(os.path.join(
-            self._paths.samples, 'epoch-{:03d}.png'.format(epoch)), grid)
-        tf.summary.image('samples', grid[np.newaxis], step=epoch)
+                                                 tf.int32),
+            self._paths, epoch, scale=self._scale)
     self._writer.flush()
 
   def close(self):

@@ -4,5 +4,6 @@
 `label_projection` are the layers; `categorical_network` is the base (and the
 output head) of every network with a softmax over levels; `masked_network` and
 `gated_network` are the PixelCNN networks; `stock_pixel_cnn` is the one module
-that reaches inside TFP's PixelCNN++ network.
+that reaches inside TFP's PixelCNN++ network. `sequence_network` is the
+recurrent network of the text model.
 """
