@@ -13,12 +13,13 @@ that drops only such known lines (`NoiseFilter`) and passes everything else
 on as it comes: TensorFlow's other warnings and errors, fatal messages. Python's
 own `sys.stderr` keeps writing to the terminal directly (our messages, the
 progress bar, tracebacks, Python warnings), so it still is a terminal. The
-filter runs as a separate process so that it forwards what a crashing command
-wrote last; it ignores Ctrl-C and ends when the command's stderr closes.
-`remove` (the `--verbose` option) undoes it before TensorFlow is imported.
+filter runs as a separate process, to the very end of the command (native
+code logs while the process exits too) and after it: it forwards what a
+crashing command wrote last, ignores Ctrl-C and ends when the command's
+stderr closes. `remove` (the `--verbose` option) undoes it before TensorFlow
+is imported.
 """
 
-import atexit
 import os
 import re
 import select
@@ -115,10 +116,15 @@ def install():
   original = os.dup(2)
   read_end, write_end = os.pipe()
   pid = os.fork()
-  if pid == 0:  # The filter process.
+  if pid == 0:  # The filter process: it holds no other end of a pipe.
     try:
       signal.signal(signal.SIGINT, signal.SIG_IGN)
       os.close(write_end)
+      for fd in (0, 1, 2):
+        try:
+          os.close(fd)
+        except OSError:  # Not open.
+          pass
       _forward(read_end, original)
     finally:
       os._exit(0)  # pylint: disable=protected-access
@@ -129,7 +135,6 @@ def install():
                     encoding=sys.stderr.encoding,
                     errors=sys.stderr.errors)
   _installed = (original, pid)
-  atexit.register(remove)
 
 
 def remove():
