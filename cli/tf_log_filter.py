@@ -48,6 +48,8 @@ _NOISE = tuple((re.compile(f), re.compile(m)) for f, m in [
     (r'coordination_service(_agent)?\.cc|context_distributed_manager\.cc',
      r''),
     (r'context\.cc', r'^Unable to destroy server_ object'),
+    (r'add_port\.cc', r'^Failed to add port to server'),
+    (r'grpc_server_lib\.cc', r'Could not start gRPC server'),
     (r'preemption_notifier\.cc', r'SIGTERM caught'),
 ])
 _PARTIAL_LINE_SECONDS = 0.2

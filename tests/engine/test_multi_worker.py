@@ -142,3 +142,23 @@ def test_the_cluster_cannot_be_configured_once_tensorflow_runs():
   tf.constant(1.) + 1.  # pylint: disable=expression-not-assigned
   with pytest.raises(ValueError, match='before TensorFlow runs anything'):
     cluster.configure(_resolver(0))
+
+
+@pytest.mark.parametrize('tf_config, message', [
+    ('not json', 'TF_CONFIG is not valid JSON'),
+    (json.dumps({'cluster': {'worker': ['a:1']},
+                 'task': {'type': 'worker', 'index': 3}}),
+     "got type 'worker', index 3"),
+])
+def test_a_bad_tf_config_is_one_line(monkeypatch, tf_config, message):
+  monkeypatch.setenv('TF_CONFIG', tf_config)
+  with pytest.raises(ValueError, match=message):
+    cluster.resolve()
+
+
+def test_a_server_that_cannot_start_names_its_address():
+  error = cluster.start_error(_resolver(1), tf.errors.UnknownError(
+      None, None, 'Could not start gRPC server'))
+  assert str(error) == ('Worker 1 cannot start its server on 127.0.0.1:1001 '
+                        '(Could not start gRPC server); is the port free on '
+                        'this machine?')

@@ -14,6 +14,7 @@ import re
 
 import tensorflow as tf
 
+from tfp_pixel.data import errors as data_errors
 from tfp_pixel.engine import errors
 
 __all__ = [
@@ -224,10 +225,9 @@ def _number(prefix):
 def _blame(error, index, data):
   """`(path, reason)` of a read error: the file TensorFlow names, else the
   index (when it failed to open) or the only data file."""
-  text = getattr(error, 'message', None) or str(error)
-  reason = ' '.join(text.split()) or type(error).__name__
+  reason = data_errors.one_line(error)
   for path in ([index] if index else []) + data:
-    if os.path.basename(path) in text:
+    if os.path.basename(path) in reason:
       return path, reason
   if index is not None:
     return index, reason

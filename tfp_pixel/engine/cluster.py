@@ -20,6 +20,7 @@ import re
 
 import tensorflow as tf
 
+from tfp_pixel.data import errors as data_errors
 from tfp_pixel.engine import errors
 from tfp_pixel.engine import run_lock
 
@@ -31,6 +32,7 @@ __all__ = [
     'is_chief',
     'is_multi_worker',
     'lost_worker_errors',
+    'resolve',
     'share_from_chief',
     'task_name',
     'writer_lock',
@@ -46,6 +48,35 @@ _TOO_LATE = (
 _LOST = (tf.errors.UnavailableError, tf.errors.DeadlineExceededError,
          tf.errors.AbortedError, tf.errors.CancelledError)
 _TASK = re.compile(r'/job:(chief|worker)(?:/replica:\d+)?/task:(\d+)')
+
+
+def resolve():
+  """The cluster the `TF_CONFIG` environment variable describes, checked.
+
+  Returns:
+    resolver: a `tf.distribute.cluster_resolver.TFConfigClusterResolver`
+      (of no cluster without `TF_CONFIG`).
+
+  Raises:
+    ValueError: one line, if `TF_CONFIG` is not JSON or its task is not a
+      chief or worker task of its cluster.
+  """
+  try:
+    resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
+    spec = resolver.cluster_spec()
+  except ValueError as error:
+    raise ValueError('TF_CONFIG is not valid JSON: {}.'.format(
+        data_errors.one_line(error))) from None
+  if not spec.jobs:
+    return resolver
+  jobs = [job for job in ('chief', 'worker') if job in spec.jobs]
+  if resolver.task_type not in jobs or not (
+      0 <= resolver.task_id < spec.num_tasks(resolver.task_type)):
+    raise ValueError(
+        'TF_CONFIG\'s "task" must be one of the chief or worker tasks of its '
+        '"cluster", such as {{"type": "worker", "index": 0}}; got type {!r}, '
+        'index {!r}.'.format(resolver.task_type, resolver.task_id))
+  return resolver
 
 
 def configure(resolver, startup_timeout=STARTUP_TIMEOUT):
@@ -115,6 +146,17 @@ def task_name(resolver):
   if resolver.task_type == 'chief':
     return 'chief'
   return '{} {}'.format(resolver.task_type, resolver.task_id)
+
+
+def start_error(resolver, error):
+  """The `ClusterError` of a worker whose server did not start (TensorFlow's
+  `UnknownError: Could not start gRPC server`)."""
+  spec = resolver.cluster_spec()
+  address = spec.task_address(resolver.task_type, resolver.task_id)
+  return errors.ClusterError(
+      '{} cannot start its server on {} ({}); is the port free on this '
+      'machine?'.format(task_name(resolver).capitalize(), address,
+                        data_errors.one_line(error)))
 
 
 def fingerprint(value):

@@ -21,7 +21,7 @@ __all__ = ['LOCK_FILE', 'lock_run']
 
 LOCK_FILE = 'train.lock'
 
-_held = {}  # realpath of a lock file -> [owner thread id, depth]
+_held = {}  # realpath of a lock file -> [thread id, depth, descriptor]
 _held_guard = threading.Lock()
 
 
@@ -46,26 +46,20 @@ def lock_run(run_dir):
   path = os.path.realpath(os.path.join(run_dir, LOCK_FILE))
   with _held_guard:
     held = _held.get(path)
-    if held is not None and held[0] != threading.get_ident():
+    if held is None:
+      held = _held[path] = [threading.get_ident(), 0,
+                            _acquire(path, run_dir)]
+    elif held[0] != threading.get_ident():
       raise errors.RunInUseError(run_dir, os.getpid())
-    if held is not None:
-      held[1] += 1
-  if held is not None:
-    try:
-      yield run_dir
-    finally:
-      with _held_guard:
-        held[1] -= 1
-    return
-  fd = _acquire(path, run_dir)
-  with _held_guard:
-    _held[path] = [threading.get_ident(), 1]
+    held[1] += 1
   try:
     yield run_dir
   finally:
     with _held_guard:
-      del _held[path]
-    os.close(fd)  # Releases the lock.
+      held[1] -= 1
+      if not held[1]:
+        del _held[path]
+        os.close(held[2])  # Releases the lock.
 
 
 def _acquire(path, run_dir):

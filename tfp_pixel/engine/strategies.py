@@ -36,9 +36,11 @@ def make_strategy(strategy=None, startup_timeout=cluster.STARTUP_TIMEOUT):
     strategy: `tf.distribute.Strategy`.
 
   Raises:
-    ValueError: for an unknown name, or `'multiworker'` after TensorFlow has
-      started (one line that says what to do).
-    ClusterError: if not every worker started within `startup_timeout`.
+    ValueError: for an unknown name, an invalid `TF_CONFIG`, or
+      `'multiworker'` after TensorFlow has started (one line that says what
+      to do).
+    ClusterError: if this worker's server cannot start (its port is taken)
+      or not every worker started within `startup_timeout`.
   """
   if isinstance(strategy, tf.distribute.Strategy):
     return strategy
@@ -61,14 +63,17 @@ def make_strategy(strategy=None, startup_timeout=cluster.STARTUP_TIMEOUT):
 def _multi_worker_strategy(startup_timeout):
   """`MultiWorkerMirroredStrategy` over `TF_CONFIG`'s cluster, with a
   start-up timeout, keeping the process's SIGTERM handling."""
-  resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
+  resolver = cluster.resolve()
   cluster.configure(resolver, startup_timeout)
   sigterm = signal.getsignal(signal.SIGTERM)
   with cluster.lost_worker_errors(
       resolver, 'within {:.0f} s of the start'.format(startup_timeout),
       'start every worker of TF_CONFIG\'s cluster'):
-    strategy = tf.distribute.MultiWorkerMirroredStrategy(
-        cluster_resolver=resolver)
+    try:
+      strategy = tf.distribute.MultiWorkerMirroredStrategy(
+          cluster_resolver=resolver)
+    except tf.errors.UnknownError as error:
+      raise cluster.start_error(resolver, error) from None
   # TensorFlow's coordination agent catches SIGTERM for a preemption handler
   # we do not use, so that `kill PID` would leave the worker running.
   if sigterm is not None:

@@ -263,8 +263,9 @@ class _EpochBatches(object):
   the stream, also when the run resumes: the stream skips the batches of
   the epochs done, so a resumed run sees what an unbroken one would. Each
   global batch is split across the strategy's replicas; the workers of a
-  cluster each read their share of it (the dataset's auto-shard policy:
-  `DATA` for in-memory images, see `tfp_pixel.data.make_datasets`).
+  cluster each take their share of it (`tf.data`'s auto-shard policy: by
+  file for a pipeline of files, else by data, as for the in-memory arrays
+  every source is loaded into).
   """
 
   def __init__(self, dataset, steps_per_epoch, epochs_done, strategy):
