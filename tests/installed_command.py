@@ -23,13 +23,6 @@ def environment(**extra):
   return env
 
 
-def run(args, cwd, timeout=300, **env):
-  """Runs `tfp-pixel ARGS`; returns the `CompletedProcess` (text output)."""
-  return subprocess.run([COMMAND] + list(args), cwd=cwd,
-                        env=environment(**env), capture_output=True,
-                        text=True, timeout=timeout, check=False)
-
-
 def start(args, cwd, **env):
   """Starts `tfp-pixel ARGS`; returns the `Popen` (text output pipes)."""
   return subprocess.Popen([COMMAND] + list(args), cwd=cwd,

@@ -43,13 +43,12 @@ def test_a_record_is_dropped_with_its_lines_and_partial_lines_wait():
 
 
 def test_the_installed_command_shows_only_its_own_lines(tmp_path):
-  quiet = installed_command.run(['sample', '--run', 'nowhere', '-o', 'x.png'],
-                                cwd=tmp_path)
-  assert quiet.returncode == 1
-  assert quiet.stderr == ('Error: nowhere is not a run directory (it has no '
-                          'config.json).\n')
-  verbose = installed_command.run(['sample', '--run', 'nowhere', '-o',
-                                   'x.png', '--verbose'], cwd=tmp_path)
-  assert verbose.returncode == 1
-  assert installed_command.native_log_lines(verbose.stderr), verbose.stderr
-  assert verbose.stderr.endswith(quiet.stderr)
+  args = ['sample', '--run', 'nowhere', '-o', 'x.png']
+  processes = [installed_command.start(args, cwd=tmp_path),
+               installed_command.start(args + ['--verbose'], cwd=tmp_path)]
+  quiet, verbose = installed_command.finish(processes, timeout=300)
+  assert quiet[0] == verbose[0] == 1
+  assert quiet[2] == ('Error: nowhere is not a run directory (it has no '
+                      'config.json).\n')
+  assert installed_command.native_log_lines(verbose[2]), verbose[2]
+  assert verbose[2].endswith(quiet[2])

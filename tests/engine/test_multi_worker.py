@@ -45,15 +45,17 @@ def _start_workers(tmp_path, ports, args):
   return workers
 
 
-def test_two_workers_train_what_one_process_does(tmp_path):
+def test_two_workers_train_what_one_process_does(tmp_path, cli):
   args = _TINY + ['--epochs', '2', '--steps', '3', '--num-samples', '2']
   processes = _start_workers(tmp_path, installed_command.free_ports(2),
                              args + ['--run', 'shared'])
-  processes.append(installed_command.start(
-      ['train', '--strategy', 'default', '--run', 'single'] + args,
-      cwd=tmp_path))
-  (chief, worker, single) = installed_command.finish(processes, timeout=400)
-  for returncode, stdout, stderr in (chief, worker, single):
+  try:  # Meanwhile, the same training in this process.
+    single = cli(['train', '--strategy', 'default', '--run',
+                  str(tmp_path / 'single')] + args)
+  finally:
+    chief, worker = installed_command.finish(processes, timeout=400)
+  assert single.exit_code == 0, single.output
+  for returncode, stdout, stderr in (chief, worker):
     assert returncode == 0, (stdout, stderr)
     assert 'Traceback' not in stderr
     assert not installed_command.native_log_lines(stderr), stderr
