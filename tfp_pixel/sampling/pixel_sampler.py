@@ -1,8 +1,8 @@
 """Exact autoregressive sampling, shared by every model.
 
-A model describes how to get its network outputs for one image row and how to
-draw pixels from them through the `PixelSampler` interface; `draw_images`
-visits the rows in order and hands each pixel its own uniform noise. Drawing by
+A model describes how to draw one image row given the rows above it through the
+`PixelSampler` interface; `draw_images` visits the rows in order and hands
+each pixel its own uniform noise. Drawing by
 inverse CDF from fixed per-pixel uniforms makes the images a deterministic
 function of the noise, so two samplers of the same model (the fast one here, a
 plain full-pass one in the tests) can be compared image for image.
@@ -20,12 +20,14 @@ where `draw` inverts the conditional's CDF, so `x` follows the model exactly:
 the uniforms are independent across images, pixels and draws
 (`tf.random.stateless_uniform`).
 
-A row is solved as a fixed point (Song et al., 2021): starting from the current
-canvas, draw every pixel of the row at once from the network outputs given the
-row so far, write the row, and repeat until nothing changes. A fixed point is
-the sequential solution (by induction along the row: pixel `j` is a function of
-the pixels before it only), and each sweep makes at least one more pixel
-final, so at most `W * C + 1` sweeps are needed; usually far fewer.
+A convolutional model's row is solved as a fixed point (`RowSweepSampler`;
+Song et al., 2021): starting from the current canvas, draw every pixel of the
+row at once from the network outputs given the row so far, write the row, and
+repeat until nothing changes. A fixed point is the sequential solution (by
+induction along the row: pixel `j` is a function of the pixels before it
+only), and each sweep makes at least one more pixel final, so at most
+`W * C + 1` sweeps are needed; usually far fewer. A recurrent model carries
+its state along the row instead, one pixel at a time.
 
 #### References
 
@@ -42,17 +44,19 @@ import tensorflow_probability as tfp
 
 from tfp_pixel.sampling import inverse_cdf
 
-__all__ = ['PixelSampler', 'draw_images', 'sample']
+__all__ = ['PixelSampler', 'RowSweepSampler', 'draw_images', 'sample']
 
 
 class PixelSampler(abc.ABC):
   """How a model draws its images, row by row.
 
-  `draw_images` calls `start` once; for each row, `row_outputs`,
-  `draw_row` and `write_row` until the row is stable, then `end_row`. A
-  model returns one from its `pixel_sampler(batch_size, ...)` method; the
-  state is any list of `Tensor`s or `TensorArray`s (a fast sampler keeps its
-  network's activations there).
+  `draw_images` calls `start` once and, for each row in order, `solve_row`
+  (which draws the row's pixels from its noise) and `end_row`. A model
+  returns one from its `pixel_sampler(batch_size, ...)` method; the state is
+  any nest of `Tensor`s or `TensorArray`s (a fast sampler keeps its network's
+  activations or recurrent states there). `RowSweepSampler` solves a row from
+  whole-row network outputs (convolutional models); a recurrent model's
+  sampler walks the row pixel by pixel.
   """
 
   @property
@@ -86,6 +90,37 @@ class PixelSampler(abc.ABC):
     in place, `fill_value` elsewhere)."""
 
   @abc.abstractmethod
+  def solve_row(self, state, row, noise, known, known_mask):
+    """Draws image row `row` given the rows above it.
+
+    Args:
+      state: the state after the rows above (`start`, then `end_row`).
+      row: int32 scalar, the row.
+      noise: `[batch, W, noise_size]` uniforms in `[0, 1)`; pixel `j` is
+        drawn from `noise[:, j]` by inverting its conditional's CDF.
+      known: `[batch, W, C]` values to keep where `known_mask` is set.
+      known_mask: bool `[batch, W, C]`; a kept channel conditions the
+        channels and pixels drawn after it.
+
+    Returns:
+      state: the state with the row written.
+      pixels: `[batch, W, C]` values of the row.
+    """
+
+  def end_row(self, state, row):
+    """Returns the state once row `row` is final."""
+    del row
+    return state
+
+
+class RowSweepSampler(PixelSampler):
+  """Solves each row as a fixed point of whole-row network outputs.
+
+  For each row, `row_outputs`, `draw_row` and `write_row` are called until
+  the row is stable (see the module docstring).
+  """
+
+  @abc.abstractmethod
   def row_outputs(self, state, row):
     """Network outputs `[batch, W, ...]` of image row `row` given the state."""
 
@@ -110,10 +145,22 @@ class PixelSampler(abc.ABC):
     """Returns the state with image row `row` set to `pixels` (`[batch, W,
     C]`), its `row_outputs` brought up to date."""
 
-  def end_row(self, state, row):
-    """Returns the state once row `row` is final."""
-    del row
-    return state
+  def solve_row(self, state, row, noise, known, known_mask):
+    _, width, channels = self.image_shape
+
+    def sweep(state, pixels, unused_changed):
+      drawn = self.draw_row(self.row_outputs(state, row), noise, known,
+                            known_mask)
+      changed = tf.reduce_any(tf.not_equal(drawn, pixels))
+      return self.write_row(state, row, drawn), drawn, changed
+
+    # A causal model reaches the fixed point within `W * C + 1` sweeps; the
+    # cap keeps a non-causal one from looping forever.
+    state, pixels, _ = tf.while_loop(
+        lambda state, pixels, changed: changed, sweep,
+        (state, known, tf.constant(True)),
+        maximum_iterations=width * channels + 1)
+    return state, pixels
 
 
 def draw_images(sampler, batch_size, seed, known_images=None,
@@ -148,18 +195,8 @@ def draw_images(sampler, batch_size, seed, known_images=None,
                                for t in (images, known_mask, noise)]
 
   def solve_row(row, state, images):
-    def sweep(state, pixels, unused_changed):
-      drawn = sampler.draw_row(sampler.row_outputs(state, row),
-                                  noise[row], images[row], known_mask[row])
-      changed = tf.reduce_any(tf.not_equal(drawn, pixels))
-      return sampler.write_row(state, row, drawn), drawn, changed
-
-    # A causal model reaches the fixed point within `W * C + 1` sweeps; the
-    # cap keeps a non-causal one from looping forever.
-    state, pixels, _ = tf.while_loop(
-        lambda state, pixels, changed: changed, sweep,
-        (state, images[row], tf.constant(True)),
-        maximum_iterations=width * channels + 1)
+    state, pixels = sampler.solve_row(state, row, noise[row], images[row],
+                                      known_mask[row])
     images = tf.tensor_scatter_nd_update(images, [[row]], pixels[tf.newaxis])
     return row + 1, sampler.end_row(state, row), images
 

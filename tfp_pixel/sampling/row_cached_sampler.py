@@ -1,4 +1,4 @@
-"""A `PixelSampler` whose network outputs come from a `RowCache`."""
+"""A `RowSweepSampler` whose network outputs come from a `RowCache`."""
 
 from tfp_pixel.sampling import pixel_sampler
 from tfp_pixel.sampling import row_cache
@@ -6,14 +6,14 @@ from tfp_pixel.sampling import row_cache
 __all__ = ['RowCachedSampler']
 
 
-class RowCachedSampler(pixel_sampler.PixelSampler):
+class RowCachedSampler(pixel_sampler.RowSweepSampler):
   """Keeps a `LayerGraph`'s activations in a `RowCache` while rows are drawn.
 
   `start`, `row_outputs`, `write_row` and `end_row` hand the state to the
   cache: after each write into a row, only the rows of each layer that the
   row's outputs need are recomputed. A subclass passes its graph and a
   function from pixel values to network inputs, and implements the rest of
-  the `PixelSampler` interface (`draw_row` and the properties).
+  the `RowSweepSampler` interface (`draw_row` and the properties).
   """
 
   def __init__(self, graph, network_inputs):
