@@ -28,9 +28,26 @@ def pixel_noise(seed, batch_size, image_shape, noise_size, dtype):
   """
   seed = tfp.random.sanitize_seed(seed, salt='pixel_noise')
   height, width, _ = image_shape
-  return tf.random.stateless_uniform(
-      tf.stack([batch_size, height, width, noise_size]), seed=seed,
-      dtype=dtype)
+  return _uniform_from_bits(
+      tf.stack([batch_size, height, width, noise_size]), seed, dtype)
+
+
+def _uniform_from_bits(shape, seed, dtype):
+  """Stateless uniforms in `[0, 1)` that XLA computes exactly as TF does.
+
+  Under `jit_compile=True`, `tf.random.stateless_uniform`'s floats differ
+  from the TF kernel's for the same seed, while its integer bits agree: the
+  floats are made from the bits here, `bits * 2^-p` with `p` the mantissa's
+  precision, so that a compiled `sample` draws the same images.
+  """
+  dtype = tf.as_dtype(dtype)
+  bits_dtype, precision = ((tf.uint64, 53) if dtype == tf.float64
+                           else (tf.uint32, 24))
+  bits = tf.random.stateless_uniform(shape, seed=seed, minval=None,
+                                     maxval=None, dtype=bits_dtype)
+  kept = tf.bitwise.right_shift(
+      bits, tf.constant(bits_dtype.size * 8 - precision, bits_dtype))
+  return tf.cast(kept, dtype) * tf.constant(2. ** -precision, dtype)
 
 
 def categorical_from_uniform(logits, uniform):
