@@ -129,6 +129,7 @@ def skew(inputs):
   Padding every row with `H` zeros and reading the rows back one element
   shorter shifts each row one further than the row above.
   """
+  inputs = tf.convert_to_tensor(inputs)
   height, width, features = inputs.shape[-3:]
   leading = tf.shape(inputs)[:-3]
   padded = tf.pad(inputs, [[0, 0]] * (inputs.shape.rank - 2) +
@@ -142,6 +143,7 @@ def skew(inputs):
 
 def unskew(skewed, width):
   """Inverts `skew`: `[..., H, W + H - 1, F]` to `[..., H, W, F]`."""
+  skewed = tf.convert_to_tensor(skewed)
   height, skewed_width, features = skewed.shape[-3:]
   leading = tf.shape(skewed)[:-3]
   flat = tf.reshape(skewed, tf.concat(
