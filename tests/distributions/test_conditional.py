@@ -161,6 +161,36 @@ class TestConditionalGatedPixelCNN(model_hooks.GatedHooks,
   """The conditional suite for the gated network."""
 
 
+class TestConditionalRowLSTM(model_hooks.Conditional, model_hooks.PixelRNNHooks,
+                             ConditionalChecks):
+  """The conditional suite for PixelRNN's Row LSTM (its fast sampler with a
+  batch of labels: tests/sampling/test_pixel_rnn_sampler.py)."""
+
+
+class TestConditionalRowLSTMRGB(TestConditionalRowLSTM):
+  tiny_shape = (2, 1, 3)
+  causal_shape = (3, 3, 3)
+  num_levels = 2
+  # Enough units that no output of the tiny random network is cut off from
+  # its inputs by ReLUs inactive on the causality check's events.
+  hidden_units = 12
+
+
+class TestConditionalDiagonalBiLSTM(model_hooks.Conditional,
+                                    model_hooks.DiagonalBiLSTMHooks,
+                                    ConditionalChecks):
+  """The conditional suite for PixelRNN's Diagonal BiLSTM."""
+
+
+class TestConditionalDiagonalBiLSTMRGB(TestConditionalDiagonalBiLSTM):
+  tiny_shape = (2, 1, 3)
+  causal_shape = (3, 3, 3)
+  num_levels = 2
+  # Enough units that no output of the tiny random network is cut off from
+  # its inputs by ReLUs inactive on the causality check's events.
+  hidden_units = 12
+
+
 class TestConditionalPixelCNN(model_hooks.Conditional,
                               model_hooks.PixelCNNHooks, ConditionalChecks):
 
