@@ -150,6 +150,17 @@ class DiagonalBiLSTMHooks(PixelRNNHooks):
   architecture = 'diagonal_bilstm'
 
 
+class PixelRNNRGB:
+  """RGB images for a PixelRNN hooks mixin (listed before it)."""
+
+  tiny_shape = (2, 1, 3)
+  causal_shape = (3, 3, 3)
+  num_levels = 2
+  # Enough units that no output of the tiny random network is cut off from
+  # its inputs by ReLUs inactive on the causality check's events.
+  hidden_units = 12
+
+
 @functools.lru_cache(maxsize=None)
 def initialized_pixel_cnn(image_shape, high=3, conditional_shape=None,
                           num_hierarchies=2):

@@ -167,13 +167,9 @@ class TestConditionalRowLSTM(model_hooks.Conditional, model_hooks.PixelRNNHooks,
   batch of labels: tests/sampling/test_pixel_rnn_sampler.py)."""
 
 
-class TestConditionalRowLSTMRGB(TestConditionalRowLSTM):
-  tiny_shape = (2, 1, 3)
-  causal_shape = (3, 3, 3)
-  num_levels = 2
-  # Enough units that no output of the tiny random network is cut off from
-  # its inputs by ReLUs inactive on the causality check's events.
-  hidden_units = 12
+class TestConditionalRowLSTMRGB(model_hooks.PixelRNNRGB,
+                                TestConditionalRowLSTM):
+  """The conditional suite on RGB images."""
 
 
 class TestConditionalDiagonalBiLSTM(model_hooks.Conditional,
@@ -182,13 +178,9 @@ class TestConditionalDiagonalBiLSTM(model_hooks.Conditional,
   """The conditional suite for PixelRNN's Diagonal BiLSTM."""
 
 
-class TestConditionalDiagonalBiLSTMRGB(TestConditionalDiagonalBiLSTM):
-  tiny_shape = (2, 1, 3)
-  causal_shape = (3, 3, 3)
-  num_levels = 2
-  # Enough units that no output of the tiny random network is cut off from
-  # its inputs by ReLUs inactive on the causality check's events.
-  hidden_units = 12
+class TestConditionalDiagonalBiLSTMRGB(model_hooks.PixelRNNRGB,
+                                       TestConditionalDiagonalBiLSTM):
+  """The conditional suite on RGB images."""
 
 
 class TestConditionalPixelCNN(model_hooks.Conditional,

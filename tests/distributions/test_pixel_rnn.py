@@ -7,8 +7,9 @@ import pytest
 import tensorflow as tf
 
 import tfp_pixel
+from tests import dependencies
 from tests import model_hooks
-from tests.distributions import distribution_suite
+from tests.distributions import test_categorical_pixel_cnn
 from tfp_pixel.networks import diagonal_bilstm
 from tfp_pixel.networks import pixel_rnn_network
 from tfp_pixel.networks import row_lstm
@@ -18,7 +19,9 @@ _NETWORKS = {'row_lstm': pixel_rnn_network.RowLSTMNetwork,
 
 
 class TestRowLSTM(model_hooks.PixelRNNHooks,
-                  distribution_suite.DistributionSuite):
+                  test_categorical_pixel_cnn.TestCategoricalPixelCNN):
+  """The shared suite and every check of the categorical PixelCNN (the
+  argmax path at low temperature, dropout, `validate_args`)."""
 
   def test_network_is_the_architecture_and_copy_keeps_it(self):
     dist = self.distribution()
@@ -27,15 +30,6 @@ class TestRowLSTM(model_hooks.PixelRNNHooks,
     copy = dist.copy(temperature=.5)
     assert copy.architecture == self.architecture
     assert copy.network is dist.network
-
-  def test_dropout_is_active_only_in_training(self):
-    dist = self.make_distribution(self.tiny_shape, dropout_rate=.5)
-    events = self.random_events(self.tiny_shape, 4)
-    np.testing.assert_array_equal(dist.log_prob(events),
-                                  dist.log_prob(events))
-    tf.random.set_seed(1)
-    assert not np.allclose(dist.log_prob(events, training=True),
-                           dist.log_prob(events))
 
   def test_bad_arguments_are_value_errors(self):
     calls = {
@@ -60,26 +54,16 @@ class TestRowLSTM(model_hooks.PixelRNNHooks,
                          network=self.distribution().network)
 
 
-class TestRowLSTMRGB(TestRowLSTM):
-  tiny_shape = (2, 1, 3)
-  causal_shape = (3, 3, 3)
-  num_levels = 2
-  # Enough units that no output of the tiny random network is cut off from
-  # its inputs by ReLUs inactive on the causality check's events.
-  hidden_units = 12
+class TestRowLSTMRGB(model_hooks.PixelRNNRGB, TestRowLSTM):
+  """The Row LSTM suite on RGB images."""
 
 
 class TestDiagonalBiLSTM(model_hooks.DiagonalBiLSTMHooks, TestRowLSTM):
   """Every check of the Row LSTM model, for the Diagonal BiLSTM."""
 
 
-class TestDiagonalBiLSTMRGB(TestDiagonalBiLSTM):
-  tiny_shape = (2, 1, 3)
-  causal_shape = (3, 3, 3)
-  num_levels = 2
-  # Enough units that no output of the tiny random network is cut off from
-  # its inputs by ReLUs inactive on the causality check's events.
-  hidden_units = 12
+class TestDiagonalBiLSTMRGB(model_hooks.PixelRNNRGB, TestDiagonalBiLSTM):
+  """The Diagonal BiLSTM suite on RGB images."""
 
 
 class TestLayersFollowTheirEquations:
@@ -216,34 +200,20 @@ class TestReceptiveFields:
 
 
 def _earlier(shape, i, j):
-  """Boolean `[H, W]`: the pixels before `(i, j)` in raster order."""
-  height, width, _ = shape
-  return np.arange(height * width).reshape(height, width) < i * width + j
+  return dependencies.earlier_pixels(shape[0], shape[1], i, j)
 
 
 def _network_dependencies(network, shape, pixels):
-  """`{(i, j): boolean [H, W]}`: the pixels the logits at `(i, j)` have a
-  non-zero gradient with respect to (summed over a batch of random inputs)."""
+  """`{(i, j): boolean [H, W]}`: the pixels the logits at `(i, j)` depend on
+  (a batch of random inputs)."""
   inputs = tf.random.stateless_uniform((4, *shape), (1, 2), -1., 1.)
-  with tf.GradientTape(persistent=True) as tape:
-    tape.watch(inputs)
-    logits = network(inputs)
-    totals = {(i, j): tf.reduce_sum(logits[:, i, j]) for i, j in pixels}
-  return {pixel: np.abs(tape.gradient(total, inputs).numpy()).sum(
-      axis=(0, 3)) > 0. for pixel, total in totals.items()}
+  return dependencies.pixel_dependencies(network, inputs, pixels)
 
 
 def _layer_dependencies(layer, shape):
   """`{(i, j): boolean [H, W]}` for one layer's output and input."""
-  _, height, width, _ = shape
-  inputs = tf.random.stateless_uniform(shape, (5, 6), -1., 1.)
-  with tf.GradientTape(persistent=True) as tape:
-    tape.watch(inputs)
-    outputs = layer(inputs)
-    totals = {(i, j): tf.reduce_sum(outputs[:, i, j])
-              for i in range(height) for j in range(width)}
-  return {pixel: np.abs(tape.gradient(total, inputs).numpy()).sum(
-      axis=(0, 3)) > 0. for pixel, total in totals.items()}
+  return dependencies.pixel_dependencies(
+      layer, tf.random.stateless_uniform(shape, (5, 6), -1., 1.))
 
 
 def _randomize(layer):

@@ -6,14 +6,6 @@ from tfp_pixel.families import registry
 __all__ = ['FAMILY']
 
 
-def _build(config):
-  from tfp_pixel.distributions import pixel_rnn  # pylint: disable=g-import-not-at-top
-  return pixel_rnn.PixelRNN(
-      image_shape=tuple(config['image_shape']),
-      num_levels=config['num_levels'], num_classes=config['num_classes'],
-      **registry.model_kwargs(config))
-
-
 FAMILY = registry.register(registry.ModelFamily(
     name='pixelrnn',
     summary='PixelRNN, LSTM layers with a softmax over K levels per channel '
@@ -38,4 +30,6 @@ FAMILY = registry.register(registry.ModelFamily(
     architectures={'row-lstm': 'row_lstm',
                    'diagonal-bilstm': 'diagonal_bilstm'},
     selected_by=('--layers', '--hidden'),
-    build=_build))
+    build=registry.level_model_build(
+        'tfp_pixel.distributions.pixel_rnn',
+        'PixelRNN')))

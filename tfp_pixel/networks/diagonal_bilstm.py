@@ -27,12 +27,12 @@ every earlier pixel.
 import tensorflow as tf
 
 from tfp_pixel.networks import lstm_cell
-from tfp_pixel.networks import masked_layers
+from tfp_pixel.networks import lstm_layer
 
 __all__ = ['DiagonalBiLSTMLayer', 'skew', 'unskew']
 
 
-class DiagonalBiLSTMLayer(tf.Module):
+class DiagonalBiLSTMLayer(lstm_layer.ResidualLSTMLayer):
   """A residual Diagonal BiLSTM layer: `2h` features in and out, a state of
   `h` per direction.
 
@@ -49,24 +49,13 @@ class DiagonalBiLSTMLayer(tf.Module):
 
   def __init__(self, features, units, num_groups=1, dtype=tf.float32,
                name=None):
-    """Creates the layer's variables.
-
-    Args:
-      features: Python `int`, feature maps of the input and output (`2h`).
-      units: Python `int`, features of each direction's LSTM state (`h`).
-      num_groups: Python `int`, colour channels of the image.
-      dtype: float `tf.DType` of the variables.
-      name: Python `str` name of the module.
-    """
-    super().__init__(name=name)
+    """Creates the layer's variables (see `ResidualLSTMLayer`)."""
+    super().__init__(features, units, num_groups, dtype, name)
     cell = lambda: lstm_cell.MaskedLSTMCell(  # pylint: disable=g-long-lambda
         features, units, input_width=1, taps=self.STATE_TAPS,
         num_groups=num_groups, dtype=dtype)
     self.forward = cell()
     self.backward = cell()
-    self.output = masked_layers.MaskedConv2D(units, features,
-                                             num_groups=num_groups,
-                                             dtype=dtype)
 
   @property
   def gate_features(self):
@@ -74,25 +63,10 @@ class DiagonalBiLSTMLayer(tf.Module):
     the left-to-right direction, then `4h` of the right-to-left one."""
     return 2 * lstm_cell.NUM_GATES * self.forward.units
 
-  def __call__(self, inputs, gate_bias=None, dropout_rate=0.):
-    """Applies the layer.
-
-    Args:
-      inputs: `[batch, height, width, features]`.
-      gate_bias: optional `[batch, 1, 1, 8 * units]`, added to the gate
-        pre-activations of both directions (a label's bias).
-      dropout_rate: Python `float`, dropout on the residual branch.
-
-    Returns:
-      outputs: `[batch, height, width, features]`.
-    """
+  def layer_states(self, inputs, gate_bias=None):
     forward, backward = self.states(inputs, gate_bias)
     # Row i reads the right-to-left state of row i - 1 (a zero row on top).
-    shifted = tf.pad(backward, [[0, 0], [1, 0], [0, 0], [0, 0]])[:, :-1]
-    branch = self.output(forward + shifted)
-    if dropout_rate > 0.:
-      branch = tf.nn.dropout(branch, rate=dropout_rate)
-    return inputs + branch
+    return forward + tf.pad(backward, [[0, 0], [1, 0], [0, 0], [0, 0]])[:, :-1]
 
   def states(self, inputs, gate_bias=None):
     """Both directions' states, in image orientation, before the shift.

@@ -20,12 +20,12 @@ checks its exact edges.
 import tensorflow as tf
 
 from tfp_pixel.networks import lstm_cell
-from tfp_pixel.networks import masked_layers
+from tfp_pixel.networks import lstm_layer
 
 __all__ = ['RowLSTMLayer']
 
 
-class RowLSTMLayer(tf.Module):
+class RowLSTMLayer(lstm_layer.ResidualLSTMLayer):
   """A residual Row LSTM layer: `2h` features in and out, a state of `h`.
 
   ```none
@@ -40,47 +40,22 @@ class RowLSTMLayer(tf.Module):
 
   def __init__(self, features, units, num_groups=1, dtype=tf.float32,
                name=None):
-    """Creates the layer's variables.
-
-    Args:
-      features: Python `int`, feature maps of the input and output (`2h`).
-      units: Python `int`, features of the LSTM state (`h`).
-      num_groups: Python `int`, colour channels of the image.
-      dtype: float `tf.DType` of the variables.
-      name: Python `str` name of the module.
-    """
-    super().__init__(name=name)
+    """Creates the layer's variables (see `ResidualLSTMLayer`)."""
+    super().__init__(features, units, num_groups, dtype, name)
     self.cell = lstm_cell.MaskedLSTMCell(features, units, input_width=3,
                                          taps=self.STATE_TAPS,
                                          num_groups=num_groups, dtype=dtype)
-    self.output = masked_layers.MaskedConv2D(units, features,
-                                             num_groups=num_groups,
-                                             dtype=dtype)
 
   @property
   def gate_features(self):
     """Python `int`, the pre-activations a label bias is added to (`4h`)."""
     return lstm_cell.NUM_GATES * self.cell.units
 
-  def __call__(self, inputs, gate_bias=None, dropout_rate=0.):
-    """Applies the layer.
-
-    Args:
-      inputs: `[batch, height, width, features]`.
-      gate_bias: optional `[batch, 1, 1, 4 * units]`, added to every gate
-        pre-activation (a label's bias).
-      dropout_rate: Python `float`, dropout on the residual branch.
-
-    Returns:
-      outputs: `[batch, height, width, features]`.
-    """
+  def layer_states(self, inputs, gate_bias=None):
     pre_activations = self.cell.input_to_state(inputs)
     if gate_bias is not None:
       pre_activations += gate_bias
-    branch = self.output(self.states(pre_activations))
-    if dropout_rate > 0.:
-      branch = tf.nn.dropout(branch, rate=dropout_rate)
-    return inputs + branch
+    return self.states(pre_activations)
 
   def states(self, pre_activations):
     """The states `h` of every row, from the input-to-state pre-activations.

@@ -27,7 +27,7 @@ import tensorflow as tf
 
 from tfp_pixel.networks import lstm_cell
 from tfp_pixel.networks import pixel_rnn_network
-from tfp_pixel.sampling import inverse_cdf
+from tfp_pixel.sampling import categorical_sampler
 from tfp_pixel.sampling import pixel_sampler
 
 __all__ = ['DiagonalBiLSTMSampler', 'PixelRNNSampler', 'RowLSTMSampler',
@@ -48,7 +48,8 @@ def pixel_rnn_sampler(dist, conditional_input=None):
   return _SAMPLERS[type(dist.network)](dist, conditional_input)
 
 
-class PixelRNNSampler(pixel_sampler.PixelSampler):
+class PixelRNNSampler(categorical_sampler.CategoricalPixels,
+                      pixel_sampler.PixelSampler):
   """What both architectures' samplers share: the canvas, the first layer,
   the head, the draw and the walk along a row.
 
@@ -89,26 +90,6 @@ class PixelRNNSampler(pixel_sampler.PixelSampler):
     self._outputs = [(layer.output.masked_kernel()[0, 0], layer.output.bias)
                      for layer in network.layers]
 
-  @property
-  def image_shape(self):
-    return self._dist.image_shape
-
-  @property
-  def dtype(self):
-    return tf.int32
-
-  @property
-  def noise_size(self):
-    return self._dist.image_shape[-1]
-
-  @property
-  def noise_dtype(self):
-    return self._dist.float_dtype
-
-  @property
-  def fill_value(self):
-    return 0
-
   def start(self, images):
     # Rows first with `half` zero rows on top and zero columns on both
     # sides, the first layer's 'SAME' padding: [H + half, batch, W + 2 half,
@@ -145,9 +126,8 @@ class PixelRNNSampler(pixel_sampler.PixelSampler):
         x = first_above[col] + tf.einsum('kbi,kio->bo', window,
                                          self._first_row)
         x, new_carry, outputs = self._layers_at(x, col, context, carry)
-        pixel = inverse_cdf.draw_levels(
-            self._logits(x), self._dist.temperature, noise[col], known[col],
-            known_mask[col])
+        pixel = self.draw_levels(self._logits(x), noise[col], known[col],
+                                 known_mask[col])
         row_inputs = tf.tensor_scatter_nd_update(
             row_inputs, [[col + half]],
             self._dist.network_inputs(pixel)[tf.newaxis])
