@@ -117,9 +117,9 @@ class PixelRNNSampler(categorical_sampler.CategoricalPixels,
                for t in self._pixel_outputs_like(batch)]
 
     def next_pixel(col, row_inputs, pixels, carry, buffers):
-      pixel = pixels[col]
-      # Channel c's logits need the channels before it: draw every channel,
-      # keep the first c + 1, c = 0 .. C - 1.
+      # Channel c's logits read the channels before it at this pixel: draw
+      # the pixel C times, each from the logits given the draw before; after
+      # the c-th draw, channels 0 .. c are final.
       for _ in range(channels):
         window = tf.slice(row_inputs, tf.stack([col, 0, 0]),
                           [half + 1, -1, -1])
