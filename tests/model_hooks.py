@@ -130,11 +130,14 @@ class GatedHooks(CategoricalHooks):
 
 
 class PixelRNNHooks(CategoricalHooks):
-  """`tfp_pixel.PixelRNN`, Row LSTM: 3 levels, two layers of 4 units, a 3x3
+  """`tfp_pixel.PixelRNN`, Row LSTM: 3 levels, two layers of 8 units, a 3x3
   first layer."""
 
   architecture = 'row_lstm'
-  hidden_units = 4
+  # Enough units that no output of the tiny random network is cut off from
+  # its inputs by ReLUs inactive on the causality check's events (checked
+  # over 30 seeds, both architectures, with and without labels; RGB below).
+  hidden_units = 8
 
   def make_distribution(self, image_shape, **overrides):
     kwargs = dict(num_levels=self.num_levels, architecture=self.architecture,
@@ -156,9 +159,7 @@ class PixelRNNRGB:
   tiny_shape = (2, 1, 3)
   causal_shape = (3, 3, 3)
   num_levels = 2
-  # Enough units that no output of the tiny random network is cut off from
-  # its inputs by ReLUs inactive on the causality check's events.
-  hidden_units = 12
+  hidden_units = 18
 
 
 @functools.lru_cache(maxsize=None)
