@@ -37,7 +37,7 @@ def complete(images, mask, num_completions, label, output, checkpoint, run_dir,
     from tfp_pixel.engine import generation  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import grids  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
-    run = runs.open_run(run_dir)
+    run = runs.open_run(run_dir, images=True)
     image_shape = tuple(run.config['image_shape'])
     pictures = np.stack([data.read_image(path, image_shape)
                          for path in images])

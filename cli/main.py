@@ -5,6 +5,7 @@ import click
 from . import complete
 from . import sample
 from . import score
+from . import text
 from . import train
 
 __all__ = ['main']
@@ -13,13 +14,15 @@ __all__ = ['main']
 @click.group(context_settings={'help_option_names': ['-h', '--help']})
 @click.version_option(package_name='tfp-pixel', prog_name='tfp-pixel')
 def main():
-  """Train, score and sample PixelCNN image models."""
+  """Train, score and sample PixelCNN image models and LSTM/GRU text models
+  (tfp-pixel text ...)."""
 
 
 main.add_command(train.train)
 main.add_command(score.score)
 main.add_command(sample.sample)
 main.add_command(complete.complete)
+main.add_command(text.text)
 
 if __name__ == '__main__':
   main()  # pylint: disable=no-value-for-parameter

@@ -35,7 +35,7 @@ def sample(num_samples, label, temperature, output, checkpoint, run_dir,
     from tfp_pixel.engine import generation  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import grids  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
-    run = runs.open_run(run_dir)
+    run = runs.open_run(run_dir, images=True)
     per_class = label is None and conditional_runs.is_conditional(run.config)
     if per_class:
       images, labels = generation.sample_per_class(

@@ -27,6 +27,7 @@ _PUBLIC = {
     'PixelCNN': ('tfp_pixel.distributions.pixel_cnn', 'PixelCNN'),
     'PixelRNN': ('tfp_pixel.distributions.pixel_rnn', 'PixelRNN'),
     'PixelSampler': ('tfp_pixel.sampling.pixel_sampler', 'PixelSampler'),
+    'SequenceRNN': ('tfp_pixel.distributions.sequence_rnn', 'SequenceRNN'),
     'bin_widths': ('tfp_pixel.quantization', 'bin_widths'),
     'build_model': ('tfp_pixel.engine.configs', 'build_model'),
     'causal_mask': ('tfp_pixel.networks.masks', 'causal_mask'),

@@ -11,8 +11,8 @@ from tfp_pixel.engine import configs
 from tfp_pixel.families import registry
 
 
-def test_every_family_builds_from_its_defaults():
-  for family in registry.families():
+def test_every_image_family_builds_from_its_defaults():
+  for family in registry.image_families():
     config = configs.make_config(family.name, (2, 2, 1), num_levels=2)
     assert set(config) == set(registry.SHARED_KEYS) | set(family.defaults)
     assert configs.complete_config(json.loads(json.dumps(config))) == config
@@ -75,12 +75,21 @@ def test_choose_family_refuses_in_one_line(model, architecture, flags,
   assert '\n' not in str(error.value)
 
 
-def test_train_help_lists_every_registered_model(cli):
+def test_train_help_lists_every_image_model(cli):
   output = cli(['train', '--help']).output
-  for family in registry.families():
+  for family in registry.image_families():
     assert family.name in output
     for option in family.options:
       assert option.flag in output
+  assert 'text' not in [f.name for f in registry.image_families()]
+
+
+def test_the_text_family_has_no_image_keys():
+  config = configs.make_config('text', max_length=3, units=4)
+  assert set(config) == {'model'} | set(registry.family('text').defaults)
+  assert configs.complete_config(json.loads(json.dumps(config))) == config
+  with pytest.raises(ValueError, match='does not read images'):
+    configs.make_config('text', (2, 2, 1))
 
 
 def test_the_registry_and_the_package_load_no_tensorflow():

@@ -4,5 +4,6 @@
 (shapes, temperature, `copy()` sharing the network, `conditional_input`, the
 sampler hook); `categorical_image.CategoricalImage` adds what the models with
 a softmax over levels share (`CategoricalPixelCNN`, `PixelRNN`);
-`conditioning` checks and broadcasts `conditional_input`.
+`conditioning` checks and broadcasts `conditional_input`. `sequence_rnn` is
+the text model, over token sequences.
 """

@@ -3,5 +3,7 @@
 `configs` builds a model from its JSON configuration through the registry
 (`tfp_pixel.families`); `runs` and `checkpoints` keep a run on disk;
 `training` (with `strategies`, `train_step`, `tasks`/`image_task` and
-`progress`) trains one; `scoring` and `generation` use a trained one.
+`progress`) trains one; `scoring` and `generation` use a trained one. The
+text model has `text_task` (its task), `text_training` (what `tfp-pixel text
+train` runs) and `text_runs` (sampling and scoring a text run).
 """

@@ -4,9 +4,14 @@
 8-bit images that is not the model itself: the batches (uint8 images, or
 `(images, labels)` for a class-conditional model), each image's negative
 log-likelihood in the 8-bit convention and on the model's own levels
-(`metrics`), and the per-epoch sample grid (one row per class for a
-class-conditional model).
+(`metrics`), the dimensions it is spread over (`H * W * C` per image), and
+the per-epoch sample grid (one row per class for a class-conditional model).
+
+A task of other data (`text_task.TextTask`) has the same methods but
+`bits_per_dim` and `sample_grid`, which only scoring images uses.
 """
+
+import os
 
 import numpy as np
 import tensorflow as tf
@@ -32,6 +37,10 @@ def images_and_labels(batch):
 
 class ImageTask(object):
   """The image side of a training run, for the model `config` describes."""
+
+  # What the progress lines call the examples and one of their dimensions.
+  examples_name = 'images'
+  dim_name = 'dim'
 
   def __init__(self, config):
     self._config = config
@@ -73,6 +82,11 @@ class ImageTask(object):
   def batch_size_of(self, batch):
     """The number of images in `batch`, an int32 scalar `Tensor`."""
     return tf.shape(images_and_labels(batch)[0])[0]
+
+  def dims_of(self, batch):
+    """The dimensions the NLL of `batch` is spread over, an int32 scalar
+    `Tensor`: `H * W * C` per image."""
+    return self.batch_size_of(batch) * self.num_dims
 
   def initialize(self, dist, batch):
     """Runs the model once on real data (data-dependent initialization)."""
@@ -121,6 +135,14 @@ class ImageTask(object):
               labels, self._config))
     return grids.image_grid(configs.events_to_images(events, self._config),
                             num_columns=columns)
+
+  def write_samples(self, dist, num_samples, seed, paths, epoch):
+    """Writes the epoch's sample grid, `samples/epoch-EEE.png`, and its
+    TensorBoard image (to the default summary writer)."""
+    grid = self.sample_grid(dist, num_samples, seed)
+    grids.write_png(os.path.join(paths.samples,
+                                 'epoch-{:03d}.png'.format(epoch)), grid)
+    tf.summary.image('samples', grid[np.newaxis], step=epoch)
 
   def _checked_dataset(self, data):
     spec = data.element_spec

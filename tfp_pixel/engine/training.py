@@ -4,14 +4,19 @@ Minimises the mean negative `log_prob` of the training data with Adam, one
 `tf.function` step per batch (XLA-compiled with `jit=True`, see `train_step`)
 under a `tf.distribute` strategy (`strategies`), and keeps everything in a run
 directory (see `runs`): checkpoints every epoch, the best one on validation,
-TensorBoard summaries, a PNG grid of samples and a metrics record per epoch.
+TensorBoard summaries, the epoch's samples (images: a PNG grid) and a metrics
+record per epoch.
 Rerunning on the same run directory resumes where the last checkpoint left off.
 What the data are and how they are measured is the run's task (`tasks`: for
 image models `image_task.ImageTask`; a class-conditional configuration trains
-`p(x | y)` on `(images, labels)`, its sample grids one row per class).
+`p(x | y)` on `(images, labels)`, its sample grids one row per class; for the
+text model `text_task.TextTask`). Bits per dimension divide the NLL by the
+dimensions the task counts (`dims_of`: pixels and channels of images, the
+tokens of texts).
 """
 
 import collections
+import math
 import os
 import sys
 import time
@@ -22,7 +27,6 @@ import tf_keras
 
 from tfp_pixel.engine import checkpoints
 from tfp_pixel.engine import configs
-from tfp_pixel.engine import grids
 from tfp_pixel.engine import progress
 from tfp_pixel.engine import runs
 from tfp_pixel.engine import strategies
@@ -130,7 +134,8 @@ def train(train_data,
   for epoch in range(state.epochs_done + 1, epochs + 1):
     record = _train_epoch(step, batches, task, state, summaries,
                           progress.EpochProgress(epoch, epochs,
-                                                 batches.steps, verbose))
+                                                 batches.steps, verbose,
+                                                 task.dim_name))
     record['epoch'] = epoch
     if val_ds is not None:
       record.update(_validation_record(evaluate, val_ds, task))
@@ -138,7 +143,8 @@ def train(train_data,
     runs.append_metrics(run_dir, record)
     state.save(record)
     if verbose:
-      print(progress.epoch_summary(record), file=sys.stderr)
+      print(progress.epoch_summary(record, task.examples_name,
+                                   task.dim_name), file=sys.stderr)
   summaries.close()
   return TrainResult(run_dir=run_dir, epoch=state.epochs_done,
                      metrics=runs.read_metrics(run_dir),
@@ -269,7 +275,7 @@ class _EpochBatches(object):
 def _train_epoch(step, batches, task, state, summaries, bar):
   """Runs one epoch of steps; returns its metrics record (no epoch yet)."""
   nll_sums = np.zeros(2)
-  count = 0
+  count = dims = 0
   start, start_cpu = time.perf_counter(), time.process_time()
   for step_index, batch in enumerate(batches()):
     sums = np.array(step(batch), dtype=np.float64)
@@ -281,9 +287,10 @@ def _train_epoch(step, batches, task, state, summaries, bar):
               sums[0], state.epochs_done + 1, step_index + 1,
               state.last_checkpoint or 'none (no epoch had finished)'))
     nll_sums += sums
-    batch_count = int(task.batch_size_of(batch))
-    count += batch_count
-    loss_bits = task.bits_per_dim(sums[0] / batch_count)
+    count += int(task.batch_size_of(batch))
+    batch_dims = int(task.dims_of(batch))
+    dims += batch_dims
+    loss_bits = _bits(sums[0], batch_dims)
     bar.update(step_index + 1, loss_bits)
     summaries.step(loss_bits, state.optimizer.iterations)
   seconds = time.perf_counter() - start
@@ -294,8 +301,8 @@ def _train_epoch(step, batches, task, state, summaries, bar):
   return {
       'step': int(state.optimizer.iterations.numpy()),
       'images': count,
-      'loss_bits_per_dim': task.bits_per_dim(nll_sums[0] / count),
-      'loss_bits_per_dim_levels': task.bits_per_dim(nll_sums[1] / count),
+      'loss_bits_per_dim': _bits(nll_sums[0], dims),
+      'loss_bits_per_dim_levels': _bits(nll_sums[1], dims),
       'train_seconds': seconds,
       'train_cpu_seconds': cpu_seconds,
       'images_per_second': count / max(seconds, 1e-9),
@@ -304,19 +311,24 @@ def _train_epoch(step, batches, task, state, summaries, bar):
 
 def _validation_record(evaluate, dataset, task):
   """Mean validation bits/dim (reported and trained) over `dataset`."""
-  sums, count = np.zeros(2), 0
+  sums, dims = np.zeros(2), 0
   for batch in dataset:
     reported, trained = evaluate(batch)
     sums += [float(tf.reduce_sum(reported)), float(tf.reduce_sum(trained))]
-    count += int(reported.shape[0])
-  if not count:
+    dims += int(task.dims_of(batch))
+  if not dims:
     return {}
-  return {'val_bits_per_dim': task.bits_per_dim(sums[0] / count),
-          'val_bits_per_dim_levels': task.bits_per_dim(sums[1] / count)}
+  return {'val_bits_per_dim': _bits(sums[0], dims),
+          'val_bits_per_dim_levels': _bits(sums[1], dims)}
+
+
+def _bits(nll_nats, dims):
+  """A sum of NLLs in nats as bits per dimension (`task.dims_of`)."""
+  return nll_nats / (dims * math.log(2.))
 
 
 class _Summaries(object):
-  """TensorBoard scalars per step and epoch, and the epoch's sample grid."""
+  """TensorBoard scalars per step and epoch, and the epoch's samples."""
 
   def __init__(self, paths, task, num_samples, sample_every, seed):
     self._paths = paths
@@ -338,12 +350,10 @@ class _Summaries(object):
         tf.summary.scalar('val_bits_per_dim', record['val_bits_per_dim'],
                           step=epoch)
       if self._num_samples > 0 and epoch % self._sample_every == 0:
-        grid = self._task.sample_grid(
+        self._task.write_samples(
             dist, self._num_samples, tf.constant([self._seed, epoch],
-                                                 tf.int32))
-        grids.write_png(os.path.join(
-            self._paths.samples, 'epoch-{:03d}.png'.format(epoch)), grid)
-        tf.summary.image('samples', grid[np.newaxis], step=epoch)
+                                                 tf.int32),
+            self._paths, epoch)
     self._writer.flush()
 
   def close(self):

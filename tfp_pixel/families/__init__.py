@@ -8,3 +8,4 @@ from tfp_pixel.families import categorical
 from tfp_pixel.families import pixelcnn
 from tfp_pixel.families import pixelrnn
 from tfp_pixel.families import registry
+from tfp_pixel.families import text

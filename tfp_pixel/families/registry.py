@@ -29,6 +29,7 @@ __all__ = [
     'family_names',
     'family_of_architecture',
     'filters_option',
+    'image_families',
     'level_model_build',
     'model_kwargs',
     'register',
@@ -94,6 +95,9 @@ class ModelFamily:
     make_task: callable `(config) -> task` for a family whose data are not
       images (the engine's `image_task.ImageTask` otherwise): what the
       training loop and scoring need to feed and measure the model.
+    reads_images: whether its events are images: its configurations then
+      have the `SHARED_KEYS`, and `tfp-pixel train` offers it. A family of
+      other data (text) has only its own keys and a `make_task`.
   """
   name: str
   summary: str
@@ -104,6 +108,7 @@ class ModelFamily:
   selected_by: Tuple[str, ...] = ()
   event_dtype: str = 'int32'
   make_task: Optional[Callable] = None
+  reads_images: bool = True
 
   def option(self, flag):
     """The family's `Option` of `flag`, or `None`."""
@@ -131,6 +136,11 @@ def register(model_family):
 def families():
   """Every registered `ModelFamily`, in registration order."""
   return list(_FAMILIES.values())
+
+
+def image_families():
+  """The registered families whose events are images (`reads_images`)."""
+  return [f for f in _FAMILIES.values() if f.reads_images]
 
 
 def family_names():

@@ -9,4 +9,5 @@ rows at a time, and `row_cached_sampler` is the sampler over such a cache; the
 `*_graph` modules read each network into a layer graph, the `*_sampler`
 modules are the models' samplers; `reference` holds the plain full-pass
 samplers they are proven against; `completion` fills in occluded images.
+`sequence_sampler` draws token sequences one recurrent step per token.
 """

@@ -10,7 +10,8 @@ for image, and the draws are independent across images, pixels and channels.
 import tensorflow as tf
 import tensorflow_probability as tfp
 
-__all__ = ['categorical_from_uniform', 'draw_levels', 'pixel_noise']
+__all__ = ['categorical_from_uniform', 'draw_levels', 'pixel_noise',
+           'portable_uniform']
 
 
 def pixel_noise(seed, batch_size, image_shape, noise_size, dtype):
@@ -28,26 +29,31 @@ def pixel_noise(seed, batch_size, image_shape, noise_size, dtype):
   """
   seed = tfp.random.sanitize_seed(seed, salt='pixel_noise')
   height, width, _ = image_shape
-  return _uniform_from_bits(
+  # The same uniforms under `jit_compile=True`: a compiled `sample` draws
+  # the same images.
+  return portable_uniform(
       tf.stack([batch_size, height, width, noise_size]), seed, dtype)
 
 
-def _uniform_from_bits(shape, seed, dtype):
-  """Stateless uniforms in `[0, 1)` that XLA computes exactly as TF does.
+def portable_uniform(shape, seed, dtype):
+  """Stateless uniforms in `[0, 1)`, the same with XLA and without.
 
-  Under `jit_compile=True`, `tf.random.stateless_uniform`'s floats differ
-  from the TF kernel's for the same seed, while its integer bits agree: the
-  floats are made from the bits here, `bits * 2^-p` with `p` the mantissa's
-  precision, so that a compiled `sample` draws the same images.
+  `tf.random.stateless_uniform` differs between XLA and the TF kernels for
+  float outputs and for negative seeds; full-range integers from seeds read
+  as unsigned do not, so the floats are made here from their top 24 bits.
+
+  Args:
+    shape: int vector, the shape of the uniforms.
+    seed: int `[2]` stateless seed.
+    dtype: float `tf.DType`.
+
+  Returns:
+    uniforms: `Tensor` of `shape` and `dtype`, multiples of `2**-24`.
   """
-  dtype = tf.as_dtype(dtype)
-  bits_dtype, precision = ((tf.uint64, 53) if dtype == tf.float64
-                           else (tf.uint32, 24))
+  seed = tf.cast(tf.bitcast(tf.cast(seed, tf.int32), tf.uint32), tf.int64)
   bits = tf.random.stateless_uniform(shape, seed=seed, minval=None,
-                                     maxval=None, dtype=bits_dtype)
-  kept = tf.bitwise.right_shift(
-      bits, tf.constant(bits_dtype.size * 8 - precision, bits_dtype))
-  return tf.cast(kept, dtype) * tf.constant(2. ** -precision, dtype)
+                                     maxval=None, dtype=tf.uint32)
+  return tf.cast(tf.bitwise.right_shift(bits, 8), dtype) * 2.**-24
 
 
 def categorical_from_uniform(logits, uniform):
@@ -62,7 +68,11 @@ def categorical_from_uniform(logits, uniform):
       is uniform.
   """
   cdf = tf.cumsum(tf.nn.softmax(logits, axis=-1), axis=-1)
-  below = tf.cast(uniform[..., tf.newaxis] >= cdf, tf.int32)
+  # Scaled by the total, which rounding leaves a little off 1: the index found
+  # always has a positive probability (a zero-probability last class is never
+  # drawn for a uniform above the rounded total).
+  scaled = uniform[..., tf.newaxis] * cdf[..., -1:]
+  below = tf.cast(scaled >= cdf, tf.int32)
   return tf.minimum(tf.reduce_sum(below, axis=-1), tf.shape(logits)[-1] - 1)
 
 
