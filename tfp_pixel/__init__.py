@@ -25,6 +25,7 @@ _PUBLIC = {
     'MaskedPixelCNNNetwork': ('tfp_pixel.networks.masked_network',
                               'MaskedPixelCNNNetwork'),
     'PixelCNN': ('tfp_pixel.distributions.pixel_cnn', 'PixelCNN'),
+    'PixelRNN': ('tfp_pixel.distributions.pixel_rnn', 'PixelRNN'),
     'PixelSampler': ('tfp_pixel.sampling.pixel_sampler', 'PixelSampler'),
     'SequenceRNN': ('tfp_pixel.distributions.sequence_rnn', 'SequenceRNN'),
     'bin_widths': ('tfp_pixel.quantization', 'bin_widths'),

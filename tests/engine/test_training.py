@@ -17,6 +17,7 @@ from tfp_pixel.engine import configs
 from tfp_pixel.engine import errors
 from tfp_pixel.engine import runs
 from tfp_pixel.engine import training
+from tests import tiny_configs
 from tests.conftest import one_line_error
 from tests.conftest import unshuffled
 
@@ -141,6 +142,18 @@ def test_jit_step_of_the_mixture_model_compiles_once(tmp_path, digits,
   first, second = [m['train_seconds'] for m in result.metrics]
   # A recompiling step takes as long as the first one (seconds per step).
   assert second < first / 5, (first, second)
+
+
+@pytest.mark.parametrize('architecture', ['row_lstm', 'diagonal_bilstm'])
+def test_jit_step_of_pixel_rnn_compiles_once(tmp_path, digits, architecture):
+  # The recurrences are loops inside the compiled step: one trace, and the
+  # model trains.
+  result = _train(unshuffled(digits, 16), tiny_configs.pixel_rnn(architecture),
+                  tmp_path / 'run', epochs=2, steps_per_epoch=4, jit=True,
+                  learning_rate=1e-2)
+  assert result.step_traces == 1
+  first, second = [m['loss_bits_per_dim'] for m in result.metrics]
+  assert second < first
 
 
 _KILL_SCRIPT = textwrap.dedent('''

@@ -45,6 +45,10 @@ def test_a_family_is_registered_once():
     (None, None, ['--resnet'], 'pixelcnn'),
     (None, 'gated', ['--levels'], 'categorical'),
     ('categorical', None, ['--filters'], 'categorical'),
+    (None, 'row-lstm', ['--levels'], 'pixelrnn'),
+    (None, 'diagonal-bilstm', ['--hidden', '--layers'], 'pixelrnn'),
+    (None, None, ['--levels', '--layers'], 'pixelrnn'),
+    (None, None, ['--hidden', '--dropout'], 'pixelrnn'),
 ])
 def test_choose_family(model, architecture, flags, expected):
   assert registry.choose_family(model, architecture, flags).name == expected
@@ -58,6 +62,11 @@ def test_choose_family(model, architecture, flags, expected):
     ('pixelcnn', 'gated', [], 'not an architecture of the pixelcnn model'),
     (None, None, ['--mix', '--blocks'], 'several models'),
     ('gan', None, [], 'registered models'),
+    (None, 'row-lstm', ['--blocks'], '--blocks is not an option of the '
+                                     'pixelrnn model'),
+    ('categorical', 'diagonal-bilstm', [], 'not an architecture of the '
+                                           'categorical model'),
+    (None, None, ['--layers', '--blocks'], 'several models'),
 ])
 def test_choose_family_refuses_in_one_line(model, architecture, flags,
                                            message):

@@ -2,11 +2,11 @@
 
 `CategoricalImage` is mixed into a `tfd.Distribution` (listed before it) by
 every model whose network is a `networks.categorical_network.CategoricalNetwork`
-(`CategoricalPixelCNN`, `PixelRNN`): it holds the network, maps levels onto
-the network's `[-1, 1]` inputs, computes the tempered logits and the
-log-likelihood, and hands the model's fast sampler its labels. A model only
-chooses and builds its network (`network_class`, `check_network`) and names its
-sampler (`_make_pixel_sampler`).
+(`CategoricalPixelCNN`, `PixelRNN`): it checks the constructor's arguments,
+builds or checks the network, maps levels onto the network's `[-1, 1]`
+inputs, computes the tempered logits and the log-likelihood, and hands the
+model's fast sampler its labels. A model only names its networks and their
+arguments (`_init_categorical`) and its sampler (`_make_pixel_sampler`).
 """
 
 import tensorflow as tf
@@ -18,35 +18,68 @@ from tfp_pixel.distributions import base
 
 tfd = tfp.distributions
 
-__all__ = ['CategoricalImage', 'check_network', 'network_class']
+__all__ = ['CategoricalImage']
 
 
 class CategoricalImage(base.AutoregressiveImage):
   """Mixin of the categorical image models: network, logits and `log_prob`.
 
-  A model calls `_init_categorical` in its constructor (after building or
-  checking its network, before `tfd.Distribution.__init__`) and implements
+  A model's constructor calls `_init_categorical` (which initializes the
+  `tfd.Distribution`); the model implements
   `_make_pixel_sampler(conditional_input)`.
   """
 
-  def _init_categorical(self, image_shape, num_levels, architecture, network,
-                        float_dtype, temperature):
-    """Records the checked arguments; call it in the constructor.
+  def _init_categorical(self, parameters, networks, network_kwargs, name):
+    """The constructor's work: checks the arguments, builds (or checks) the
+    network and initializes the `tfd.Distribution`.
+
+    Call it in the constructor, inside its `tf.name_scope(name) as name`.
 
     Args:
-      image_shape: checked `(height, width, channels)`.
-      num_levels: checked Python `int`.
-      architecture: Python `str`, the model's architecture name.
-      network: the model's `CategoricalNetwork`.
-      float_dtype: float `tf.DType` of the network.
-      temperature: positive float scalar.
+      parameters: the constructor's `dict(locals())`, with `image_shape`,
+        `num_levels`, `architecture`, `network`, `num_classes`,
+        `temperature`, `float_dtype`, `dtype`, `validate_args` and
+        `allow_nan_stats`; its `network` becomes the one used, so that
+        `copy()` shares it.
+      networks: `dict` from architecture names to network classes.
+      network_kwargs: `dict` of the network's own constructor arguments.
+      name: Python `str`, the name scope's name.
+
+    Raises:
+      ValueError: if an argument is out of range, or `network` does not
+        match.
     """
+    image_shape = shapes.check_image_shape(parameters['image_shape'])
+    num_levels = quantization.check_num_levels(parameters['num_levels'])
+    float_dtype = tf.as_dtype(parameters['float_dtype'])
+    architecture = parameters['architecture']
+    num_classes = parameters['num_classes']
+    if architecture not in networks:
+      raise ValueError('`architecture` must be one of {}, got {!r}.'.format(
+          ', '.join(networks), architecture))
+    network_class = networks[architecture]
+    network = parameters['network']
+    if network is None:
+      network = network_class(image_shape, num_levels,
+                              num_classes=num_classes, dtype=float_dtype,
+                              **network_kwargs)
+    else:
+      _check_network(network, network_class, architecture, image_shape,
+                     num_levels, num_classes)
+    parameters['network'] = network
     self._image_shape = image_shape
     self._num_levels = num_levels
     self._architecture = architecture
     self._float_dtype = float_dtype
     self._network = network
-    self._init_temperature(temperature, float_dtype)
+    self._init_temperature(parameters['temperature'], float_dtype)
+    super().__init__(
+        dtype=parameters['dtype'],
+        reparameterization_type=tfd.NOT_REPARAMETERIZED,
+        validate_args=parameters['validate_args'],
+        allow_nan_stats=parameters['allow_nan_stats'],
+        parameters=parameters,
+        name=name)
 
   @property
   def image_shape(self):
@@ -163,19 +196,7 @@ class CategoricalImage(base.AutoregressiveImage):
                 message='levels must be smaller than `num_levels`')]
 
 
-def network_class(networks, architecture):
-  """The network class of `architecture` in `networks` (name -> class).
-
-  Raises:
-    ValueError: if `architecture` is not one of `networks`.
-  """
-  if architecture not in networks:
-    raise ValueError('`architecture` must be one of {}, got {!r}.'.format(
-        ', '.join(networks), architecture))
-  return networks[architecture]
-
-
-def check_network(network, expected_class, architecture, image_shape,
+def _check_network(network, expected_class, architecture, image_shape,
                   num_levels, num_classes):
   """Checks that an existing `network` (e.g. from `copy()`) fits the model.
 

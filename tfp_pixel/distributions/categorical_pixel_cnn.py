@@ -3,8 +3,6 @@
 import tensorflow as tf
 import tensorflow_probability as tfp
 
-from tfp_pixel import quantization
-from tfp_pixel import shapes
 from tfp_pixel.distributions import categorical_image
 from tfp_pixel.networks import gated_network
 from tfp_pixel.networks import masked_network
@@ -144,30 +142,14 @@ class CategoricalPixelCNN(categorical_image.CategoricalImage,
     """
     parameters = dict(locals())
     with tf.name_scope(name) as name:
-      image_shape = shapes.check_image_shape(image_shape)
-      num_levels = quantization.check_num_levels(num_levels)
-      float_dtype = tf.as_dtype(float_dtype)
-      network_class = categorical_image.network_class(_NETWORKS, architecture)
-      if network is None:
-        network = network_class(
-            image_shape, num_levels, num_filters=num_filters,
-            num_residual_blocks=num_residual_blocks,
-            first_kernel_size=first_kernel_size, kernel_size=kernel_size,
-            num_output_filters=num_output_filters, dropout_rate=dropout_rate,
-            num_classes=num_classes, dtype=float_dtype)
-      else:
-        categorical_image.check_network(network, network_class, architecture,
-                                        image_shape, num_levels, num_classes)
-      parameters['network'] = network
-      self._init_categorical(image_shape, num_levels, architecture, network,
-                             float_dtype, temperature)
-      super().__init__(
-          dtype=dtype,
-          reparameterization_type=tfd.NOT_REPARAMETERIZED,
-          validate_args=validate_args,
-          allow_nan_stats=allow_nan_stats,
-          parameters=parameters,
-          name=name)
+      self._init_categorical(
+          parameters, _NETWORKS,
+          dict(num_filters=num_filters,
+               num_residual_blocks=num_residual_blocks,
+               first_kernel_size=first_kernel_size, kernel_size=kernel_size,
+               num_output_filters=num_output_filters,
+               dropout_rate=dropout_rate),
+          name)
 
   def _make_pixel_sampler(self, conditional_input):
     return categorical_sampler.CategoricalSampler(self, conditional_input)

@@ -13,6 +13,7 @@ This module imports nothing heavy, so the command line can list the families
 
 import collections
 import dataclasses
+import importlib
 from typing import Callable, Optional, Tuple
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     'family_of_architecture',
     'filters_option',
     'image_families',
+    'level_model_build',
     'model_kwargs',
     'register',
 ]
@@ -246,3 +248,26 @@ def model_kwargs(config):
   """The family's keyword arguments in `config` (all but the shared keys)."""
   return {key: value for key, value in config.items()
           if key not in SHARED_KEYS}
+
+
+def level_model_build(module, class_name):
+  """The `build` of a family whose model takes `image_shape`, `num_levels`,
+  `num_classes` and the family's keywords (a model of int levels).
+
+  Args:
+    module: Python `str`, the module of the model, imported on the first
+      build (so that the registry loads no TensorFlow).
+    class_name: Python `str`, the model's class in `module`.
+
+  Returns:
+    build: callable `(config) -> distribution`.
+  """
+
+  def build(config):
+    model_class = getattr(importlib.import_module(module), class_name)
+    return model_class(image_shape=tuple(config['image_shape']),
+                       num_levels=config['num_levels'],
+                       num_classes=config['num_classes'],
+                       **model_kwargs(config))
+
+  return build

@@ -1,7 +1,9 @@
 """Exact, fast sampling of the image models.
 
 `pixel_sampler` holds the `PixelSampler` interface and the loop that draws
-rows in order (each solved as a fixed point); `inverse_cdf` the per-pixel
+rows in order (for convolutional models each solved as a fixed point,
+`RowSweepSampler`; PixelRNN's `pixel_rnn_sampler` carries its LSTM states
+along the row instead); `inverse_cdf` the per-pixel
 noise and the draws; `layer_graph` and `row_cache` evaluate a network a few
 rows at a time, and `row_cached_sampler` is the sampler over such a cache; the
 `*_graph` modules read each network into a layer graph, the `*_sampler`

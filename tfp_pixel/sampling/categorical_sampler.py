@@ -9,10 +9,45 @@ from tfp_pixel.sampling import inverse_cdf
 from tfp_pixel.sampling import masked_graph
 from tfp_pixel.sampling import row_cached_sampler
 
-__all__ = ['CategoricalSampler', 'network_graph']
+__all__ = ['CategoricalPixels', 'CategoricalSampler', 'network_graph']
 
 
-class CategoricalSampler(row_cached_sampler.RowCachedSampler):
+class CategoricalPixels:
+  """What every sampler of a categorical model (`CategoricalImage`) shares:
+  int32 levels, one uniform per channel, and the draw from untempered logits.
+
+  Mixed into a `PixelSampler` (listed before it) that sets `self._dist`.
+  """
+
+  @property
+  def image_shape(self):
+    return self._dist.image_shape
+
+  @property
+  def dtype(self):
+    return tf.int32
+
+  @property
+  def noise_size(self):
+    return self._dist.image_shape[-1]
+
+  @property
+  def noise_dtype(self):
+    return self._dist.float_dtype
+
+  @property
+  def fill_value(self):
+    return 0
+
+  def draw_levels(self, logits, noise, known, known_mask):
+    """Levels `[..., C]` from logits `[..., C, num_levels]` at the model's
+    temperature (see `inverse_cdf.draw_levels`)."""
+    return inverse_cdf.draw_levels(logits, self._dist.temperature, noise,
+                                   known, known_mask)
+
+
+class CategoricalSampler(CategoricalPixels,
+                         row_cached_sampler.RowCachedSampler):
   """Draws levels from incrementally evaluated logits.
 
   After each write into a row, a `RowCache` recomputes the one row of every
@@ -35,31 +70,10 @@ class CategoricalSampler(row_cached_sampler.RowCachedSampler):
     super().__init__(network_graph(dist.network, conditional_input),
                      dist.network_inputs)
 
-  @property
-  def image_shape(self):
-    return self._dist.image_shape
-
-  @property
-  def dtype(self):
-    return tf.int32
-
-  @property
-  def noise_size(self):
-    return self._dist.image_shape[-1]
-
-  @property
-  def noise_dtype(self):
-    return self._dist.float_dtype
-
-  @property
-  def fill_value(self):
-    return 0
-
   def draw_row(self, outputs, noise, known, known_mask):
     logits = tf.reshape(outputs, tf.concat(
         [tf.shape(known), [self._dist.num_levels]], 0))
-    return inverse_cdf.draw_levels(logits, self._dist.temperature, noise,
-                                   known, known_mask)
+    return self.draw_levels(logits, noise, known, known_mask)
 
 
 def network_graph(network, conditional_input=None):

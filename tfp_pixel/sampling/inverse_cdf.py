@@ -29,9 +29,10 @@ def pixel_noise(seed, batch_size, image_shape, noise_size, dtype):
   """
   seed = tfp.random.sanitize_seed(seed, salt='pixel_noise')
   height, width, _ = image_shape
-  return tf.random.stateless_uniform(
-      tf.stack([batch_size, height, width, noise_size]), seed=seed,
-      dtype=dtype)
+  # The same uniforms under `jit_compile=True`: a compiled `sample` draws
+  # the same images.
+  return portable_uniform(
+      tf.stack([batch_size, height, width, noise_size]), seed, dtype)
 
 
 def portable_uniform(shape, seed, dtype):

@@ -25,8 +25,9 @@ Song et al., 2021): starting from the current canvas, draw every pixel of the
 row at once from the network outputs given the row so far, write the row, and
 repeat until nothing changes. A fixed point is the sequential solution (by
 induction along the row: pixel `j` is a function of the pixels before it
-only), and each sweep makes at least one more pixel final, so at most
-`W * C + 1` sweeps are needed; usually far fewer. A recurrent model carries
+only), and each sweep after the first makes at least one more pixel final,
+so at most `W * C + 2` sweeps are needed (the first may draw from outputs
+that predate the row above); usually far fewer. A recurrent model carries
 its state along the row instead, one pixel at a time.
 
 #### References
@@ -148,18 +149,22 @@ class RowSweepSampler(PixelSampler):
   def solve_row(self, state, row, noise, known, known_mask):
     _, width, channels = self.image_shape
 
-    def sweep(state, pixels, unused_changed):
+    def sweep(state, pixels, unused_changed, count):
       drawn = self.draw_row(self.row_outputs(state, row), noise, known,
                             known_mask)
-      changed = tf.reduce_any(tf.not_equal(drawn, pixels))
-      return self.write_row(state, row, drawn), drawn, changed
+      # A sampler may bring a row's outputs up to date with the rows above
+      # only when the row is first written (a `RowCache` does): a first
+      # draw equal to the fill values must not end the loop.
+      changed = tf.reduce_any(tf.not_equal(drawn, pixels)) | tf.equal(
+          count, 0)
+      return self.write_row(state, row, drawn), drawn, changed, count + 1
 
-    # A causal model reaches the fixed point within `W * C + 1` sweeps; the
+    # A causal model reaches the fixed point within `W * C + 2` sweeps; the
     # cap keeps a non-causal one from looping forever.
-    state, pixels, _ = tf.while_loop(
-        lambda state, pixels, changed: changed, sweep,
-        (state, known, tf.constant(True)),
-        maximum_iterations=width * channels + 1)
+    state, pixels, _, _ = tf.while_loop(
+        lambda state, pixels, changed, count: changed, sweep,
+        (state, known, tf.constant(True), tf.constant(0)),
+        maximum_iterations=width * channels + 2)
     return state, pixels
 
 
