@@ -34,6 +34,7 @@ __all__ = [
     'lost_worker_errors',
     'resolve',
     'share_from_chief',
+    'start_error',
     'task_name',
     'writer_lock',
 ]
