@@ -14,9 +14,7 @@ _COLUMNS = ('path', 'nll', 'bits_per_dim', 'nll_levels', 'bits_per_dim_levels')
 
 @click.command()
 @click.argument('paths', nargs=-1, required=True, metavar='PATH...')
-@click.option('--format', 'output_format', type=click.Choice(
-    ['table', 'json', 'csv']), default='table', show_default=True,
-              help='Output format.')
+@options.score_format_option
 @click.option('--batch-size', metavar='N', type=click.IntRange(1), default=64,
               show_default=True, help='Images per forward pass.')
 @options.checkpoint_option
@@ -33,6 +31,7 @@ _COLUMNS = ('path', 'nll', 'bits_per_dim', 'nll_levels', 'bits_per_dim_levels')
                    'argmax over K of log p(image | K); with labels, report '
                    'the accuracy.')
 @options.run_option
+@options.verbose_option
 def score(paths, output_format, batch_size, checkpoint, label,
           labels_from_data, classify, run_dir):
   """Score images (files or folders): NLL in nats and bits/dim.

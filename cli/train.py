@@ -1,8 +1,9 @@
 """`tfp-pixel train`: train a model, or resume a run.
 
-The model options come from the registry (`tfp_pixel.families`): every
+The model options come from the registry (`tfp_pixel.families`): every image
 family's options are offered once, and the family is chosen by `--model`,
-`--arch`, or the options given (see `registry.choose_family`).
+`--arch`, or the options given (see `registry.choose_family`). The text model
+has its own command, `tfp-pixel text train`.
 """
 
 import click
@@ -17,7 +18,7 @@ __all__ = ['train']
 def _family_options(command):
   """Adds one click option per distinct family option flag to `command`."""
   by_flag = {}
-  for family in registry.families():
+  for family in registry.image_families():
     for option in family.options:
       by_flag.setdefault(option.flag, []).append((family, option))
   for flag, owners in sorted(by_flag.items(), reverse=True):
@@ -41,7 +42,7 @@ def _click_type(option):
 def _models_epilog():
   return 'Models (--model): ' + '; '.join(
       '{}: {}'.format(family.name, family.summary)
-      for family in registry.families()) + '.'
+      for family in registry.image_families()) + '.'
 
 
 @click.command(epilog=_models_epilog())
@@ -53,7 +54,8 @@ def _models_epilog():
 @click.option('--shape', metavar='HxWxC', default=None,
               help='Image shape to convert every image to, e.g. 32x32x1. '
                    'Default: the data\'s own.')
-@click.option('--model', type=click.Choice(registry.family_names()),
+@click.option('--model', type=click.Choice(
+    [family.name for family in registry.image_families()]),
               default=None,
               help='Model family (below). Default: chosen by --arch or the '
                    'options given, else {}.'.format(registry.DEFAULT_FAMILY))
@@ -62,7 +64,8 @@ def _models_epilog():
               help='Architecture, which also picks the model: ' + '; '.join(
                   '{} ({})'.format('|'.join(family.architectures),
                                    family.name)
-                  for family in registry.families() if family.architectures))
+                  for family in registry.image_families()
+                  if family.architectures))
 @click.option('--levels', metavar='K', type=click.IntRange(2, 256),
               default=None,
               help='Quantize to K levels (default 256); alone, it picks the '
@@ -72,43 +75,24 @@ def _models_epilog():
               help='Train a class-conditional model p(x | label) on the '
                    'dataset\'s labels (TFDS labels, IDX label files, class '
                    'sub-folders, .npz labels, the default digits\' 0-9).')
-@click.option('--epochs', metavar='N', type=click.IntRange(0), default=10,
-              show_default=True, help='Total epochs the run should reach.')
-@click.option('--steps', metavar='N', type=click.IntRange(1), default=None,
-              help='Batches per epoch, repeating the data as needed. '
-                   'Default: one full pass.')
-@click.option('--batch-size', metavar='N', type=click.IntRange(1), default=32,
-              show_default=True, help='Global batch, split across replicas.')
-@click.option('--learning-rate', metavar='LR', type=click.FloatRange(
-    0., min_open=True), default=1e-3, show_default=True,
-              help='Adam learning rate.')
+@options.training_options
 @click.option('--validation-fraction', metavar='F', type=click.FloatRange(
     0., 1., min_open=True, max_open=True), default=0.1, show_default=True,
               help='Share of the images held out for validation.')
 @click.option('--max-images', metavar='N', type=click.IntRange(1),
               default=None, help='Use at most N images.')
-@click.option('--jit/--no-jit', default=False, show_default=True,
-              help='XLA-compile the training step.')
-@click.option('--strategy', type=click.Choice(['default', 'mirrored',
-                                               'multiworker']),
-              default=None,
-              help='tf.distribute strategy. Default: mirrored with several '
-                   'GPUs, else default.')
 @click.option('--num-samples', metavar='N', type=click.IntRange(0),
               default=16, show_default=True,
               help='Samples in the grid drawn after each epoch (0: none).')
-@click.option('--sample-every', metavar='N', type=click.IntRange(1),
-              default=1, show_default=True,
-              help='Draw the sample grid every N epochs.')
-@click.option('--keep', metavar='N', type=click.IntRange(1), default=3,
-              show_default=True, help='Last checkpoints to keep.')
+@options.scale_option
 @options.run_option
 @options.seed_option
+@options.verbose_option
 @click.pass_context
 def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
           epochs, steps, batch_size, learning_rate, validation_fraction,
-          max_images, jit, strategy, num_samples, sample_every, keep, run_dir,
-          seed, **family_values):
+          max_images, jit, strategy, num_samples, sample_every, keep, scale,
+          run_dir, seed, **family_values):
   """Train a model; rerun on the same --run to resume it."""
   given = [name for name in ctx.params
            if ctx.get_parameter_source(name) ==
@@ -123,9 +107,8 @@ def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
         batch_size=batch_size, seed=seed, announce=_announce, epochs=epochs,
         steps_per_epoch=steps, learning_rate=learning_rate, jit=jit,
         strategy=strategy, num_samples=num_samples,
-        sample_every=sample_every, keep_checkpoints=keep)
-  click.echo('Run: {} (epoch {})'.format(trained.result.run_dir,
-                                         trained.result.epoch))
+        sample_every=sample_every, keep_checkpoints=keep, grid_scale=scale)
+  options.echo_trained(trained.result)
 
 
 def _model_options(model, arch, levels, family_values, given):

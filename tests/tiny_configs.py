@@ -15,3 +15,11 @@ def pixel_cnn(num_classes=None, shape=(8, 8, 1)):
   return configs.make_config('pixelcnn', shape, num_classes=num_classes,
                              num_filters=4, num_hierarchies=1,
                              num_logistic_mix=2, dropout_p=0.)
+
+
+def pixel_rnn(architecture='row_lstm', num_classes=None):
+  """A PixelRNN of 8x8x1 images, 4 levels, two layers of 4 units."""
+  return configs.make_config('pixelrnn', (8, 8, 1), num_levels=4,
+                             num_classes=num_classes,
+                             architecture=architecture, num_layers=2,
+                             hidden_units=4, first_kernel_size=3)

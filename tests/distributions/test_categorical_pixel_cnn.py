@@ -13,6 +13,9 @@ class TestCategoricalPixelCNN(model_hooks.CategoricalHooks,
                               distribution_suite.DistributionSuite):
 
   def test_temperature_towards_zero_follows_the_argmax_path(self):
+    # A fixed network (not one left by the tests before): the check needs no
+    # near-tie between the top logits along the argmax path.
+    tf.random.set_seed(0)
     warm = self.make_distribution(self.tiny_shape)
     # A fresh network predicts the first pixel from its biases alone, all
     # zero: break the tie so that the argmax path is unique.

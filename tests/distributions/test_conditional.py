@@ -161,6 +161,28 @@ class TestConditionalGatedPixelCNN(model_hooks.GatedHooks,
   """The conditional suite for the gated network."""
 
 
+class TestConditionalRowLSTM(model_hooks.Conditional, model_hooks.PixelRNNHooks,
+                             ConditionalChecks):
+  """The conditional suite for PixelRNN's Row LSTM (its fast sampler with a
+  batch of labels: tests/sampling/test_pixel_rnn_sampler.py)."""
+
+
+class TestConditionalRowLSTMRGB(model_hooks.PixelRNNRGB,
+                                TestConditionalRowLSTM):
+  """The conditional suite on RGB images."""
+
+
+class TestConditionalDiagonalBiLSTM(model_hooks.Conditional,
+                                    model_hooks.DiagonalBiLSTMHooks,
+                                    ConditionalChecks):
+  """The conditional suite for PixelRNN's Diagonal BiLSTM."""
+
+
+class TestConditionalDiagonalBiLSTMRGB(model_hooks.PixelRNNRGB,
+                                       TestConditionalDiagonalBiLSTM):
+  """The conditional suite on RGB images."""
+
+
 class TestConditionalPixelCNN(model_hooks.Conditional,
                               model_hooks.PixelCNNHooks, ConditionalChecks):
 

@@ -14,8 +14,11 @@ import tensorflow as tf
 
 import tfp_pixel
 from tfp_pixel.engine import configs
+from tfp_pixel.engine import errors
 from tfp_pixel.engine import runs
 from tfp_pixel.engine import training
+from tests import tiny_configs
+from tests.conftest import one_line_error
 from tests.conftest import unshuffled
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -141,6 +144,18 @@ def test_jit_step_of_the_mixture_model_compiles_once(tmp_path, digits,
   assert second < first / 5, (first, second)
 
 
+@pytest.mark.parametrize('architecture', ['row_lstm', 'diagonal_bilstm'])
+def test_jit_step_of_pixel_rnn_compiles_once(tmp_path, digits, architecture):
+  # The recurrences are loops inside the compiled step: one trace, and the
+  # model trains.
+  result = _train(unshuffled(digits, 16), tiny_configs.pixel_rnn(architecture),
+                  tmp_path / 'run', epochs=2, steps_per_epoch=4, jit=True,
+                  learning_rate=1e-2)
+  assert result.step_traces == 1
+  first, second = [m['loss_bits_per_dim'] for m in result.metrics]
+  assert second < first
+
+
 _KILL_SCRIPT = textwrap.dedent('''
     import sys
     import tfp_pixel
@@ -155,7 +170,7 @@ _KILL_SCRIPT = textwrap.dedent('''
 
 
 def test_sigkill_mid_training_then_resume(tmp_path, digits,
-                                          categorical_config):
+                                          categorical_config, cli):
   run_dir = tmp_path / 'run'
   paths = runs.run_paths(run_dir)
   env = dict(os.environ, PYTHONPATH=_REPO, TF_CPP_MIN_LOG_LEVEL='3')
@@ -168,6 +183,16 @@ def test_sigkill_mid_training_then_resume(tmp_path, digits,
       paths.metrics) else True) and time.monotonic() < deadline:
     assert process.poll() is None, 'training died on its own'
     time.sleep(0.05)
+  # While it trains, the run is locked for writers and open to readers.
+  with pytest.raises(errors.RunInUseError) as refused:
+    _train(digits, None, run_dir, epochs=10000, steps_per_epoch=2)
+  assert refused.value.pid == process.pid
+  assert one_line_error(cli(['train', '--run', str(run_dir)])) == (
+      'Error: {} is in use by process {} (training it); wait for it to end '
+      'or pass another --run.'.format(run_dir, process.pid))
+  events = configs.images_to_events(digits[:2], categorical_config)
+  for _ in range(3):
+    assert np.all(np.isfinite(tfp_pixel.load(run_dir).log_prob(events)))
   process.send_signal(signal.SIGKILL)
   process.wait()
   assert not any(name.startswith('.tmp-')

@@ -11,8 +11,8 @@ from tfp_pixel.engine import configs
 from tfp_pixel.families import registry
 
 
-def test_every_family_builds_from_its_defaults():
-  for family in registry.families():
+def test_every_image_family_builds_from_its_defaults():
+  for family in registry.image_families():
     config = configs.make_config(family.name, (2, 2, 1), num_levels=2)
     assert set(config) == set(registry.SHARED_KEYS) | set(family.defaults)
     assert configs.complete_config(json.loads(json.dumps(config))) == config
@@ -45,6 +45,10 @@ def test_a_family_is_registered_once():
     (None, None, ['--resnet'], 'pixelcnn'),
     (None, 'gated', ['--levels'], 'categorical'),
     ('categorical', None, ['--filters'], 'categorical'),
+    (None, 'row-lstm', ['--levels'], 'pixelrnn'),
+    (None, 'diagonal-bilstm', ['--hidden', '--layers'], 'pixelrnn'),
+    (None, None, ['--levels', '--layers'], 'pixelrnn'),
+    (None, None, ['--hidden', '--dropout'], 'pixelrnn'),
 ])
 def test_choose_family(model, architecture, flags, expected):
   assert registry.choose_family(model, architecture, flags).name == expected
@@ -58,6 +62,11 @@ def test_choose_family(model, architecture, flags, expected):
     ('pixelcnn', 'gated', [], 'not an architecture of the pixelcnn model'),
     (None, None, ['--mix', '--blocks'], 'several models'),
     ('gan', None, [], 'registered models'),
+    (None, 'row-lstm', ['--blocks'], '--blocks is not an option of the '
+                                     'pixelrnn model'),
+    ('categorical', 'diagonal-bilstm', [], 'not an architecture of the '
+                                           'categorical model'),
+    (None, None, ['--layers', '--blocks'], 'several models'),
 ])
 def test_choose_family_refuses_in_one_line(model, architecture, flags,
                                            message):
@@ -66,12 +75,21 @@ def test_choose_family_refuses_in_one_line(model, architecture, flags,
   assert '\n' not in str(error.value)
 
 
-def test_train_help_lists_every_registered_model(cli):
+def test_train_help_lists_every_image_model(cli):
   output = cli(['train', '--help']).output
-  for family in registry.families():
+  for family in registry.image_families():
     assert family.name in output
     for option in family.options:
       assert option.flag in output
+  assert 'text' not in [f.name for f in registry.image_families()]
+
+
+def test_the_text_family_has_no_image_keys():
+  config = configs.make_config('text', max_length=3, units=4)
+  assert set(config) == {'model'} | set(registry.family('text').defaults)
+  assert configs.complete_config(json.loads(json.dumps(config))) == config
+  with pytest.raises(ValueError, match='does not read images'):
+    configs.make_config('text', (2, 2, 1))
 
 
 def test_the_registry_and_the_package_load_no_tensorflow():

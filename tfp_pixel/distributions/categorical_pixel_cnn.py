@@ -3,9 +3,7 @@
 import tensorflow as tf
 import tensorflow_probability as tfp
 
-from tfp_pixel import quantization
-from tfp_pixel import shapes
-from tfp_pixel.distributions import base
+from tfp_pixel.distributions import categorical_image
 from tfp_pixel.networks import gated_network
 from tfp_pixel.networks import masked_network
 from tfp_pixel.sampling import categorical_sampler
@@ -17,7 +15,8 @@ __all__ = ['ARCHITECTURES', 'CategoricalPixelCNN']
 ARCHITECTURES = ('plain', 'gated')
 
 
-class CategoricalPixelCNN(base.AutoregressiveImage, tfd.Distribution):
+class CategoricalPixelCNN(categorical_image.CategoricalImage,
+                          tfd.Distribution):
   """PixelCNN with a softmax over quantized intensity levels at every channel.
 
   The distribution of images `x` of integer levels in `[0, num_levels)`, with
@@ -143,153 +142,16 @@ class CategoricalPixelCNN(base.AutoregressiveImage, tfd.Distribution):
     """
     parameters = dict(locals())
     with tf.name_scope(name) as name:
-      image_shape = shapes.check_image_shape(image_shape)
-      num_levels = quantization.check_num_levels(num_levels)
-      float_dtype = tf.as_dtype(float_dtype)
-      if architecture not in ARCHITECTURES:
-        raise ValueError('`architecture` must be one of {}, got {!r}.'.format(
-            ', '.join(ARCHITECTURES), architecture))
-      network_class = _NETWORKS[architecture]
-      if network is None:
-        network = network_class(
-            image_shape, num_levels, num_filters=num_filters,
-            num_residual_blocks=num_residual_blocks,
-            first_kernel_size=first_kernel_size, kernel_size=kernel_size,
-            num_output_filters=num_output_filters, dropout_rate=dropout_rate,
-            num_classes=num_classes, dtype=float_dtype)
-      elif (tuple(network.image_shape) != image_shape or
-            network.num_levels != num_levels or
-            network.num_classes != num_classes or
-            not isinstance(network, network_class)):
-        raise ValueError(
-            '`network` ({}) was built for image_shape={}, num_levels={} and '
-            'num_classes={}, not the {} architecture with {}, {} and {}.'.format(
-                type(network).__name__, network.image_shape,
-                network.num_levels, network.num_classes, architecture,
-                image_shape, num_levels, num_classes))
-      parameters['network'] = network
-      self._image_shape = image_shape
-      self._num_levels = num_levels
-      self._architecture = architecture
-      self._float_dtype = float_dtype
-      self._network = network
-      self._init_temperature(temperature, float_dtype)
-      super().__init__(
-          dtype=dtype,
-          reparameterization_type=tfd.NOT_REPARAMETERIZED,
-          validate_args=validate_args,
-          allow_nan_stats=allow_nan_stats,
-          parameters=parameters,
-          name=name)
+      self._init_categorical(
+          parameters, _NETWORKS,
+          dict(num_filters=num_filters,
+               num_residual_blocks=num_residual_blocks,
+               first_kernel_size=first_kernel_size, kernel_size=kernel_size,
+               num_output_filters=num_output_filters,
+               dropout_rate=dropout_rate),
+          name)
 
-  @property
-  def image_shape(self):
-    return self._image_shape
-
-  @property
-  def num_levels(self):
-    return self._num_levels
-
-  @property
-  def architecture(self):
-    return self._architecture
-
-  @property
-  def num_classes(self):
-    """Python `int`, classes of a conditional model, or `None`."""
-    return self._network.num_classes
-
-  @property
-  def conditional_dtype(self):
-    """Float `tf.DType` of `conditional_input` (the network's)."""
-    return self._float_dtype
-
-  @property
-  def conditional_shape(self):
-    """`tf.TensorShape([num_classes])`, or `None` when unconditional."""
-    if self.num_classes is None:
-      return None
-    return tf.TensorShape([self.num_classes])
-
-  @property
-  def network(self):
-    return self._network
-
-  @property
-  def float_dtype(self):
-    return self._float_dtype
-
-  def logits(self, levels, training=False, conditional_input=None):
-    """Tempered logits of every pixel and channel given the images `levels`.
-
-    Args:
-      levels: integer `Tensor` of shape `[batch, height, width, channels]`.
-      training: Python `bool`, whether dropout is active.
-      conditional_input: for a conditional model, the one-hot labels,
-        `[batch, num_classes]` or `[num_classes]` (one for all images).
-
-    Returns:
-      logits: float `Tensor` of shape
-        `[batch, height, width, channels, num_levels]`; the logits at
-        `(i, j, c)` depend only on the levels before `(i, j, c)`.
-
-    Raises:
-      ValueError: if `conditional_input` does not fit the model.
-    """
-    conditional_input = self.checked_conditional_input(conditional_input)
-    logits = self._network(self.network_inputs(levels), training=training,
-                           conditional_input=conditional_input)
-    return logits / tf.convert_to_tensor(self._temperature)
-
-  def network_inputs(self, levels):
-    """Maps levels `[0, num_levels)` onto the network's `[-1, 1]`."""
-    return quantization.levels_to_unit_interval(levels, self._num_levels,
-                                                dtype=self._float_dtype)
-
-  def _log_prob(self, value, conditional_input=None, training=False):
-    value = shapes.check_event(value, self._image_shape)
-    value, conditional_input = self.broadcast_conditional_input(
-        value, conditional_input)
-    if conditional_input is not None:
-      conditional_input = tf.reshape(conditional_input,
-                                     [-1, self.num_classes])
-    sample_and_batch_shape = tf.shape(value)[:-3]
-    levels = tf.reshape(value, [-1, *self._image_shape])
-    levels = tf.cast(levels, tf.int32)
-    with tf.control_dependencies(self._value_assertions(levels)):
-      logits = self.logits(levels, training=training,
-                           conditional_input=conditional_input)
-    pixels = tfd.Independent(tfd.Categorical(logits=logits),
-                             reinterpreted_batch_ndims=3)
-    return tf.reshape(pixels.log_prob(levels), sample_and_batch_shape)
-
-  def _value_assertions(self, levels):
-    if not self.validate_args:
-      return []
-    return [tf.debugging.assert_non_negative(levels),
-            tf.debugging.assert_less(
-                levels, self._num_levels,
-                message='levels must be smaller than `num_levels`')]
-
-  def pixel_sampler(self, batch_size=None, conditional_input=None):
-    """The fast exact `sampling.PixelSampler` of this distribution.
-
-    Args:
-      batch_size: Python `int` or int32 scalar, images drawn at once; needed
-        only to broadcast a single label (the sampler serves any batch size).
-      conditional_input: for a conditional model, the one-hot labels,
-        `[batch_size, num_classes]` or `[num_classes]`.
-
-    Returns:
-      sampler: a `categorical_sampler.CategoricalSampler`.
-
-    Raises:
-      ValueError: if `conditional_input` does not fit the model.
-    """
-    conditional_input = self.checked_conditional_input(conditional_input)
-    if conditional_input is not None and batch_size is not None:
-      conditional_input = tf.broadcast_to(
-          conditional_input, tf.stack([batch_size, self.num_classes]))
+  def _make_pixel_sampler(self, conditional_input):
     return categorical_sampler.CategoricalSampler(self, conditional_input)
 
 

@@ -8,13 +8,15 @@ A configuration is a `dict` such as
  'num_filters': 32, 'num_logistic_mix': 5, 'dropout_p': 0.3, ...}
 ```
 
-`model` names a registered family (`tfp_pixel.families`); every model reads
-8-bit images quantized to `num_levels` levels (`tfp_pixel.quantize`);
+`model` names a registered family (`tfp_pixel.families`); every image model
+reads 8-bit images quantized to `num_levels` levels (`tfp_pixel.quantize`);
 `num_classes` is `None` for a model of images, or the number of classes of a
 class-conditional model `p(x | y)`, which takes the label as a one-hot
 `conditional_input` (configurations written before it existed read as
 `None`). The other keys are the family's constructor arguments, completed from
-its defaults. `complete_config` is the one place a configuration is checked
+its defaults; a family whose events are not images (`reads_images=False`,
+the text model) has only those.
+ `complete_config` is the one place a configuration is checked
 and completed, whether it comes from a caller, the command line or a run's
 `config.json`.
 """
@@ -39,17 +41,18 @@ __all__ = [
 ]
 
 
-def make_config(model, image_shape, num_levels=quantization.MAX_LEVELS,
-                num_classes=None, **model_kwargs):
+def make_config(model, image_shape=None, num_levels=None, num_classes=None,
+                **model_kwargs):
   """Returns a complete, checked configuration.
 
   Args:
     model: the name of a registered family (`'pixelcnn'`, `'categorical'`,
       ...; see `tfp_pixel.families.registry.family_names()`).
-    image_shape: `(height, width, channels)`.
-    num_levels: Python `int` in `[2, 256]`, levels per channel.
+    image_shape: `(height, width, channels)` of an image model.
+    num_levels: Python `int` in `[2, 256]`, levels per channel of an image
+      model; `None` for 256.
     num_classes: `None`, or the Python `int` of classes of a class-conditional
-      model.
+      image model.
     **model_kwargs: constructor arguments of the model; `None` values and the
       rest take the family's defaults.
 
@@ -58,17 +61,24 @@ def make_config(model, image_shape, num_levels=quantization.MAX_LEVELS,
 
   Raises:
     ValueError: one line, if `model`, a shape, a level count or a keyword is
-      invalid.
+      invalid, or image arguments are given to a model of other data.
   """
   family = registry.family(model)
   unknown = sorted(set(model_kwargs) - set(family.defaults))
   if unknown:
     raise ValueError('Unknown option(s) for the {} model: {}.'.format(
         model, ', '.join(unknown)))
-  config = {'model': family.name,
-            'image_shape': list(shapes.check_image_shape(image_shape)),
-            'num_levels': quantization.check_num_levels(num_levels),
-            'num_classes': class_labels.check_num_classes(num_classes)}
+  config = {'model': family.name}
+  if family.reads_images:
+    config.update(
+        image_shape=list(shapes.check_image_shape(image_shape)),
+        num_levels=quantization.check_num_levels(
+            quantization.MAX_LEVELS if num_levels is None else num_levels),
+        num_classes=class_labels.check_num_classes(num_classes))
+  elif (image_shape, num_levels, num_classes) != (None, None, None):
+    raise ValueError('The {} model does not read images: it takes no '
+                     'image_shape, num_levels or num_classes.'.format(
+                         family.name))
   config.update(family.defaults)
   config.update({k: _as_json(v) for k, v in model_kwargs.items()
                  if v is not None})
@@ -98,7 +108,7 @@ def complete_config(config):
                      'key, got {!r}.'.format(config))
   rest = dict(config)
   return make_config(rest.pop('model'), rest.pop('image_shape', None),
-                     rest.pop('num_levels', quantization.MAX_LEVELS), **rest)
+                     rest.pop('num_levels', None), **rest)
 
 
 def build_model(config):

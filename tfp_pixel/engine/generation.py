@@ -41,7 +41,7 @@ def sample_images(run=None, num_samples=16, temperature=1., seed=0,
     ValueError: if the run is missing, or `label` is missing for a class-conditional run,
       given for another, or not one of its classes.
   """
-  run = runs.open_run(run)
+  run = runs.open_run(run, images=True)
   onehot = _label_input(label, run)
   dist = run.load_model(which, temperature)
   events = dist.sample(int(num_samples), seed=(int(seed), 0),
@@ -70,7 +70,7 @@ def sample_per_class(run=None, samples_per_class=8, temperature=1.,
   Raises:
     ValueError: if the run is missing or not class-conditional.
   """
-  run = runs.open_run(run)
+  run = runs.open_run(run, images=True)
   conditional_runs.require_conditional(run.config, 'A per-class grid',
                                        run.path)
   dist = run.load_model(which, temperature)
@@ -108,7 +108,7 @@ def complete_images(images, known, run=None, num_completions=4, seed=0,
       `label` is missing for a class-conditional run, given for another, or
       not one of its classes.
   """
-  run = runs.open_run(run)
+  run = runs.open_run(run, images=True)
   images = np.asarray(images, np.uint8)
   if np.ndim(label) == 1 and len(label) != len(images):
     raise ValueError('{} labels for {} images; give one label, or one per '

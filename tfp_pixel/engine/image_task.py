@@ -4,9 +4,14 @@
 8-bit images that is not the model itself: the batches (uint8 images, or
 `(images, labels)` for a class-conditional model), each image's negative
 log-likelihood in the 8-bit convention and on the model's own levels
-(`metrics`), and the per-epoch sample grid (one row per class for a
-class-conditional model).
+(`metrics`), the dimensions it is spread over (`H * W * C` per image), and
+the per-epoch sample grid (one row per class for a class-conditional model).
+
+A task of other data (`text_task.TextTask`) has the same methods but
+`bits_per_dim` and `sample_grid`, which only scoring images uses.
 """
+
+import os
 
 import numpy as np
 import tensorflow as tf
@@ -32,6 +37,10 @@ def images_and_labels(batch):
 
 class ImageTask(object):
   """The image side of a training run, for the model `config` describes."""
+
+  # What the progress lines call the examples and one of their dimensions.
+  examples_name = 'images'
+  dim_name = 'dim'
 
   def __init__(self, config):
     self._config = config
@@ -74,6 +83,11 @@ class ImageTask(object):
     """The number of images in `batch`, an int32 scalar `Tensor`."""
     return tf.shape(images_and_labels(batch)[0])[0]
 
+  def dims_of(self, batch):
+    """The dimensions the NLL of `batch` is spread over, an int32 scalar
+    `Tensor`: `H * W * C` per image."""
+    return self.batch_size_of(batch) * self.num_dims
+
   def initialize(self, dist, batch):
     """Runs the model once on real data (data-dependent initialization)."""
     self.nll(dist, batch, training=False)
@@ -101,11 +115,12 @@ class ImageTask(object):
     """Negative log-likelihoods in nats to bits per dimension."""
     return metrics.bits_per_dim(nll_nats, self._image_shape)
 
-  def sample_grid(self, dist, num_samples, seed):
+  def sample_grid(self, dist, num_samples, seed, scale=None):
     """A uint8 grid `[height, width, channels]` of samples of `dist`.
 
     A class-conditional model's grid has one row per class (the first
     `conditional_runs.MAX_GRID_CLASSES`), `ceil(num_samples / rows)` columns.
+    Each pixel is a `scale x scale` square (`None`: `grids.default_scale`).
     """
     if not self._conditional:
       events = dist.sample(num_samples, seed=seed)
@@ -120,7 +135,16 @@ class ImageTask(object):
           conditional_input=conditional_runs.conditional_input(
               labels, self._config))
     return grids.image_grid(configs.events_to_images(events, self._config),
-                            num_columns=columns)
+                            num_columns=columns, scale=scale)
+
+  def write_samples(self, dist, num_samples, seed, paths, epoch, scale=None):
+    """Writes the epoch's sample grid, `samples/epoch-EEE.png`, and its
+    TensorBoard image (to the default summary writer), each pixel a
+    `scale x scale` square (`None`: `grids.default_scale`)."""
+    grid = self.sample_grid(dist, num_samples, seed, scale=scale)
+    grids.write_png(os.path.join(paths.samples,
+                                 'epoch-{:03d}.png'.format(epoch)), grid)
+    tf.summary.image('samples', grid[np.newaxis], step=epoch)
 
   def _checked_dataset(self, data):
     spec = data.element_spec

@@ -6,13 +6,21 @@ import time
 __all__ = ['EpochProgress', 'epoch_summary']
 
 
-def epoch_summary(record):
-  """One line for an epoch's metrics `record` (see `training.train`)."""
-  text = 'epoch {epoch}: loss {loss_bits_per_dim:.4f} bits/dim'.format(
-      **record)
+def epoch_summary(record, examples='images', dim='dim'):
+  """One line for an epoch's metrics `record` (see `training.train`).
+
+  Args:
+    record: the epoch's metrics `dict`.
+    examples: what the task's examples are called (`'images'`, `'texts'`).
+    dim: what one of their dimensions is called (`'dim'`, `'token'`).
+  """
+  text = 'epoch {}: loss {:.4f} bits/{}'.format(
+      record['epoch'], record['loss_bits_per_dim'], dim)
   if 'val_bits_per_dim' in record:
-    text += ', validation {:.4f} bits/dim'.format(record['val_bits_per_dim'])
-  return text + ' ({:.0f} images/s)'.format(record['images_per_second'])
+    text += ', validation {:.4f} bits/{}'.format(record['val_bits_per_dim'],
+                                                 dim)
+  return text + ' ({:.0f} {}/s)'.format(record['images_per_second'],
+                                        examples)
 
 
 class EpochProgress(object):
@@ -21,8 +29,9 @@ class EpochProgress(object):
   Drawn only when stderr is a terminal and `enabled`.
   """
 
-  def __init__(self, epoch, epochs, total, enabled):
+  def __init__(self, epoch, epochs, total, enabled, dim='dim'):
     self._label = 'epoch {}/{}'.format(epoch, epochs)
+    self._dim = dim
     self._total = total
     self._enabled = enabled and sys.stderr.isatty()
     self._last_draw = 0.
@@ -40,8 +49,8 @@ class EpochProgress(object):
                                   self._total)
     else:
       bar = 'step {}'.format(step)
-    sys.stderr.write('\r{} {} loss {:.4f} bits/dim'.format(
-        self._label, bar, loss_bits))
+    sys.stderr.write('\r{} {} loss {:.4f} bits/{}'.format(
+        self._label, bar, loss_bits, self._dim))
     sys.stderr.flush()
     self._drawn = True
 

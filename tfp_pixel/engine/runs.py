@@ -8,14 +8,20 @@ RUN_DIR/
   best/             the checkpoint of the best validation bits/dim so far
   logs/             TensorBoard summaries
   samples/          epoch-001.png, ... a grid of samples after every epoch
+                    (text runs: epoch-001.txt, ... one text per line)
   metrics.jsonl     one JSON record per epoch
+  tokenizer.json    text runs: the tokenizer (`tfp_pixel.text.Tokenizer`)
+  train.lock        locked (`flock`) by the process training the run; holds
+                    its process id (`run_lock`)
 ```
 
 `tfp-pixel train` makes a new run under `runs/` in the working directory and
 records it in `runs/latest`; every command reads the latest run unless it is
 given one. A command opens its run once (`open_run`: the folder resolved and
 its configuration read) and hands the `Run` on. Every file is written
-atomically (temporary file, then rename).
+atomically (temporary file, then rename), so that commands can read a run while
+it trains; one process trains a run at a time (`run_lock`), and of a
+multi-worker run only the chief writes (`cluster`).
 """
 
 import collections
@@ -27,6 +33,7 @@ import os
 from tfp_pixel.engine import checkpoints
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import files
+from tfp_pixel.families import registry
 
 __all__ = [
     'RUNS_DIR',
@@ -82,23 +89,29 @@ class Run(collections.namedtuple('Run', ['path', 'config'])):
     return dist
 
 
-def open_run(run_dir=None, runs_root=None):
+def open_run(run_dir=None, runs_root=None, images=False):
   """Resolves a run folder (the latest for `None`) and reads its config.
 
   Args:
-    run_dir: a run folder, or `None` for the latest run.
+    run_dir: a run folder, or `None` for the latest run (or a `Run`).
     runs_root: folder holding `latest`; defaults to `runs/`.
+    images: Python `bool`, whether the run must be of an image model (the
+      image commands' runs; the text model's are not).
 
   Returns:
     run: a `Run`.
 
   Raises:
-    ValueError: if there is no such run or its configuration is invalid.
+    ValueError: if there is no such run, its configuration is invalid, or
+      `images` and its model does not read images.
   """
-  if isinstance(run_dir, Run):
-    return run_dir
-  run_dir = resolve_run_dir(run_dir, runs_root)
-  return Run(run_dir, read_config(run_dir))
+  if not isinstance(run_dir, Run):
+    run_dir = resolve_run_dir(run_dir, runs_root)
+    run_dir = Run(run_dir, read_config(run_dir))
+  if images and not registry.family(run_dir.config['model']).reads_images:
+    raise ValueError('{} is a run of the {} model, not of an image model.'
+                     .format(run_dir.path, run_dir.config['model']))
+  return run_dir
 
 
 def run_paths(run_dir):

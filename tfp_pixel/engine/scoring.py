@@ -110,7 +110,7 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
   """
   if isinstance(paths, (str, os.PathLike)):
     paths = [paths]
-  run = runs.open_run(run_dir)
+  run = runs.open_run(run_dir, images=True)
   config = run.config
   _check_label_options(run, label, labels_from_data, classify)
   names, images, labels, skipped = _load(paths, config, labels_from_data)

@@ -8,7 +8,8 @@ __all__ = ['task_for']
 
 def task_for(config):
   """The task of the model `config` describes: the family's own
-  (`ModelFamily.make_task`), else an `image_task.ImageTask`."""
+  (`ModelFamily.make_task`, such as `text_task.TextTask`), else an
+  `image_task.ImageTask`."""
   family = registry.family(config['model'])
   if family.make_task is not None:
     return family.make_task(config)

@@ -6,14 +6,6 @@ from tfp_pixel.families import registry
 __all__ = ['FAMILY']
 
 
-def _build(config):
-  from tfp_pixel.distributions import categorical_pixel_cnn  # pylint: disable=g-import-not-at-top
-  return categorical_pixel_cnn.CategoricalPixelCNN(
-      image_shape=tuple(config['image_shape']),
-      num_levels=config['num_levels'], num_classes=config['num_classes'],
-      **registry.model_kwargs(config))
-
-
 FAMILY = registry.register(registry.ModelFamily(
     name='categorical',
     summary='PixelCNN with a softmax over K levels per channel '
@@ -35,4 +27,6 @@ FAMILY = registry.register(registry.ModelFamily(
     ),
     architectures={'plain': 'plain', 'gated': 'gated'},
     selected_by=('--blocks', '--levels'),
-    build=_build))
+    build=registry.level_model_build(
+        'tfp_pixel.distributions.categorical_pixel_cnn',
+        'CategoricalPixelCNN')))

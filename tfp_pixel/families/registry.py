@@ -13,6 +13,7 @@ This module imports nothing heavy, so the command line can list the families
 
 import collections
 import dataclasses
+import importlib
 from typing import Callable, Optional, Tuple
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     'family_names',
     'family_of_architecture',
     'filters_option',
+    'image_families',
+    'level_model_build',
     'model_kwargs',
     'register',
 ]
@@ -92,6 +95,9 @@ class ModelFamily:
     make_task: callable `(config) -> task` for a family whose data are not
       images (the engine's `image_task.ImageTask` otherwise): what the
       training loop and scoring need to feed and measure the model.
+    reads_images: whether its events are images: its configurations then
+      have the `SHARED_KEYS`, and `tfp-pixel train` offers it. A family of
+      other data (text) has only its own keys and a `make_task`.
   """
   name: str
   summary: str
@@ -102,6 +108,7 @@ class ModelFamily:
   selected_by: Tuple[str, ...] = ()
   event_dtype: str = 'int32'
   make_task: Optional[Callable] = None
+  reads_images: bool = True
 
   def option(self, flag):
     """The family's `Option` of `flag`, or `None`."""
@@ -129,6 +136,11 @@ def register(model_family):
 def families():
   """Every registered `ModelFamily`, in registration order."""
   return list(_FAMILIES.values())
+
+
+def image_families():
+  """The registered families whose events are images (`reads_images`)."""
+  return [f for f in _FAMILIES.values() if f.reads_images]
 
 
 def family_names():
@@ -236,3 +248,26 @@ def model_kwargs(config):
   """The family's keyword arguments in `config` (all but the shared keys)."""
   return {key: value for key, value in config.items()
           if key not in SHARED_KEYS}
+
+
+def level_model_build(module, class_name):
+  """The `build` of a family whose model takes `image_shape`, `num_levels`,
+  `num_classes` and the family's keywords (a model of int levels).
+
+  Args:
+    module: Python `str`, the module of the model, imported on the first
+      build (so that the registry loads no TensorFlow).
+    class_name: Python `str`, the model's class in `module`.
+
+  Returns:
+    build: callable `(config) -> distribution`.
+  """
+
+  def build(config):
+    model_class = getattr(importlib.import_module(module), class_name)
+    return model_class(image_shape=tuple(config['image_shape']),
+                       num_levels=config['num_levels'],
+                       num_classes=config['num_classes'],
+                       **model_kwargs(config))
+
+  return build

@@ -3,6 +3,9 @@
 `masks` draws the causal masks; `masked_layers`, `gated_layers` and
 `label_projection` are the layers; `categorical_network` is the base (and the
 output head) of every network with a softmax over levels; `masked_network` and
-`gated_network` are the PixelCNN networks; `stock_pixel_cnn` is the one module
-that reaches inside TFP's PixelCNN++ network.
+`gated_network` are the PixelCNN networks; `lstm_cell`, `lstm_layer`,
+`row_lstm` and `diagonal_bilstm` are PixelRNN's cell and layers,
+`pixel_rnn_network` its networks; `stock_pixel_cnn` is the one module that
+reaches inside TFP's PixelCNN++ network. `sequence_network` is the recurrent
+network of the text model.
 """

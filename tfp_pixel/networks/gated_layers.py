@@ -138,8 +138,8 @@ class GatedLayer(tf.Module):
     self.horizontal = ShiftedConv2D(
         in_features, 2 * num_filters, (1, half + 1), row_offset=0,
         col_offset=-half,
-        mask=_gate_mask((1, kernel_size), in_features, num_filters,
-                        num_groups, 'A' if first else 'B')[:, :half + 1],
+        mask=masks.gate_mask((1, kernel_size), in_features, num_filters, 2,
+                             num_groups, 'A' if first else 'B')[:, :half + 1],
         dtype=dtype)
     # The vertical features hold no information from the current row: the
     # link may connect every feature to every other.
@@ -187,12 +187,3 @@ def gate(features):
   """`tanh(a) * sigmoid(b)` of the two halves `[a, b]` of the last axis."""
   a, b = tf.split(features, 2, axis=-1)
   return tf.tanh(a) * tf.sigmoid(b)
-
-
-def _gate_mask(kernel_size, in_features, num_filters, num_groups, mask_type):
-  """`masks.causal_mask` for a convolution whose `2 * num_filters` outputs are
-  the gate's halves `[a, b]`: feature `f` of each half is in the channel group
-  of feature `f` of the gate's output."""
-  mask = masks.causal_mask(kernel_size, in_features, num_filters, num_groups,
-                           mask_type)
-  return np.concatenate([mask, mask], axis=-1)

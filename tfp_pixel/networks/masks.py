@@ -2,7 +2,8 @@
 
 import numpy as np
 
-__all__ = ['MASK_TYPES', 'causal_mask', 'channel_groups', 'constraint_mask']
+__all__ = ['MASK_TYPES', 'causal_mask', 'channel_groups', 'constraint_mask',
+           'gate_mask']
 
 MASK_TYPES = ('A', 'B')
 
@@ -79,6 +80,32 @@ def causal_mask(kernel_size, in_features, out_features, num_groups=1,
     center = in_groups <= out_groups
   mask[center_row, center_col] = center.astype(np.float32)
   return mask
+
+
+def gate_mask(kernel_size, in_features, units, num_gates, num_groups=1,
+              mask_type='B'):
+  """`causal_mask` of a convolution whose outputs are `num_gates` gates.
+
+  The `num_gates * units` outputs are the gates one after the other
+  (`[gate_0 | gate_1 | ...]`, `units` features each), and feature `f` of
+  every gate belongs to the channel group of feature `f` of the `units` the
+  gates compute, so that the gates of a red unit see only what a red feature
+  may see.
+
+  Args:
+    kernel_size: pair of odd Python `int`s, `(height, width)` of the kernel.
+    in_features: Python `int`, the number of input feature maps.
+    units: Python `int`, the features of one gate.
+    num_gates: Python `int`, the number of gates.
+    num_groups: Python `int`, the number of colour channels of the image.
+    mask_type: `'A'` or `'B'`.
+
+  Returns:
+    mask: float32 `np.ndarray` of shape
+      `[height, width, in_features, num_gates * units]`.
+  """
+  mask = causal_mask(kernel_size, in_features, units, num_groups, mask_type)
+  return np.concatenate([mask] * num_gates, axis=-1)
 
 
 def constraint_mask(layer, kernel_shape):

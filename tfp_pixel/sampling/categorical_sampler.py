@@ -9,28 +9,15 @@ from tfp_pixel.sampling import inverse_cdf
 from tfp_pixel.sampling import masked_graph
 from tfp_pixel.sampling import pixel_cached_sampler
 
-__all__ = ['CategoricalSampler', 'network_graph']
+__all__ = ['CategoricalPixels', 'CategoricalSampler', 'network_graph']
 
 
-class CategoricalSampler(pixel_cached_sampler.PixelCachedSampler):
-  """Draws levels from incrementally evaluated logits.
+class CategoricalPixels:
+  """What every sampler of a categorical model (`CategoricalImage`) shares:
+  int32 levels, one uniform per channel, and the draw from untempered logits.
 
-  After each pixel is written, a `PixelCache` computes about one position of
-  every layer: the ones the next pixel's logits need. A label's per-layer bias
-  is the same at every pixel, so it joins each layer's bias.
+  Mixed into a `PixelSampler` (listed before it) that sets `self._dist`.
   """
-
-  def __init__(self, dist, conditional_input=None):
-    """Reads the weights of `dist`'s network.
-
-    Args:
-      dist: a `tfp_pixel.CategoricalPixelCNN`, plain or gated.
-      conditional_input: float one-hot `[batch, num_classes]` `Tensor` for a
-        conditional model, one row per image drawn, else `None`.
-    """
-    self._dist = dist
-    super().__init__(network_graph(dist.network, conditional_input),
-                     dist.network_inputs)
 
   @property
   def image_shape(self):
@@ -52,11 +39,38 @@ class CategoricalSampler(pixel_cached_sampler.PixelCachedSampler):
   def fill_value(self):
     return 0
 
+  def draw_levels(self, logits, noise, known, known_mask):
+    """Levels `[..., C]` from logits `[..., C, num_levels]` at the model's
+    temperature (see `inverse_cdf.draw_levels`)."""
+    return inverse_cdf.draw_levels(logits, self._dist.temperature, noise,
+                                   known, known_mask)
+
+
+class CategoricalSampler(CategoricalPixels,
+                         pixel_cached_sampler.PixelCachedSampler):
+  """Draws levels from incrementally evaluated logits.
+
+  After each pixel is written, a `PixelCache` computes about one position of
+  every layer: the ones the next pixel's logits need. A label's per-layer bias
+  is the same at every pixel, so it joins each layer's bias.
+  """
+
+  def __init__(self, dist, conditional_input=None):
+    """Reads the weights of `dist`'s network.
+
+    Args:
+      dist: a `tfp_pixel.CategoricalPixelCNN`, plain or gated.
+      conditional_input: float one-hot `[batch, num_classes]` `Tensor` for a
+        conditional model, one row per image drawn, else `None`.
+    """
+    self._dist = dist
+    super().__init__(network_graph(dist.network, conditional_input),
+                     dist.network_inputs)
+
   def draw_pixel(self, outputs, noise, known, known_mask):
     logits = tf.reshape(outputs, tf.concat(
         [tf.shape(known), [self._dist.num_levels]], 0))
-    return inverse_cdf.draw_levels(logits, self._dist.temperature, noise,
-                                   known, known_mask)
+    return self.draw_levels(logits, noise, known, known_mask)
 
 
 def network_graph(network, conditional_input=None):

@@ -10,18 +10,16 @@ the draws are independent across images, pixels and channels.
 import tensorflow as tf
 import tensorflow_probability as tfp
 
-__all__ = ['categorical_from_uniform', 'draw_levels', 'pixel_noise']
+__all__ = ['categorical_from_uniform', 'draw_levels', 'pixel_noise',
+           'portable_uniform']
 
 
 def pixel_noise(seed, batch_size, image_shape, noise_size, dtype):
   """Independent uniforms `[batch, H, W, noise_size]` for every pixel.
 
-  The uniforms are SplitMix64 (Steele et al., 2014) of a counter over their
-  positions, keyed by the stateless seed, computed with integer operations:
-  TensorFlow's stateless random ops give other numbers under XLA (unless the
-  seed is a constant), and these give the same numbers in every runtime, so
-  that a seed draws the same images compiled or not. Image `b` gets the same
-  uniforms whatever the batch size.
+  The uniforms are `portable_uniform`s: the same numbers with XLA and
+  without, so that a seed draws the same images compiled or not. Image `b`
+  gets the same uniforms whatever the batch size.
 
   Args:
     seed: int, `(a, b)` or `None`; see `tfp.random.sanitize_seed`.
@@ -32,18 +30,39 @@ def pixel_noise(seed, batch_size, image_shape, noise_size, dtype):
 
   Returns:
     noise: `Tensor` of uniforms in `[0, 1)`.
+  """
+  seed = tfp.random.sanitize_seed(seed, salt='pixel_noise')
+  height, width, _ = image_shape
+  return portable_uniform(
+      tf.stack([batch_size, height, width, noise_size]), seed, dtype)
+
+
+def portable_uniform(shape, seed, dtype):
+  """Stateless uniforms in `[0, 1)`, the same with XLA and without.
+
+  They are SplitMix64 (Steele et al., 2014) of a counter over their
+  positions, keyed by the seed, computed with integer operations.
+  TensorFlow's stateless random ops give other numbers under XLA (on a CPU,
+  even with `alg='philox'` and an explicit key) whenever the seed is a
+  tensor rather than a constant TensorFlow folds before compiling.
+
+  Args:
+    shape: int vector, the shape of the uniforms.
+    seed: int `[2]` stateless seed.
+    dtype: float `tf.DType`.
+
+  Returns:
+    uniforms: `Tensor` of `shape` and `dtype`: multiples of `2**-53` for
+      float64, of `2**-24` otherwise.
 
   #### References
 
   [1]: Guy L. Steele Jr., Doug Lea, and Christine H. Flood. Fast Splittable
        Pseudorandom Number Generators. In _OOPSLA_, 2014.
   """
-  seed = tfp.random.sanitize_seed(seed, salt='pixel_noise')
-  height, width, _ = image_shape
-  shape = tf.stack([batch_size, height, width, noise_size])
   # The seed's two int32 are the 64-bit state; element `i` is the mix of
   # `state + (i + 1) * golden_gamma`, the `i`-th SplitMix64 output.
-  state = tf.bitcast(seed, tf.uint64)
+  state = tf.bitcast(tf.cast(seed, tf.int32), tf.uint64)
   counter = tf.cast(tf.range(1, tf.reduce_prod(shape) + 1), tf.uint64)
   bits = state + counter * _uint64(0x9E3779B97F4A7C15)
   bits = (bits ^ _shift(bits, 30)) * _uint64(0xBF58476D1CE4E5B9)
@@ -67,6 +86,9 @@ def categorical_from_uniform(logits, uniform):
   """
   # The unnormalized CDF against `uniform` times its total: the CDF of the
   # softmax, without a softmax (a costly kernel for small inputs on a CPU).
+  # Scaled by the total, the index found always has a positive probability
+  # (a zero-probability last class is never drawn for a uniform above a
+  # rounded total).
   weights = tf.exp(logits - tf.reduce_max(logits, axis=-1, keepdims=True))
   cdf = tf.cumsum(weights, axis=-1)
   below = tf.cast(uniform[..., tf.newaxis] * cdf[..., -1:] >= cdf, tf.int32)

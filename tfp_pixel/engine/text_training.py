@@ -1,0 +1,121 @@
+"""Training the text model on a text source: what `tfp-pixel text train` runs.
+
+`train_on_texts` reads the documents of a source (`tfp_pixel.text.sources`;
+the offline Bible by default), fits the run's tokenizer on the training part
+(a resumed run keeps its own, `tokenizer.json`), holds out a validation
+split, decides the configuration and trains (`training.train`): same run
+directories, checkpoints, progress, TensorBoard, metrics and NaN stop as the
+image models.
+"""
+
+import collections
+import os
+
+from tfp_pixel.engine import cluster
+from tfp_pixel.engine import configs
+from tfp_pixel.engine import files
+from tfp_pixel.engine import runs
+from tfp_pixel.engine import strategies
+from tfp_pixel.engine import text_task
+from tfp_pixel.engine import training
+from tfp_pixel.families import registry
+from tfp_pixel.families import text as text_family
+from tfp_pixel.text import corpus
+from tfp_pixel.text import offline_corpus
+from tfp_pixel.text import sources
+
+__all__ = ['TextTraining', 'train_on_texts']
+
+TextTraining = collections.namedtuple(
+    'TextTraining', ['result', 'config', 'num_documents', 'tokenizer',
+                     'source_name'])
+TextTraining.__doc__ = """What `train_on_texts` trained, and on what.
+
+Fields:
+  result: the `training.TrainResult`.
+  config: the run's configuration.
+  num_documents: Python `int`, documents read (training and validation).
+  tokenizer: the run's `tfp_pixel.text.Tokenizer`.
+  source_name: `str`, a short name of the source.
+"""
+
+
+def train_on_texts(model_options=None, dataset=None, split='lines',
+                   text_field='text', vocabulary_size=10000, level='word',
+                   run_dir=None, max_documents=None, validation_fraction=.1,
+                   batch_size=32, seed=0, announce=None, runs_root=None,
+                   strategy=None, **train_kwargs):
+  """Reads a text source and trains (or resumes) a text run on it.
+
+  Args:
+    model_options: `dict` of the text model's hyper-parameters
+      (`max_length`, `cell`, `embedding_dim`, `units`, `num_layers`); when
+      resuming they must be the stored ones. `None`: the stored ones, or the
+      defaults.
+    dataset: the source (see `sources.read_documents`); `None` for the
+      offline default corpus.
+    split: how `.txt` files are cut into documents (`sources.SPLITS`).
+    text_field: the text field of JSON Lines records.
+    vocabulary_size: Python `int`, tokens of a new run's tokenizer (fewer if
+      the texts have fewer).
+    level: `'word'` or `'char'`, of a new run's tokenizer.
+    run_dir: the run folder; resumed if it holds a configuration.
+    max_documents: optional cap on the documents read (the first ones).
+    validation_fraction: Python `float`, share held out for validation.
+    batch_size: Python `int`, the global batch.
+    seed: Python `int`, of the split, shuffling, weights and samples.
+    announce: optional callable `(config, num_documents, tokenizer,
+      source_name)`, called once the data are ready, before training.
+    runs_root: folder of new runs and of `latest`; defaults to `runs/`.
+    strategy: see `strategies.make_strategy`; made first, and of a cluster
+      only the chief writes the run (the tokenizer included).
+    **train_kwargs: further arguments of `training.train`.
+
+  Returns:
+    trained: a `TextTraining`.
+
+  Raises:
+    ValueError: one line (a `TextDataError` for the texts), if the source,
+      the options or the run do not fit.
+  """
+  strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
+  with cluster.writer_lock(run_dir, strategy):
+    resuming = run_dir is not None and os.path.isfile(
+        runs.run_paths(run_dir).config)
+    stored = runs.read_config(run_dir) if resuming else None
+    if stored is not None and stored['model'] != text_family.NAME:
+      raise ValueError('{} is a run of the {} model, not a text run.'.format(
+          run_dir, stored['model']))
+    options = dict(model_options or {})
+    if stored is None or model_options is not None:
+      max_length = options.get('max_length') or registry.family(
+          text_family.NAME).defaults['max_length']
+    else:
+      max_length = stored['max_length']
+    documents = sources.read_documents(dataset, split, text_field)
+    documents = documents[:max_documents]
+    data = corpus.prepare_text_data(
+        documents, max_length, vocabulary_size, level, validation_fraction,
+        seed, tokenizer=text_task.load_tokenizer(run_dir) if resuming else None)
+    if stored is None or model_options is not None:
+      config = configs.make_config(
+          text_family.NAME, vocabulary_size=data.tokenizer.vocabulary_size,
+          **options)
+    else:
+      config = stored
+    if not resuming and cluster.is_chief(strategy):
+      run_dir = run_dir or runs.new_run_dir(runs_root)
+      os.makedirs(run_dir, exist_ok=True)
+      files.write_text(text_task.tokenizer_path(run_dir),
+                       data.tokenizer.to_json())
+    source_name = (offline_corpus.NAME if dataset in (None, offline_corpus.NAME)
+                   else os.fspath(dataset))
+    if announce is not None:
+      announce(config, len(documents), data.tokenizer, source_name)
+    result = training.train(
+        data.train, config, run_dir=run_dir,
+        validation_data=data.validation if len(data.validation) else None,
+        batch_size=batch_size, seed=seed, runs_root=runs_root,
+        strategy=strategy, **train_kwargs)
+    return TextTraining(result, config, len(documents), data.tokenizer,
+                        source_name)

@@ -1,0 +1,150 @@
+"""The networks of PixelRNN: Row LSTM and Diagonal BiLSTM stacks (van den
+Oord et al., 2016)."""
+
+import collections
+
+import tensorflow as tf
+
+from tfp_pixel.networks import categorical_network
+from tfp_pixel.networks import diagonal_bilstm
+from tfp_pixel.networks import label_projection
+from tfp_pixel.networks import masked_layers
+from tfp_pixel.networks import row_lstm
+
+__all__ = ['DiagonalBiLSTMNetwork', 'LabelBiases', 'PixelRNNNetwork',
+           'RowLSTMNetwork']
+
+LabelBiases = collections.namedtuple('LabelBiases', ['first', 'layers', 'head'])
+LabelBiases.__doc__ = """Per-layer biases of a label, `[batch, 1, 1, features]`
+each (or `None`s): the first layer's, one per LSTM layer (added to its gate
+pre-activations) and one per head layer."""
+
+
+class PixelRNNNetwork(categorical_network.CategoricalNetwork):
+  """Maps images to per-pixel, per-channel logits through LSTM layers.
+
+  Layers: a `first_kernel_size` convolution with mask A to `2h` features
+  (`h = hidden_units`); `num_layers` residual LSTM layers (`layer_class`:
+  `row_lstm.RowLSTMLayer` or `diagonal_bilstm.DiagonalBiLSTMLayer`), each
+  with `2h` features in and out and a state of `h`; the ReLU + 1x1 mask-B
+  head (`categorical_network.make_head`) ending in `num_levels` logits per
+  channel. Every masked layer splits its features into the image's channel
+  groups, so that the logits of channel `c` at `(i, j)` depend only on the
+  pixels before `(i, j)` and on the channels `< c` of `(i, j)`.
+
+  With `num_classes`, the first layer, every LSTM layer's gates and every
+  head layer add a bias projected from the one-hot label
+  (`label_projection.LabelProjection`), the same at every pixel.
+
+  #### References
+
+  [1]: Aaron van den Oord, Nal Kalchbrenner, Koray Kavukcuoglu. Pixel
+       Recurrent Neural Networks. In _International Conference on Machine
+       Learning_, 2016. https://arxiv.org/abs/1601.06759
+  """
+
+  layer_class = None
+
+  def __init__(self, image_shape, num_levels, num_layers=7, hidden_units=16,
+               first_kernel_size=7, num_output_filters=None, dropout_rate=0.,
+               num_classes=None, dtype=tf.float32, name=None):
+    """Creates the network's variables.
+
+    Args:
+      image_shape: `(height, width, channels)` of the images.
+      num_levels: Python `int`, quantized levels per channel.
+      num_layers: Python `int >= 1`, LSTM layers.
+      hidden_units: Python `int`, features of each LSTM state (`h`); the
+        layers' inputs and outputs have `2h`.
+      first_kernel_size: odd Python `int >= 3`, size of the mask-A
+        convolution.
+      num_output_filters: Python `int`, features of the head's hidden layers;
+        defaults to `2 * hidden_units`.
+      dropout_rate: Python `float` in `[0, 1)`, dropout on every LSTM layer's
+        residual branch when called with `training=True`.
+      num_classes: Python `int` or `None`, classes of a class-conditional
+        network.
+      dtype: float `tf.DType` of the variables.
+      name: Python `str` name of the module.
+
+    Raises:
+      ValueError: if a size is out of range or too small for the image's
+        channel groups.
+    """
+    super().__init__(image_shape, num_levels, num_classes, dropout_rate,
+                     dtype, name)
+    channels = self.image_shape[-1]
+    features = 2 * hidden_units
+    num_output_filters = num_output_filters or features
+    if num_layers < 1:
+      raise ValueError('`num_layers` must be at least 1, got {}.'.format(
+          num_layers))
+    if hidden_units < channels or num_output_filters < channels:
+      raise ValueError(
+          '`hidden_units` and `num_output_filters` must be at least {} for {} '
+          'channel(s), got {} and {}.'.format(channels, channels, hidden_units,
+                                              num_output_filters))
+    if first_kernel_size < 3 or first_kernel_size % 2 == 0:
+      raise ValueError('`first_kernel_size` must be odd and at least 3, got '
+                       '{}.'.format(first_kernel_size))
+    self.num_layers = int(num_layers)
+    self.hidden_units = int(hidden_units)
+    self.first = masked_layers.MaskedConv2D(
+        channels, features, (first_kernel_size, first_kernel_size),
+        num_groups=channels, mask_type='A', dtype=dtype)
+    self.layers = [self.layer_class(features, hidden_units, channels, dtype)
+                   for _ in range(num_layers)]
+    self.head = categorical_network.make_head(
+        features, num_output_filters, channels, self.num_levels, dtype=dtype)
+    self.label_projections = None
+    if self.num_classes is not None:
+      sizes = ([features] + [layer.gate_features for layer in self.layers] +
+               [int(layer.bias.shape[0]) for layer in self.head])
+      self.label_projections = [
+          label_projection.LabelProjection(self.num_classes, size, dtype=dtype)
+          for size in sizes]
+
+  def label_biases(self, conditional_input):
+    """The label's bias of every layer.
+
+    Args:
+      conditional_input: float one-hot `[batch, num_classes]` (or
+        `[num_classes]` for the whole batch), or `None`.
+
+    Returns:
+      biases: a `LabelBiases`, of `None`s for an unconditional network.
+
+    Raises:
+      ValueError: if `conditional_input` does not fit `num_classes`.
+    """
+    return self._label_biases(self.labels(conditional_input))
+
+  def _label_biases(self, labels):
+    if labels is None:
+      return LabelBiases(None, [None] * self.num_layers,
+                         [None] * len(self.head))
+    biases = [projection(labels) for projection in self.label_projections]
+    return LabelBiases(biases[0], biases[1:1 + self.num_layers],
+                       biases[1 + self.num_layers:])
+
+  def _features(self, inputs, labels, training):
+    biases = self._label_biases(labels)
+    x = self.first(inputs)
+    if biases.first is not None:
+      x += biases.first
+    dropout_rate = self.dropout_rate if training else 0.
+    for layer, bias in zip(self.layers, biases.layers):
+      x = layer(x, gate_bias=bias, dropout_rate=dropout_rate)
+    return categorical_network.apply_head(self.head, x, biases.head)
+
+
+class RowLSTMNetwork(PixelRNNNetwork):
+  """`PixelRNNNetwork` of Row LSTM layers (a triangular receptive field)."""
+
+  layer_class = row_lstm.RowLSTMLayer
+
+
+class DiagonalBiLSTMNetwork(PixelRNNNetwork):
+  """`PixelRNNNetwork` of Diagonal BiLSTM layers (every earlier pixel)."""
+
+  layer_class = diagonal_bilstm.DiagonalBiLSTMLayer
