@@ -23,11 +23,13 @@ __all__ = ['complete']
               type=click.Path(dir_okay=False),
               help='Grid to write: per image, the original, the occluded '
               'image and the completions.')
+@options.scale_option
 @options.checkpoint_option
 @options.run_option
 @options.seed_option
-def complete(images, mask, num_completions, label, output, checkpoint, run_dir,
-             seed):
+@options.verbose_option
+def complete(images, mask, num_completions, label, output, scale, checkpoint,
+             run_dir, seed):
   """Complete occluded IMAGES with a trained model; write a PNG grid."""
   if not output.lower().endswith('.png'):
     raise click.BadParameter('must end in .png.', param_hint='--output')
@@ -46,6 +48,6 @@ def complete(images, mask, num_completions, label, output, checkpoint, run_dir,
         pictures, known, run, num_completions, seed, which=checkpoint,
         label=label)
     grids.write_png(output, grids.completion_grid(pictures, known,
-                                                  completions))
+                                                  completions, scale=scale))
   click.echo('Wrote {} ({} image(s), {} completion(s) each)'.format(
       output, len(pictures), num_completions))

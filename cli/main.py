@@ -3,16 +3,19 @@
 import click
 
 from . import complete
+from . import options
 from . import sample
 from . import score
 from . import text
+from . import tf_log_filter
 from . import train
 
-__all__ = ['main']
+__all__ = ['entry_point', 'main']
 
 
 @click.group(context_settings={'help_option_names': ['-h', '--help']})
 @click.version_option(package_name='tfp-pixel', prog_name='tfp-pixel')
+@options.verbose_option
 def main():
   """Train, score and sample PixelCNN image models and LSTM/GRU text models
   (tfp-pixel text ...)."""
@@ -24,5 +27,14 @@ main.add_command(sample.sample)
 main.add_command(complete.complete)
 main.add_command(text.text)
 
-if __name__ == '__main__':
+
+
+def entry_point():
+  """The `tfp-pixel` command: `main`, with TensorFlow's native log noise kept
+  off the terminal (`tf_log_filter`; `--verbose` shows it)."""
+  tf_log_filter.install()
   main()  # pylint: disable=no-value-for-parameter
+
+
+if __name__ == '__main__':
+  entry_point()

@@ -2,8 +2,9 @@
 
 import click
 
-__all__ = ['checkpoint_option', 'run_option', 'score_format_option',
-           'seed_option', 'training_options', 'user_errors']
+__all__ = ['checkpoint_option', 'echo_trained', 'run_option', 'scale_option',
+           'score_format_option', 'seed_option', 'training_options',
+           'user_errors', 'verbose_option']
 
 run_option = click.option(
     '--run', 'run_dir', metavar='DIR', default=None,
@@ -19,6 +20,26 @@ checkpoint_option = click.option(
     '--checkpoint', type=click.Choice(['best', 'last']), default='best',
     show_default=True, help='Best-validation or last checkpoint of the run.')
 
+
+scale_option = click.option(
+    '--scale', metavar='N', type=click.IntRange(1), default=None,
+    help='Draw each image pixel as an NxN square in PNG grids (nearest '
+         'neighbour). Default: the smallest N making each image at least 64 '
+         'pixels wide (8x8 images: 8, 28x28: 3, 32x32: 2).')
+
+
+def _show_tensorflow_logs(ctx, param, value):
+  del ctx, param
+  if value:
+    from . import tf_log_filter  # pylint: disable=g-import-not-at-top
+    tf_log_filter.remove()
+
+
+verbose_option = click.option(
+    '--verbose', is_flag=True, is_eager=True, expose_value=False,
+    callback=_show_tensorflow_logs,
+    help='Also show TensorFlow\'s own log lines (start-up notices, why no '
+         'GPU is used, ...), which are hidden by default.')
 
 score_format_option = click.option(
     '--format', 'output_format', type=click.Choice(['table', 'json', 'csv']),
@@ -43,7 +64,9 @@ _TRAINING_OPTIONS = (
                                                   'multiworker']),
                  default=None,
                  help='tf.distribute strategy. Default: mirrored with several '
-                      'GPUs, else default.'),
+                      'GPUs, else default. multiworker: one process per '
+                      'worker, the cluster in the TF_CONFIG environment '
+                      'variable; the chief writes the run.'),
     click.option('--sample-every', metavar='N', type=click.IntRange(1),
                  default=1, show_default=True,
                  help='Draw the samples every N epochs.'),
@@ -61,6 +84,16 @@ def training_options(command):
   return command
 
 
+def echo_trained(result):
+  """Prints what a training command did (`training.TrainResult`): the run
+  and its epoch, or, on a worker of a cluster, that the chief wrote it."""
+  if result.chief:
+    click.echo('Run: {} (epoch {})'.format(result.run_dir, result.epoch))
+  else:
+    click.echo('Worker done at epoch {}; the chief wrote the run.'.format(
+        result.epoch))
+
+
 class user_errors(object):  # pylint: disable=invalid-name
   """Context manager turning library errors into one-line `click` errors."""
 
@@ -71,7 +104,7 @@ class user_errors(object):  # pylint: disable=invalid-name
     if exc is None or isinstance(exc, click.ClickException):
       return False
     from tfp_pixel.data import errors  # pylint: disable=g-import-not-at-top
-    from tfp_pixel.engine import training  # pylint: disable=g-import-not-at-top
-    if isinstance(exc, (ValueError, OSError, training.NonFiniteLossError)):
+    from tfp_pixel.engine import errors as engine_errors  # pylint: disable=g-import-not-at-top
+    if isinstance(exc, (ValueError, OSError, engine_errors.RunError)):
       raise click.ClickException(errors.one_line(exc)) from None
     return False

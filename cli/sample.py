@@ -21,15 +21,20 @@ __all__ = ['sample']
 @click.option('-o', '--output', metavar='FILE', required=True,
               type=click.Path(dir_okay=False),
               help='Output: .png (a grid) or .npy (uint8 [N, H, W, C]).')
+@options.scale_option
 @options.checkpoint_option
 @options.run_option
 @options.seed_option
-def sample(num_samples, label, temperature, output, checkpoint, run_dir,
-           seed):
+@options.verbose_option
+def sample(num_samples, label, temperature, output, scale, checkpoint,
+           run_dir, seed):
   """Sample images from a trained model into a PNG grid or NPY array."""
   if not output.lower().endswith(('.png', '.npy')):
     raise click.BadParameter('must end in .png or .npy.',
                              param_hint='--output')
+  if scale is not None and not output.lower().endswith('.png'):
+    raise click.BadParameter('applies to a .png grid; a .npy array keeps the '
+                             'images as they are.', param_hint='--scale')
   with options.user_errors():
     from tfp_pixel.engine import conditional_runs  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import generation  # pylint: disable=g-import-not-at-top
@@ -41,12 +46,13 @@ def sample(num_samples, label, temperature, output, checkpoint, run_dir,
       images, labels = generation.sample_per_class(
           run, num_samples, temperature=temperature, seed=seed,
           which=checkpoint)
-      grids.save_images(images, output, num_columns=num_samples)
+      grids.save_images(images, output, num_columns=num_samples,
+                        scale=scale)
     else:
       images = generation.sample_images(
           run, num_samples, temperature=temperature, seed=seed,
           which=checkpoint, label=label)
-      grids.save_images(images, output)
+      grids.save_images(images, output, scale=scale)
   if per_class:
     click.echo('Wrote {} samples of classes 0-{} ({} each, one row per '
                'class) to {}'.format(len(images), labels[-1], num_samples,

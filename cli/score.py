@@ -31,6 +31,7 @@ _COLUMNS = ('path', 'nll', 'bits_per_dim', 'nll_levels', 'bits_per_dim_levels')
                    'argmax over K of log p(image | K); with labels, report '
                    'the accuracy.')
 @options.run_option
+@options.verbose_option
 def score(paths, output_format, batch_size, checkpoint, label,
           labels_from_data, classify, run_dir):
   """Score images (files or folders): NLL in nats and bits/dim.

@@ -32,6 +32,7 @@ text_field_option = click.option(
 
 
 @click.group()
+@options.verbose_option
 def text():
   """LSTM/GRU text models (tfp_pixel.SequenceRNN): train, sample, score."""
 
@@ -78,6 +79,7 @@ def text():
               help='Texts drawn after each epoch into samples/ (0: none).')
 @options.run_option
 @options.seed_option
+@options.verbose_option
 @click.pass_context
 def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
           batch_size, learning_rate, validation_fraction, max_documents, jit,
@@ -100,8 +102,7 @@ def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
         learning_rate=learning_rate, jit=jit, strategy=strategy,
         num_samples=num_samples, sample_every=sample_every,
         keep_checkpoints=keep)
-  click.echo('Run: {} (epoch {})'.format(trained.result.run_dir,
-                                         trained.result.epoch))
+  options.echo_trained(trained.result)
 
 
 @text.command()
@@ -123,6 +124,7 @@ def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
 @options.checkpoint_option
 @options.run_option
 @options.seed_option
+@options.verbose_option
 def sample(prompt, temperature, num_samples, max_tokens, output_format,
            checkpoint, run_dir, seed):
   """Draw texts from a trained text model, continuing --prompt."""
@@ -147,6 +149,7 @@ def sample(prompt, temperature, num_samples, max_tokens, output_format,
               show_default=True, help='Documents per forward pass.')
 @options.checkpoint_option
 @options.run_option
+@options.verbose_option
 def score(paths, split, text_field, output_format, batch_size, checkpoint,
           run_dir):
   """Score text files: per document, NLL in nats, per-token perplexity and

@@ -84,13 +84,15 @@ def _models_epilog():
 @click.option('--num-samples', metavar='N', type=click.IntRange(0),
               default=16, show_default=True,
               help='Samples in the grid drawn after each epoch (0: none).')
+@options.scale_option
 @options.run_option
 @options.seed_option
+@options.verbose_option
 @click.pass_context
 def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
           epochs, steps, batch_size, learning_rate, validation_fraction,
-          max_images, jit, strategy, num_samples, sample_every, keep, run_dir,
-          seed, **family_values):
+          max_images, jit, strategy, num_samples, sample_every, keep, scale,
+          run_dir, seed, **family_values):
   """Train a model; rerun on the same --run to resume it."""
   given = [name for name in ctx.params
            if ctx.get_parameter_source(name) ==
@@ -105,9 +107,8 @@ def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
         batch_size=batch_size, seed=seed, announce=_announce, epochs=epochs,
         steps_per_epoch=steps, learning_rate=learning_rate, jit=jit,
         strategy=strategy, num_samples=num_samples,
-        sample_every=sample_every, keep_checkpoints=keep)
-  click.echo('Run: {} (epoch {})'.format(trained.result.run_dir,
-                                         trained.result.epoch))
+        sample_every=sample_every, keep_checkpoints=keep, grid_scale=scale)
+  options.echo_trained(trained.result)
 
 
 def _model_options(model, arch, levels, family_values, given):

@@ -26,6 +26,6 @@ def test_the_command_line_installs_under_our_name():
   assert 'cli' not in options['packages'].split()
   assert options['package_dir'].split() == ['tfp_pixel_cli', '=', 'cli']
   entry = _setup_cfg()['options.entry_points']['console_scripts']
-  assert 'tfp_pixel_cli.main:main' in entry
+  assert 'tfp_pixel_cli.main:entry_point' in entry
   import tfp_pixel_cli  # pylint: disable=g-import-not-at-top
   assert os.path.dirname(tfp_pixel_cli.__file__) == os.path.join(_REPO, 'cli')

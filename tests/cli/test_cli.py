@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 import tfp_pixel
+from tfp_pixel.engine import runs
 
 _TINY_CATEGORICAL = ['--levels', '4', '--filters', '4', '--blocks', '1',
                      '--shape', '8x8x1', '--max-images', '64', '--epochs', '1',
@@ -114,8 +115,8 @@ def test_sample_to_png_and_npy(in_workdir, name, cli):
     images = np.load(name)
     assert images.shape == (4, 8, 8, 1) and images.dtype == np.uint8
     assert set(np.unique(images)) <= {0, 85, 170, 255}
-  else:
-    assert Image.open(name).size == (17, 17)
+  else:  # Two by two 8x8 images drawn 8 times larger, 1-pixel gaps.
+    assert Image.open(name).size == (2 * 65 - 1, 2 * 65 - 1)
 
 
 def test_sample_is_reproducible_by_seed(in_workdir, cli):
@@ -151,14 +152,20 @@ def test_mixture_model_end_to_end(tmp_path, monkeypatch, cli):
   assert np.load('mix.npy').shape == (2, 4, 4, 1)
 
 
-def _tiles(grid, size=8, padding=1):
-  """Splits a grid PNG of `size`-pixel tiles into `[rows, columns, size,
-  size]`."""
+def _tiles(grid, size=8, scale=8, padding=1):
+  """Splits a grid PNG of `size`-pixel images drawn `scale` times larger
+  into `[rows, columns, size, size]`, checking that every image pixel is a
+  uniform `scale x scale` square."""
   grid = np.asarray(grid)
-  rows, columns = [(n + padding) // (size + padding) for n in grid.shape[:2]]
-  return np.array([[grid[r * (size + padding):r * (size + padding) + size,
-                         c * (size + padding):c * (size + padding) + size]
-                    for c in range(columns)] for r in range(rows)])
+  tile = size * scale
+  rows, columns = [(n + padding) // (tile + padding) for n in grid.shape[:2]]
+  tiles = np.array([[grid[r * (tile + padding):r * (tile + padding) + tile,
+                          c * (tile + padding):c * (tile + padding) + tile]
+                     for c in range(columns)] for r in range(rows)])
+  small = tiles[:, :, ::scale, ::scale]
+  np.testing.assert_array_equal(
+      small.repeat(scale, axis=2).repeat(scale, axis=3), tiles)
+  return small
 
 
 def test_complete_keeps_the_known_half(in_workdir, cli):
@@ -201,3 +208,40 @@ def test_complete_user_errors_are_one_line(in_workdir, args, message, cli):
             if line.startswith('Error: ')]
   assert result.exit_code != 0 and len(errors) == 1, result.output
   assert message in errors[0] and 'Traceback' not in result.output
+
+
+def test_train_steps_repeat_short_data_and_scale_sets_the_grid(tmp_path, cli):
+  # 29 training images in batches of 16: two batches a pass, five steps.
+  result = cli(['train', '--levels', '4', '--filters', '4', '--blocks', '1',
+                '--shape', '8x8x1', '--max-images', '32', '--batch-size',
+                '16', '--steps', '5', '--epochs', '1', '--num-samples', '4',
+                '--scale', '2', '--run', str(tmp_path / 'run')])
+  assert result.exit_code == 0, result.output
+  (record,) = runs.read_metrics(tmp_path / 'run')
+  assert (record['step'], record['images']) == (5, 16 + 13 + 16 + 13 + 16)
+  grid = Image.open(tmp_path / 'run' / 'samples' / 'epoch-001.png')
+  assert grid.size == (2 * 17 - 1, 2 * 17 - 1)
+
+
+def test_sample_scale_draws_each_pixel_as_a_square(in_workdir, cli):
+  for name in ('raw.npy', 'scaled.png'):
+    args = ['sample', '-n', '4', '--seed', '5', '-o', name]
+    result = cli(args + (['--scale', '3'] if name.endswith('.png') else []))
+    assert result.exit_code == 0, result.output
+  images = np.load('raw.npy')[..., 0]
+  grid = np.asarray(Image.open('scaled.png'))
+  assert grid.shape == (2 * 25 - 1, 2 * 25 - 1)
+  for i, image in enumerate(images):
+    row, column = divmod(i, 2)
+    np.testing.assert_array_equal(
+        grid[row * 25:row * 25 + 24, column * 25:column * 25 + 24],
+        np.kron(image, np.ones([3, 3], np.uint8)))
+  refused = cli(['sample', '--scale', '2', '-o', 'raw.npy'])
+  assert refused.exit_code == 2 and '--scale' in refused.output
+
+
+def test_complete_scale(in_workdir, cli):
+  result = cli(['complete', 'images/0.png', '-n', '1', '--scale', '1', '-o',
+                'small.png'])
+  assert result.exit_code == 0, result.output
+  assert Image.open('small.png').size == (3 * 9 - 1, 8)

@@ -14,9 +14,11 @@ import tensorflow as tf
 
 import tfp_pixel
 from tfp_pixel.engine import configs
+from tfp_pixel.engine import errors
 from tfp_pixel.engine import runs
 from tfp_pixel.engine import training
 from tests import tiny_configs
+from tests.conftest import one_line_error
 from tests.conftest import unshuffled
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -168,7 +170,7 @@ _KILL_SCRIPT = textwrap.dedent('''
 
 
 def test_sigkill_mid_training_then_resume(tmp_path, digits,
-                                          categorical_config):
+                                          categorical_config, cli):
   run_dir = tmp_path / 'run'
   paths = runs.run_paths(run_dir)
   env = dict(os.environ, PYTHONPATH=_REPO, TF_CPP_MIN_LOG_LEVEL='3')
@@ -181,6 +183,16 @@ def test_sigkill_mid_training_then_resume(tmp_path, digits,
       paths.metrics) else True) and time.monotonic() < deadline:
     assert process.poll() is None, 'training died on its own'
     time.sleep(0.05)
+  # While it trains, the run is locked for writers and open to readers.
+  with pytest.raises(errors.RunInUseError) as refused:
+    _train(digits, None, run_dir, epochs=10000, steps_per_epoch=2)
+  assert refused.value.pid == process.pid
+  assert one_line_error(cli(['train', '--run', str(run_dir)])) == (
+      'Error: {} is in use by process {} (training it); wait for it to end '
+      'or pass another --run.'.format(run_dir, process.pid))
+  events = configs.images_to_events(digits[:2], categorical_config)
+  for _ in range(3):
+    assert np.all(np.isfinite(tfp_pixel.load(run_dir).log_prob(events)))
   process.send_signal(signal.SIGKILL)
   process.wait()
   assert not any(name.startswith('.tmp-')

@@ -115,11 +115,12 @@ class ImageTask(object):
     """Negative log-likelihoods in nats to bits per dimension."""
     return metrics.bits_per_dim(nll_nats, self._image_shape)
 
-  def sample_grid(self, dist, num_samples, seed):
+  def sample_grid(self, dist, num_samples, seed, scale=None):
     """A uint8 grid `[height, width, channels]` of samples of `dist`.
 
     A class-conditional model's grid has one row per class (the first
     `conditional_runs.MAX_GRID_CLASSES`), `ceil(num_samples / rows)` columns.
+    Each pixel is a `scale x scale` square (`None`: `grids.default_scale`).
     """
     if not self._conditional:
       events = dist.sample(num_samples, seed=seed)
@@ -134,12 +135,13 @@ class ImageTask(object):
           conditional_input=conditional_runs.conditional_input(
               labels, self._config))
     return grids.image_grid(configs.events_to_images(events, self._config),
-                            num_columns=columns)
+                            num_columns=columns, scale=scale)
 
-  def write_samples(self, dist, num_samples, seed, paths, epoch):
+  def write_samples(self, dist, num_samples, seed, paths, epoch, scale=None):
     """Writes the epoch's sample grid, `samples/epoch-EEE.png`, and its
-    TensorBoard image (to the default summary writer)."""
-    grid = self.sample_grid(dist, num_samples, seed)
+    TensorBoard image (to the default summary writer), each pixel a
+    `scale x scale` square (`None`: `grids.default_scale`)."""
+    grid = self.sample_grid(dist, num_samples, seed, scale=scale)
     grids.write_png(os.path.join(paths.samples,
                                  'epoch-{:03d}.png'.format(epoch)), grid)
     tf.summary.image('samples', grid[np.newaxis], step=epoch)

@@ -11,13 +11,17 @@ RUN_DIR/
                     (text runs: epoch-001.txt, ... one text per line)
   metrics.jsonl     one JSON record per epoch
   tokenizer.json    text runs: the tokenizer (`tfp_pixel.text.Tokenizer`)
+  train.lock        locked (`flock`) by the process training the run; holds
+                    its process id (`run_lock`)
 ```
 
 `tfp-pixel train` makes a new run under `runs/` in the working directory and
 records it in `runs/latest`; every command reads the latest run unless it is
 given one. A command opens its run once (`open_run`: the folder resolved and
 its configuration read) and hands the `Run` on. Every file is written
-atomically (temporary file, then rename).
+atomically (temporary file, then rename), so that commands can read a run while
+it trains; one process trains a run at a time (`run_lock`), and of a
+multi-worker run only the chief writes (`cluster`).
 """
 
 import collections

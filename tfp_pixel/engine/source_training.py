@@ -1,17 +1,22 @@
 """Training on a named data source: what `tfp-pixel train` runs.
 
-`train_on_source` loads the images of a source (`tfp_pixel.data`), decides the
-run's configuration (a new one, or the stored one of a run being resumed),
-holds out a validation split and trains (`training.train`).
+`train_on_source` makes the `tf.distribute` strategy (before any other
+TensorFlow work, as the multi-worker one needs), locks the run directory
+(another process training it is refused before any data are loaded), loads
+the images of a source (`tfp_pixel.data`), decides the run's configuration (a
+new one, or the stored one of a run being resumed), holds out a validation
+split and trains (`training.train`).
 """
 
 import collections
 import os
 
 from tfp_pixel import data
+from tfp_pixel.engine import cluster
 from tfp_pixel.engine import conditional_runs
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import runs
+from tfp_pixel.engine import strategies
 from tfp_pixel.engine import training
 
 __all__ = ['SourceTraining', 'train_on_source']
@@ -33,7 +38,7 @@ Fields:
 def train_on_source(model_options=None, conditional=False, dataset=None,
                     data_dir=None, shape=None, run_dir=None, max_images=None,
                     validation_fraction=0.1, batch_size=32, seed=0,
-                    announce=None, **train_kwargs):
+                    announce=None, strategy=None, **train_kwargs):
   """Loads a source's images and trains (or resumes) a run on them.
 
   Args:
@@ -56,6 +61,7 @@ def train_on_source(model_options=None, conditional=False, dataset=None,
     seed: Python `int`.
     announce: optional callable `(config, num_images, image_shape,
       source_name)`, called once the data are loaded, before training.
+    strategy: see `strategies.make_strategy`.
     **train_kwargs: further arguments of `training.train`.
 
   Returns:
@@ -63,38 +69,45 @@ def train_on_source(model_options=None, conditional=False, dataset=None,
 
   Raises:
     ValueError: one line, if the source, the options or the data do not fit.
+    RunError: as `training.train` raises them (another process trains the
+      run, a lost worker, ...).
   """
-  resuming = run_dir is not None and os.path.isfile(
-      runs.run_paths(run_dir).config)
-  stored = runs.read_config(run_dir) if resuming else None
-  with_labels = conditional or bool(stored and stored['num_classes'])
-  image_shape = data.parse_shape(shape) if shape else (
-      tuple(stored['image_shape']) if stored else None)
-  image_set = data.load_images(dataset, shape=image_shape, data_dir=data_dir,
-                               with_labels=with_labels,
-                               max_images=max_images)
-  image_shape = tuple(image_set.images.shape[1:])
-  if stored is None or model_options is not None:
-    options = dict(model_options or {'model': None})
-    config = configs.make_config(
-        options.pop('model') or configs.DEFAULT_MODEL, image_shape,
-        num_classes=image_set.num_classes if conditional else None,
-        **options)
-  else:
-    config = stored
-    if config['num_classes']:
-      conditional_runs.check_labels(image_set.labels, config['num_classes'],
-                                    'A label of ' + image_set.name)
-  train_ds, val_ds = data.make_datasets(
-      image_set.images,
-      labels=image_set.labels if config['num_classes'] else None,
-      batch_size=batch_size, validation_fraction=validation_fraction,
-      seed=seed)
-  if announce is not None:
-    announce(config, len(image_set.images), image_shape, image_set.name)
-  result = training.train(
-      train_ds, config if not resuming or model_options is not None else None,
-      run_dir=run_dir, validation_data=val_ds, batch_size=batch_size,
-      seed=seed, **train_kwargs)
-  return SourceTraining(result, config, len(image_set.images), image_shape,
-                        image_set.name)
+  strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
+  with cluster.writer_lock(run_dir, strategy):
+    resuming = run_dir is not None and os.path.isfile(
+        runs.run_paths(run_dir).config)
+    stored = runs.read_config(run_dir) if resuming else None
+    with_labels = conditional or bool(stored and stored['num_classes'])
+    image_shape = data.parse_shape(shape) if shape else (
+        tuple(stored['image_shape']) if stored else None)
+    image_set = data.load_images(dataset, shape=image_shape,
+                                 data_dir=data_dir, with_labels=with_labels,
+                                 max_images=max_images)
+    image_shape = tuple(image_set.images.shape[1:])
+    if stored is None or model_options is not None:
+      options = dict(model_options or {'model': None})
+      config = configs.make_config(
+          options.pop('model') or configs.DEFAULT_MODEL, image_shape,
+          num_classes=image_set.num_classes if conditional else None,
+          **options)
+    else:
+      config = stored
+      if config['num_classes']:
+        conditional_runs.check_labels(
+            image_set.labels, config['num_classes'],
+            'A label of ' + image_set.name)
+    train_ds, val_ds = data.make_datasets(
+        image_set.images,
+        labels=image_set.labels if config['num_classes'] else None,
+        batch_size=batch_size, validation_fraction=validation_fraction,
+        seed=seed)
+    if announce is not None:
+      announce(config, len(image_set.images), image_shape, image_set.name)
+    result = training.train(
+        train_ds,
+        config if not resuming or model_options is not None else None,
+        run_dir=run_dir, validation_data=val_ds, batch_size=batch_size,
+        seed=seed, strategy=strategy, **train_kwargs)
+    return SourceTraining(result, config, len(image_set.images), image_shape,
+                          image_set.name)
+

@@ -98,9 +98,11 @@ class TextTask(object):
     nll = -dist.log_prob(batch, training=training)
     return nll, nll
 
-  def write_samples(self, dist, num_samples, seed, paths, epoch):
+  def write_samples(self, dist, num_samples, seed, paths, epoch, scale=None):
     """Writes the epoch's samples, `samples/epoch-EEE.txt` (one text per
-    line), and a TensorBoard text summary (to the default writer)."""
+    line), and a TensorBoard text summary (to the default writer); `scale`,
+    the pixel size of image grids, has no use here."""
+    del scale
     texts = generation.generate(dist, load_tokenizer(paths.root),
                                 num_samples=num_samples, seed=seed)
     files.write_text(

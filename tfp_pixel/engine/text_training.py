@@ -11,9 +11,11 @@ image models.
 import collections
 import os
 
+from tfp_pixel.engine import cluster
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import files
 from tfp_pixel.engine import runs
+from tfp_pixel.engine import strategies
 from tfp_pixel.engine import text_task
 from tfp_pixel.engine import training
 from tfp_pixel.families import registry
@@ -42,7 +44,7 @@ def train_on_texts(model_options=None, dataset=None, split='lines',
                    text_field='text', vocabulary_size=10000, level='word',
                    run_dir=None, max_documents=None, validation_fraction=.1,
                    batch_size=32, seed=0, announce=None, runs_root=None,
-                   **train_kwargs):
+                   strategy=None, **train_kwargs):
   """Reads a text source and trains (or resumes) a text run on it.
 
   Args:
@@ -65,6 +67,8 @@ def train_on_texts(model_options=None, dataset=None, split='lines',
     announce: optional callable `(config, num_documents, tokenizer,
       source_name)`, called once the data are ready, before training.
     runs_root: folder of new runs and of `latest`; defaults to `runs/`.
+    strategy: see `strategies.make_strategy`; made first, and of a cluster
+      only the chief writes the run (the tokenizer included).
     **train_kwargs: further arguments of `training.train`.
 
   Returns:
@@ -74,41 +78,44 @@ def train_on_texts(model_options=None, dataset=None, split='lines',
     ValueError: one line (a `TextDataError` for the texts), if the source,
       the options or the run do not fit.
   """
-  resuming = run_dir is not None and os.path.isfile(
-      runs.run_paths(run_dir).config)
-  stored = runs.read_config(run_dir) if resuming else None
-  if stored is not None and stored['model'] != text_family.NAME:
-    raise ValueError('{} is a run of the {} model, not a text run.'.format(
-        run_dir, stored['model']))
-  options = dict(model_options or {})
-  if stored is None or model_options is not None:
-    max_length = options.get('max_length') or registry.family(
-        text_family.NAME).defaults['max_length']
-  else:
-    max_length = stored['max_length']
-  documents = sources.read_documents(dataset, split, text_field)
-  documents = documents[:max_documents]
-  data = corpus.prepare_text_data(
-      documents, max_length, vocabulary_size, level, validation_fraction,
-      seed, tokenizer=text_task.load_tokenizer(run_dir) if resuming else None)
-  if stored is None or model_options is not None:
-    config = configs.make_config(
-        text_family.NAME, vocabulary_size=data.tokenizer.vocabulary_size,
-        **options)
-  else:
-    config = stored
-  if not resuming:
-    run_dir = run_dir or runs.new_run_dir(runs_root)
-    os.makedirs(run_dir, exist_ok=True)
-    files.write_text(text_task.tokenizer_path(run_dir),
-                     data.tokenizer.to_json())
-  source_name = (offline_corpus.NAME if dataset in (None, offline_corpus.NAME)
-                 else os.fspath(dataset))
-  if announce is not None:
-    announce(config, len(documents), data.tokenizer, source_name)
-  result = training.train(
-      data.train, config, run_dir=run_dir,
-      validation_data=data.validation if len(data.validation) else None,
-      batch_size=batch_size, seed=seed, runs_root=runs_root, **train_kwargs)
-  return TextTraining(result, config, len(documents), data.tokenizer,
-                      source_name)
+  strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
+  with cluster.writer_lock(run_dir, strategy):
+    resuming = run_dir is not None and os.path.isfile(
+        runs.run_paths(run_dir).config)
+    stored = runs.read_config(run_dir) if resuming else None
+    if stored is not None and stored['model'] != text_family.NAME:
+      raise ValueError('{} is a run of the {} model, not a text run.'.format(
+          run_dir, stored['model']))
+    options = dict(model_options or {})
+    if stored is None or model_options is not None:
+      max_length = options.get('max_length') or registry.family(
+          text_family.NAME).defaults['max_length']
+    else:
+      max_length = stored['max_length']
+    documents = sources.read_documents(dataset, split, text_field)
+    documents = documents[:max_documents]
+    data = corpus.prepare_text_data(
+        documents, max_length, vocabulary_size, level, validation_fraction,
+        seed, tokenizer=text_task.load_tokenizer(run_dir) if resuming else None)
+    if stored is None or model_options is not None:
+      config = configs.make_config(
+          text_family.NAME, vocabulary_size=data.tokenizer.vocabulary_size,
+          **options)
+    else:
+      config = stored
+    if not resuming and cluster.is_chief(strategy):
+      run_dir = run_dir or runs.new_run_dir(runs_root)
+      os.makedirs(run_dir, exist_ok=True)
+      files.write_text(text_task.tokenizer_path(run_dir),
+                       data.tokenizer.to_json())
+    source_name = (offline_corpus.NAME if dataset in (None, offline_corpus.NAME)
+                   else os.fspath(dataset))
+    if announce is not None:
+      announce(config, len(documents), data.tokenizer, source_name)
+    result = training.train(
+        data.train, config, run_dir=run_dir,
+        validation_data=data.validation if len(data.validation) else None,
+        batch_size=batch_size, seed=seed, runs_root=runs_root,
+        strategy=strategy, **train_kwargs)
+    return TextTraining(result, config, len(documents), data.tokenizer,
+                        source_name)

@@ -6,7 +6,10 @@ under a `tf.distribute` strategy (`strategies`), and keeps everything in a run
 directory (see `runs`): checkpoints every epoch, the best one on validation,
 TensorBoard summaries, the epoch's samples (images: a PNG grid) and a metrics
 record per epoch.
-Rerunning on the same run directory resumes where the last checkpoint left off.
+Rerunning on the same run directory resumes where the newest intact checkpoint
+left off; a run directory is trained by one process at a time (`run_lock`).
+Under the multi-worker strategy the chief writes the run and the other workers
+write nothing there (`cluster`).
 What the data are and how they are measured is the run's task (`tasks`: for
 image models `image_task.ImageTask`; a class-conditional configuration trains
 `p(x | y)` on `(images, labels)`, its sample grids one row per class; for the
@@ -16,41 +19,54 @@ tokens of texts).
 """
 
 import collections
+import contextlib
 import math
 import os
+import shutil
 import sys
+import tempfile
 import time
 
 import numpy as np
 import tensorflow as tf
 import tf_keras
 
-from tfp_pixel.engine import checkpoints
+from tfp_pixel.engine import cluster
 from tfp_pixel.engine import configs
+from tfp_pixel.engine import errors
 from tfp_pixel.engine import progress
+from tfp_pixel.engine import run_lock
 from tfp_pixel.engine import runs
 from tfp_pixel.engine import strategies
 from tfp_pixel.engine import tasks
 from tfp_pixel.engine import train_step as train_step_lib
+from tfp_pixel.engine import training_state
 
 __all__ = ['NonFiniteLossError', 'TrainResult', 'train']
 
+NonFiniteLossError = errors.NonFiniteLossError
+
 TrainResult = collections.namedtuple(
     'TrainResult',
-    ['run_dir', 'epoch', 'metrics', 'step_traces', 'distribution'])
+    ['run_dir', 'epoch', 'metrics', 'step_traces', 'distribution', 'chief'],
+    defaults=(True,))
 TrainResult.__doc__ = """What `train` did.
 
 Fields:
-  run_dir: `str`, the run directory.
+  run_dir: `str`, the run directory (as given, possibly `None`, on a worker
+    of a cluster other than the chief).
   epoch: Python `int`, epochs completed in the run so far.
-  metrics: `list` of the per-epoch records of `metrics.jsonl`.
+  metrics: `list` of the per-epoch records of `metrics.jsonl` (on another
+    worker than the chief: of the epochs of this call).
   step_traces: Python `int`, how often this call traced its training step.
   distribution: the trained distribution, with the weights of the last epoch.
+  chief: Python `bool`, whether this process wrote the run directory (the
+    chief of a cluster, or the one process of any other strategy).
 """
 
-
-class NonFiniteLossError(RuntimeError):
-  """The training loss became NaN or infinite; the run stopped."""
+_DISAGREE = ('The workers were given different runs (model configuration, '
+             'data size, epochs, steps, batch size, learning rate, seed or '
+             'validation data): give every worker the same command.')
 
 
 def train(train_data,
@@ -68,7 +84,8 @@ def train(train_data,
           sample_every=1,
           keep_checkpoints=3,
           verbose=True,
-          runs_root=None):
+          runs_root=None,
+          grid_scale=None):
   """Trains a model, or resumes training it, in a run directory.
 
   Args:
@@ -82,26 +99,32 @@ def train(train_data,
       needed for a new run, optional when resuming (it must then match the
       run's).
     run_dir: run directory; a new one under `runs_root` when `None`. If it
-      holds a checkpoint, training resumes from it: same weights, optimizer
-      state and epoch count.
+      holds a checkpoint, training resumes from the newest intact one: same
+      weights, optimizer state and epoch count.
     validation_data: held-out images, like `train_data`, or `None`.
     epochs: Python `int`, the total number of epochs the run should reach.
     steps_per_epoch: Python `int`, batches per epoch: the data are repeated
       (and reshuffled) as often as needed, so that every epoch has exactly
       this many steps; `None` for one full pass per epoch.
-    batch_size: Python `int`, the global batch (split across replicas); used
-      for arrays (datasets come batched).
+    batch_size: Python `int`, the global batch (split across replicas, and
+      across the workers of a cluster); used for arrays (datasets come
+      batched).
     learning_rate: Python `float`, Adam's learning rate.
     seed: Python `int`, seeds weights, shuffling, dropout and samples.
     jit: Python `bool`, whether to XLA-compile the training step.
-    strategy: see `strategies.make_strategy`.
+    strategy: see `strategies.make_strategy`; it is made before anything
+      else. A program that runs TensorFlow before calling `train` with the
+      multi-worker strategy makes it first and passes it here.
     num_samples: Python `int`, samples in each epoch's grid (0: none); a
       class-conditional model draws `ceil(num_samples / rows)` of each of
       its first `rows = min(num_classes, 10)` classes, one row per class.
     sample_every: Python `int`, draw the grid every this many epochs.
     keep_checkpoints: Python `int`, how many last checkpoints to keep.
-    verbose: Python `bool`, whether to print a progress bar to stderr.
+    verbose: Python `bool`, whether to print progress to stderr (a bar, a
+      line per epoch, the checkpoint resumed from).
     runs_root: folder of new runs and of `latest`; defaults to `runs/`.
+    grid_scale: Python `int`, each sample pixel's size in an image model's
+      grids (PNG and TensorBoard); `None` for `grids.default_scale`.
 
   Returns:
     result: `TrainResult`.
@@ -109,47 +132,42 @@ def train(train_data,
   Raises:
     ValueError: for invalid arguments, data (also missing or out-of-range
       labels of a class-conditional model) or a mismatching configuration.
+    RunInUseError: if another process is training the run directory.
+    DamagedCheckpointError: if the run has checkpoints but none is intact.
     NonFiniteLossError: if the loss becomes NaN or infinite; the checkpoints
       of the epochs before are kept.
+    ClusterError: if a worker of a multi-worker run stops; rerunning every
+      worker resumes from the chief's last checkpoint.
   """
   _check_arguments(epochs, steps_per_epoch, batch_size, learning_rate)
-  run_dir, config = _prepare_run(run_dir, config, runs_root)
-  task = tasks.task_for(config)
-  tf_keras.utils.set_random_seed(seed)
-  strategy = strategies.make_strategy(strategy)
-  train_ds = task.dataset(train_data, batch_size, shuffle_seed=seed)
-  val_ds = (None if validation_data is None else
-            task.dataset(validation_data, batch_size))
-  state = _RunState(config, runs.run_paths(run_dir), strategy, learning_rate,
-                    keep_checkpoints)
-  if not state.restore(learning_rate):
-    # Data-dependent initialization, in cross-replica context, on real data.
-    with strategy.scope():
-      task.initialize(state.dist, next(iter(train_ds)))
-  step = train_step_lib.make_train_step(state.dist, state.optimizer, task,
-                                        strategy, jit)
-  evaluate = train_step_lib.make_evaluate(state.dist, task, jit)
-  summaries = _Summaries(state.paths, task, num_samples, sample_every, seed)
-  batches = _EpochBatches(train_ds, steps_per_epoch, state.epochs_done)
-  for epoch in range(state.epochs_done + 1, epochs + 1):
-    record = _train_epoch(step, batches, task, state, summaries,
-                          progress.EpochProgress(epoch, epochs,
-                                                 batches.steps, verbose,
-                                                 task.dim_name))
-    record['epoch'] = epoch
-    if val_ds is not None:
-      record.update(_validation_record(evaluate, val_ds, task))
-    summaries.end_epoch(state.dist, record)
-    runs.append_metrics(run_dir, record)
-    state.save(record)
-    if verbose:
-      print(progress.epoch_summary(record, task.examples_name,
-                                   task.dim_name), file=sys.stderr)
-  summaries.close()
-  return TrainResult(run_dir=run_dir, epoch=state.epochs_done,
-                     metrics=runs.read_metrics(run_dir),
-                     step_traces=step.experimental_get_tracing_count(),
-                     distribution=state.dist)
+  strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
+  with _claim_run(run_dir, config, runs_root, strategy) as run:
+    task = tasks.task_for(run.config)
+    tf_keras.utils.set_random_seed(seed)
+    train_ds = task.dataset(train_data, batch_size, shuffle_seed=seed)
+    val_ds = (None if validation_data is None else
+              task.dataset(validation_data, batch_size))
+    state = training_state.TrainingState(run.config, run.paths, strategy,
+                                         learning_rate, keep_checkpoints)
+    with cluster.lost_worker_errors(strategy, 'while starting',
+                                    'rerun the same command on every worker'):
+      _restore_or_initialize(state, task, train_ds, learning_rate, verbose)
+      batches = _EpochBatches(train_ds, steps_per_epoch, state.epochs_done,
+                              strategy)
+      cluster.check_agreement(strategy, cluster.fingerprint(
+          [run.config, batches.steps, epochs, batch_size, learning_rate, seed,
+           val_ds is not None]), _DISAGREE)
+    trainer = _Trainer(
+        run, task, state, strategy, batches, val_ds, jit, verbose,
+        _Summaries(run, task, num_samples, sample_every, seed, grid_scale))
+    records = [trainer.run_epoch(epoch, epochs)
+               for epoch in range(state.epochs_done + 1, epochs + 1)]
+    trainer.summaries.close()
+  return TrainResult(
+      run_dir=run.run_dir, epoch=state.epochs_done,
+      metrics=runs.read_metrics(run.run_dir) if run.chief else records,
+      step_traces=trainer.step.experimental_get_tracing_count(),
+      distribution=state.dist, chief=run.chief)
 
 
 def _check_arguments(epochs, steps_per_epoch, batch_size, learning_rate):
@@ -161,8 +179,41 @@ def _check_arguments(epochs, steps_per_epoch, batch_size, learning_rate):
                      '{} and {}.'.format(batch_size, learning_rate))
 
 
-def _prepare_run(run_dir, config, runs_root):
-  """Returns the run directory and its configuration, creating a new run."""
+_Claim = collections.namedtuple('_Claim',
+                                ['run_dir', 'config', 'paths', 'chief'])
+
+
+@contextlib.contextmanager
+def _claim_run(run_dir, config, runs_root, strategy):
+  """The run this process trains, as a `_Claim`, for the `with` body.
+
+  The chief (or the one process) locks the run directory and writes its
+  configuration and `runs/latest`; another worker of a cluster writes
+  nothing there: it reads the configuration and saves its checkpoints (as
+  TensorFlow's guide has every worker do) to a temporary folder, deleted at
+  the end.
+  """
+  if cluster.is_chief(strategy):
+    run_dir = (runs.new_run_dir(runs_root) if run_dir is None else
+               os.fspath(run_dir))
+    with run_lock.lock_run(run_dir):
+      config = _run_config(run_dir, config)
+      if not os.path.isfile(runs.run_paths(run_dir).config):
+        runs.write_config(run_dir, config)
+      runs.record_latest(run_dir, runs_root)
+      yield _Claim(run_dir, config, runs.run_paths(run_dir), True)
+    return
+  config = _run_config(run_dir, config)
+  scratch = tempfile.mkdtemp(prefix='tfp-pixel-worker-')
+  try:
+    yield _Claim(run_dir, config, runs.run_paths(scratch), False)
+  finally:
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_config(run_dir, config):
+  """The configuration of the run: the stored one, which `config` must then
+  match, else `config`, completed."""
   if run_dir is not None and os.path.isfile(runs.run_paths(run_dir).config):
     stored = runs.read_config(run_dir)
     if config is not None:
@@ -175,83 +226,56 @@ def _prepare_run(run_dir, config, runs_root):
             'or the same options.'.format(run_dir, ', '.join(
                 '{}={} not {}'.format(k, stored.get(k), wanted.get(k))
                 for k in changed)))
-    config = stored
-  else:
-    if config is None:
-      raise ValueError('A new run needs a model configuration.')
-    config = configs.complete_config(config)
-    run_dir = run_dir or runs.new_run_dir(runs_root)
-    runs.write_config(run_dir, config)
-  runs.record_latest(run_dir, runs_root)
-  return os.fspath(run_dir), config
+    return stored
+  if config is None:
+    raise ValueError('A new run needs a model configuration.')
+  return configs.complete_config(config)
 
 
-class _RunState(object):
-  """The model, optimizer and counters of a run, and their checkpoints."""
+def _restore_or_initialize(state, task, train_ds, learning_rate, verbose):
+  """Restores the run's newest intact checkpoint (saying which), or
+  initializes a new model on real data; then every worker of a cluster takes
+  the chief's state."""
+  for damaged in state.restore(learning_rate):
+    _say(verbose, 'Skipping a damaged checkpoint: {}'.format(damaged))
+  if not state.restored:
+    state.initialize(task, next(iter(train_ds)))
+  state.share_from_chief()
+  if state.restored:
+    _say(verbose, 'Resuming from {} (epoch {})'.format(
+        state.restored, state.epochs_done))
+  elif state.epochs_done:
+    _say(verbose, 'Resuming from the chief\'s checkpoint (epoch {})'.format(
+        state.epochs_done))
 
-  def __init__(self, config, paths, strategy, learning_rate,
-               keep_checkpoints):
-    self.paths = paths
-    with strategy.scope():
-      self.dist = configs.build_model(config)
-      self.optimizer = tf_keras.optimizers.Adam(learning_rate)
-      self.optimizer.build(self.dist.trainable_variables)
-      self._epoch = tf.Variable(0, dtype=tf.int64, trainable=False,
-                                name='epoch')
-      self._best = tf.Variable(np.inf, dtype=tf.float64, trainable=False,
-                               name='best')
-    checkpoint = checkpoints.make_checkpoint(
-        self.dist, self.optimizer, epoch=self._epoch, best=self._best)
-    self._last = tf.train.CheckpointManager(checkpoint, paths.checkpoints,
-                                            max_to_keep=keep_checkpoints)
-    self._best_manager = tf.train.CheckpointManager(checkpoint, paths.best,
-                                                    max_to_keep=1)
-    self._checkpoint = checkpoint
 
-  @property
-  def epochs_done(self):
-    return int(self._epoch.numpy())
-
-  @property
-  def last_checkpoint(self):
-    return self._last.latest_checkpoint
-
-  def restore(self, learning_rate):
-    """Restores the last checkpoint, if any; returns whether there was one."""
-    if not self._last.latest_checkpoint:
-      return False
-    self._checkpoint.restore(
-        self._last.latest_checkpoint).assert_existing_objects_matched()
-    self.optimizer.learning_rate.assign(learning_rate)  # The caller's.
-    return True
-
-  def save(self, record):
-    """Saves the epoch of `record`, and as the best if its score is."""
-    epoch = record['epoch']
-    score = record.get('val_bits_per_dim', record['loss_bits_per_dim'])
-    self._epoch.assign(epoch)
-    if score < self._best.numpy():
-      self._best.assign(score)
-      self._best_manager.save(checkpoint_number=epoch)
-    self._last.save(checkpoint_number=epoch)
+def _say(verbose, text):
+  if verbose:
+    print(text, file=sys.stderr)
 
 
 class _EpochBatches(object):
-  """The batches of each epoch: a full pass, or exactly `steps_per_epoch`
-  batches of the data repeated (and reshuffled) as often as needed.
+  """The distributed batches of each epoch: a full pass, or exactly
+  `steps_per_epoch` batches of the data repeated (and reshuffled) as often as
+  needed.
 
   Epoch `e` of a repeated run takes batches `[(e - 1) * steps, e * steps)` of
   the stream, also when the run resumes: the stream skips the batches of
-  the epochs done, so a resumed run sees what an unbroken one would.
+  the epochs done, so a resumed run sees what an unbroken one would. Each
+  global batch is split across the strategy's replicas; the workers of a
+  cluster each take their share of it (`tf.data`'s auto-shard policy: by
+  file for a pipeline of files, else by data, as for the in-memory arrays
+  every source is loaded into).
   """
 
-  def __init__(self, dataset, steps_per_epoch, epochs_done):
+  def __init__(self, dataset, steps_per_epoch, epochs_done, strategy):
     self._dataset = dataset
     self._steps_per_epoch = steps_per_epoch
-    self._repeated = None
-    if steps_per_epoch is not None:
-      self._repeated = iter(dataset.repeat().skip(
-          epochs_done * steps_per_epoch))
+    if steps_per_epoch is None:
+      self._pass = strategy.experimental_distribute_dataset(dataset)
+    else:
+      self._repeated = iter(strategy.experimental_distribute_dataset(
+          dataset.repeat().skip(epochs_done * steps_per_epoch)))
 
   @property
   def steps(self):
@@ -262,8 +286,8 @@ class _EpochBatches(object):
     return cardinality if cardinality >= 0 else None
 
   def __call__(self):
-    if self._repeated is None:
-      yield from self._dataset
+    if self._steps_per_epoch is None:
+      yield from self._pass
       return
     for _ in range(self._steps_per_epoch):
       try:
@@ -272,54 +296,87 @@ class _EpochBatches(object):
         return
 
 
-def _train_epoch(step, batches, task, state, summaries, bar):
-  """Runs one epoch of steps; returns its metrics record (no epoch yet)."""
-  nll_sums = np.zeros(2)
-  count = dims = 0
-  start, start_cpu = time.perf_counter(), time.process_time()
-  for step_index, batch in enumerate(batches()):
-    sums = np.array(step(batch), dtype=np.float64)
-    if not np.all(np.isfinite(sums)):
-      bar.close()
-      raise NonFiniteLossError(
-          'Training loss became {} at epoch {}, step {}; stopped. The last '
-          'good checkpoint is {}. Try a lower learning rate.'.format(
-              sums[0], state.epochs_done + 1, step_index + 1,
-              state.last_checkpoint or 'none (no epoch had finished)'))
-    nll_sums += sums
-    count += int(task.batch_size_of(batch))
-    batch_dims = int(task.dims_of(batch))
-    dims += batch_dims
-    loss_bits = _bits(sums[0], batch_dims)
-    bar.update(step_index + 1, loss_bits)
-    summaries.step(loss_bits, state.optimizer.iterations)
-  seconds = time.perf_counter() - start
-  cpu_seconds = time.process_time() - start_cpu
-  bar.close()
-  if count == 0:
-    raise ValueError('The training data is empty.')
-  return {
-      'step': int(state.optimizer.iterations.numpy()),
-      'images': count,
-      'loss_bits_per_dim': _bits(nll_sums[0], dims),
-      'loss_bits_per_dim_levels': _bits(nll_sums[1], dims),
-      'train_seconds': seconds,
-      'train_cpu_seconds': cpu_seconds,
-      'images_per_second': count / max(seconds, 1e-9),
-  }
+class _Trainer(object):
+  """Runs the epochs of a run: steps, validation, summaries, checkpoints."""
 
+  def __init__(self, run, task, state, strategy, batches, val_ds, jit,
+               verbose, summaries):
+    self.run = run
+    self.task = task
+    self.state = state
+    self.strategy = strategy
+    self.batches = batches
+    self.val_batches = (None if val_ds is None else
+                        strategy.experimental_distribute_dataset(val_ds))
+    self.verbose = verbose
+    self.summaries = summaries
+    self.step = train_step_lib.make_train_step(state.dist, state.optimizer,
+                                               task, strategy, jit)
+    self.evaluate = train_step_lib.make_evaluate(state.dist, task, strategy,
+                                                 jit)
 
-def _validation_record(evaluate, dataset, task):
-  """Mean validation bits/dim (reported and trained) over `dataset`."""
-  sums, dims = np.zeros(2), 0
-  for batch in dataset:
-    reported, trained = evaluate(batch)
-    sums += [float(tf.reduce_sum(reported)), float(tf.reduce_sum(trained))]
-    dims += int(task.dims_of(batch))
-  if not dims:
-    return {}
-  return {'val_bits_per_dim': _bits(sums[0], dims),
-          'val_bits_per_dim_levels': _bits(sums[1], dims)}
+  def run_epoch(self, epoch, epochs):
+    """Trains, validates and saves one epoch; returns its metrics record."""
+    with cluster.lost_worker_errors(
+        self.strategy, 'at epoch {}'.format(epoch),
+        'rerun the same command on every worker to resume from the chief\'s '
+        'last checkpoint (epoch {})'.format(self.state.epochs_done)):
+      record = self._train_steps(progress.EpochProgress(
+          epoch, epochs, self.batches.steps, self.verbose,
+          self.task.dim_name))
+      record['epoch'] = epoch
+      if self.val_batches is not None:
+        record.update(self._validate())
+      self.summaries.end_epoch(self.state.dist, record)
+      if self.run.chief:
+        runs.append_metrics(self.run.run_dir, record)
+      self.state.save(record)
+    _say(self.verbose, progress.epoch_summary(record, self.task.examples_name,
+                                              self.task.dim_name))
+    return record
+
+  def _train_steps(self, bar):
+    """Runs one epoch of steps; returns its metrics record (no epoch yet)."""
+    sums = np.zeros(4)  # NLLs (reported, trained), examples, dimensions.
+    start, start_cpu = time.perf_counter(), time.process_time()
+    for step_index, batch in enumerate(self.batches()):
+      step_sums = np.array(self.step(batch), dtype=np.float64)
+      if not np.all(np.isfinite(step_sums)):
+        bar.close()
+        raise NonFiniteLossError(
+            'Training loss became {} at epoch {}, step {}; stopped. The last '
+            'good checkpoint is {}. Try a lower learning rate.'.format(
+                step_sums[0], self.state.epochs_done + 1, step_index + 1,
+                self.state.last_checkpoint or 'none (no epoch had finished)'))
+      sums += step_sums
+      loss_bits = _bits(step_sums[0], step_sums[3])
+      bar.update(step_index + 1, loss_bits)
+      self.summaries.step(loss_bits, self.state.optimizer.iterations)
+    seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - start_cpu
+    bar.close()
+    if sums[2] == 0:
+      raise ValueError('The training data is empty.')
+    return {
+        'step': int(self.state.optimizer.iterations.numpy()),
+        'images': int(sums[2]),
+        'loss_bits_per_dim': _bits(sums[0], sums[3]),
+        'loss_bits_per_dim_levels': _bits(sums[1], sums[3]),
+        'train_seconds': seconds,
+        'train_cpu_seconds': cpu_seconds,
+        'images_per_second': sums[2] / max(seconds, 1e-9),
+    }
+
+  def _validate(self):
+    """Mean validation bits/dim (reported and trained) over the held-out
+    data, each worker evaluating its share."""
+    sums = np.zeros(4)
+    for batch in self.val_batches:
+      sums += np.array(self.evaluate(batch), dtype=np.float64)
+    if not sums[3]:
+      return {}
+    return {'val_bits_per_dim': _bits(sums[0], sums[3]),
+            'val_bits_per_dim_levels': _bits(sums[1], sums[3])}
 
 
 def _bits(nll_nats, dims):
@@ -328,22 +385,30 @@ def _bits(nll_nats, dims):
 
 
 class _Summaries(object):
-  """TensorBoard scalars per step and epoch, and the epoch's samples."""
+  """TensorBoard scalars per step and epoch, and the epoch's samples; written
+  by the chief only (another worker's are no-ops)."""
 
-  def __init__(self, paths, task, num_samples, sample_every, seed):
-    self._paths = paths
+  def __init__(self, run, task, num_samples, sample_every, seed, scale):
+    self._paths = run.paths
     self._task = task
     self._num_samples = num_samples
     self._sample_every = sample_every
     self._seed = seed
-    self._writer = tf.summary.create_file_writer(paths.logs)
-    os.makedirs(paths.samples, exist_ok=True)
+    self._scale = scale
+    self._writer = None
+    if run.chief:
+      self._writer = tf.summary.create_file_writer(run.paths.logs)
+      os.makedirs(run.paths.samples, exist_ok=True)
 
   def step(self, loss_bits, iterations):
+    if self._writer is None:
+      return
     with self._writer.as_default():
       tf.summary.scalar('loss_bits_per_dim', loss_bits, step=iterations)
 
   def end_epoch(self, dist, record):
+    if self._writer is None:
+      return
     epoch = record['epoch']
     with self._writer.as_default():
       if 'val_bits_per_dim' in record:
@@ -353,9 +418,9 @@ class _Summaries(object):
         self._task.write_samples(
             dist, self._num_samples, tf.constant([self._seed, epoch],
                                                  tf.int32),
-            self._paths, epoch)
+            self._paths, epoch, scale=self._scale)
     self._writer.flush()
 
   def close(self):
-    self._writer.close()
-
+    if self._writer is not None:
+      self._writer.close()
