@@ -13,6 +13,7 @@ import pytest
 import tensorflow as tf
 
 from tests import chi_square
+from tests import dependencies
 
 
 class DistributionSuite:
@@ -281,10 +282,5 @@ class DistributionSuite:
 
 def _allowed_inputs(image_shape, i, j, group, groups):
   """Which inputs the output at pixel `(i, j)`, group `group` may see."""
-  height, width, channels = image_shape
-  allowed = np.zeros(image_shape, bool)
-  for r, c in itertools.product(range(height), range(width)):
-    allowed[r, c, :] = (r, c) < (i, j)
-  if groups == channels:
-    allowed[i, j, :group] = True
-  return allowed
+  return dependencies.earlier_inputs(image_shape, i, j,
+                                     group if groups == image_shape[-1] else 0)

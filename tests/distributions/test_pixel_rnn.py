@@ -88,14 +88,39 @@ class TestLayersFollowTheirEquations:
                                _row_lstm_reference(layer, inputs.numpy()),
                                atol=1e-10)
 
-  def test_diagonal_bilstm_layer(self):
+  @pytest.mark.parametrize('own_backward_inputs', [False, True])
+  def test_diagonal_bilstm_layer(self, own_backward_inputs):
     tf.random.set_seed(2)
     layer = diagonal_bilstm.DiagonalBiLSTMLayer(6, 3, dtype=tf.float64)
     _randomize(layer)
     inputs = self.inputs()
+    backward_inputs = inputs
+    kwargs = {}
+    if own_backward_inputs:
+      backward_inputs = tf.random.stateless_uniform(self.shape, (5, 4), -1.,
+                                                    1., tf.float64)
+      kwargs['backward_inputs'] = backward_inputs
     np.testing.assert_allclose(
-        layer(inputs), _diagonal_bilstm_reference(layer, inputs.numpy()),
+        layer(inputs, **kwargs),
+        _diagonal_bilstm_reference(layer, inputs.numpy(),
+                                   backward_inputs.numpy()),
         atol=1e-10)
+
+  def test_open_centre_is_the_convolution_with_every_channel_of_the_pixel(
+      self):
+    # Reference: the same kernel under mask A, plus the whole centre tap.
+    tf.random.set_seed(2)
+    conv = diagonal_bilstm.OpenCentreConv2D(3, 6, (3, 3), num_groups=3,
+                                            dtype=tf.float64)
+    inputs = tf.random.stateless_uniform((2, 4, 5, 3), (3, 4), -1., 1.,
+                                         tf.float64)
+    mask = conv.mask.numpy()
+    mask[1, 1] = 1.
+    expected = tf.nn.conv2d(inputs, conv.kernel * mask, 1, 'SAME') + conv.bias
+    np.testing.assert_allclose(conv.open_centre(inputs, conv(inputs)),
+                               expected, atol=1e-12)
+    # Every centre entry is drawn, the ones mask A hides too.
+    assert np.all(conv.kernel.numpy()[1, 1] != 0.)
 
   def test_skew_shifts_row_r_by_r_and_unskew_inverts_it(self):
     image = np.arange(12, dtype=np.float32).reshape(1, 3, 4, 1) + 1.
@@ -122,6 +147,32 @@ class TestKnownLeaks:
     order = np.arange(height * width).reshape(height, width)
     for (i, j), seen in _layer_dependencies(layer, self.shape).items():
       np.testing.assert_array_equal(seen, order <= order[i, j],
+                                    err_msg=str((i, j)))
+
+  def test_diagonal_bilstm_layer_reads_backward_inputs_of_the_rows_above(
+      self):
+    # Given `backward_inputs`, the right-to-left direction reads them, not
+    # the inputs: the output at (i, j) reads them at the rows above from
+    # column j on (the right-to-left state of (i - 1, j)), and the inputs
+    # at the rows up to i up to column j (the left-to-right state). Reading
+    # backward inputs of row i itself would leak the pixels after (i, j).
+    tf.random.set_seed(4)
+    layer = diagonal_bilstm.DiagonalBiLSTMLayer(4, 4)
+    _, height, width, _ = self.shape
+    both = tf.random.stateless_uniform((2, *self.shape), (5, 6), -1., 1.)
+    seen_inputs = _layer_dependencies(
+        lambda x: layer(x, backward_inputs=both[1]), self.shape,
+        inputs=both[0])
+    seen_backward = _layer_dependencies(
+        lambda x: layer(both[0], backward_inputs=x), self.shape,
+        inputs=both[1])
+    rows, columns = np.mgrid[:height, :width]
+    for i, j in seen_inputs:
+      np.testing.assert_array_equal(seen_inputs[i, j],
+                                    (rows <= i) & (columns <= j),
+                                    err_msg=str((i, j)))
+      np.testing.assert_array_equal(seen_backward[i, j],
+                                    (rows < i) & (columns >= j),
                                     err_msg=str((i, j)))
 
   def test_row_lstm_layer_reads_its_row_up_to_the_pixel_and_a_triangle(self):
@@ -175,32 +226,58 @@ class TestReceptiveFields:
       # Beyond the triangle's edges there is context it never sees.
       assert (~expected & _earlier(shape, i, j)).any()
 
-  @pytest.mark.parametrize('num_layers, first_kernel_size', [(1, 3), (2, 5)])
-  def test_diagonal_bilstm_sees_every_earlier_pixel_but_one(
-      self, num_layers, first_kernel_size):
-    # Every earlier pixel, except the last pixel of the row above while
-    # j < W - 1 - a: in rows up to i - 1 only positions after that pixel
-    # could hold it, and there are none; in row i, the first layer holds it
-    # from column W - 1 - a on, and information in row i flows rightwards
-    # only. The paper's Diagonal BiLSTM has this one-pixel blind spot.
-    shape = (4, 7, 1)
-    height, width, _ = shape
-    tf.random.set_seed(0)
-    network = pixel_rnn_network.DiagonalBiLSTMNetwork(
-        shape, 3, num_layers=num_layers, hidden_units=8,
-        first_kernel_size=first_kernel_size)
-    half = first_kernel_size // 2
-    pixels = [(i, j) for i in range(height) for j in range(width)]
-    seen = _network_dependencies(network, shape, pixels)
-    for i, j in pixels:
-      expected = _earlier(shape, i, j)
-      if i > 0 and j < width - 1 - half:
+  @pytest.mark.parametrize(
+      'shape, num_layers, first_kernel_size, num_classes',
+      [((5, 5, 1), 1, 3, None), ((4, 6, 1), 2, 5, 3), ((5, 5, 3), 1, 3, None),
+       ((4, 6, 3), 2, 3, 3)])
+  def test_diagonal_bilstm_sees_every_earlier_input(
+      self, shape, num_layers, first_kernel_size, num_classes):
+    # The logits of channel c at (i, j) see every channel of every earlier
+    # pixel and channels 0 .. c - 1 of (i, j), nothing else. By the paper's
+    # letter they would miss (i - 1, W - 1) for j < W - 1 - k // 2 (below).
+    seen = _diagonal_bilstm_dependencies(shape, num_layers, first_kernel_size,
+                                         num_classes)
+    for (i, j, c), seen_here in seen.items():
+      np.testing.assert_array_equal(
+          seen_here, dependencies.earlier_inputs(shape, i, j, c),
+          err_msg=str((i, j, c)))
+
+  def test_without_the_open_centre_the_last_pixel_above_is_missed(self):
+    # The paper's letter (a network whose open centre entries are zero, as
+    # in runs trained before it existed): the right-to-left states of row
+    # i - 1 never hold (i - 1, W - 1), and row i sees it only where the
+    # k x k first layer reaches it, from column W - 1 - k // 2 on.
+    shape = (4, 6, 1)
+    width = shape[1]
+    seen = _diagonal_bilstm_dependencies(shape, 1, 3, None,
+                                         open_centre=False)
+    for (i, j, _), seen_here in seen.items():
+      expected = _earlier(shape, i, j)[..., np.newaxis]
+      if i > 0 and j < width - 2:  # W - 1 - k // 2, k = 3
         expected[i - 1, width - 1] = False
-      np.testing.assert_array_equal(seen[i, j], expected, err_msg=str((i, j)))
+      np.testing.assert_array_equal(seen_here, expected, err_msg=str((i, j)))
 
 
 def _earlier(shape, i, j):
   return dependencies.earlier_pixels(shape[0], shape[1], i, j)
+
+
+def _diagonal_bilstm_dependencies(shape, num_layers, first_kernel_size,
+                                  num_classes, open_centre=True):
+  """`dependencies.channel_dependencies` of a random Diagonal BiLSTM
+  network's logits (given labels for `num_classes`)."""
+  tf.random.set_seed(0)
+  network = pixel_rnn_network.DiagonalBiLSTMNetwork(
+      shape, 3, num_layers=num_layers, hidden_units=6 * shape[-1],
+      first_kernel_size=first_kernel_size, num_classes=num_classes)
+  if not open_centre:
+    first = network.first
+    first.kernel.assign(first.kernel * first.mask)
+  # One label per image, whatever the batch.
+  label = model_hooks.one_hot(1) if num_classes else None
+  inputs = tf.random.stateless_uniform((4, *shape), (1, 2), -1., 1.)
+  return dependencies.channel_dependencies(
+      lambda x: network(x, conditional_input=label), inputs)
 
 
 def _network_dependencies(network, shape, pixels):
@@ -210,10 +287,12 @@ def _network_dependencies(network, shape, pixels):
   return dependencies.pixel_dependencies(network, inputs, pixels)
 
 
-def _layer_dependencies(layer, shape):
-  """`{(i, j): boolean [H, W]}` for one layer's output and input."""
-  return dependencies.pixel_dependencies(
-      layer, tf.random.stateless_uniform(shape, (5, 6), -1., 1.))
+def _layer_dependencies(layer, shape, inputs=None):
+  """`{(i, j): boolean [H, W]}` for one layer's output and input (by
+  default random)."""
+  if inputs is None:
+    inputs = tf.random.stateless_uniform(shape, (5, 6), -1., 1.)
+  return dependencies.pixel_dependencies(layer, inputs)
 
 
 def _randomize(layer):
@@ -264,14 +343,15 @@ def _row_lstm_reference(layer, x):
       layer.output.bias.numpy())
 
 
-def _diagonal_bilstm_reference(layer, x):
+def _diagonal_bilstm_reference(layer, x, backward_x):
   """The Diagonal BiLSTM layer, pixel by pixel: the left-to-right state of
-  `(i, j)` reads the states of `(i - 1, j)` and `(i, j - 1)` and continues
-  `c` of `(i, j - 1)`; the right-to-left one mirrors it (`(i, j + 1)`); the
-  output at `(i, j)` adds the right-to-left state of `(i - 1, j)`."""
+  `(i, j)` reads `x` there and the states of `(i - 1, j)` and `(i, j - 1)`,
+  and continues `c` of `(i, j - 1)`; the right-to-left one mirrors it
+  (`(i, j + 1)`) on `backward_x`; the output at `(i, j)` adds the
+  right-to-left state of `(i - 1, j)`."""
   batch, height, width, _ = x.shape
 
-  def direction(cell, columns, step):
+  def direction(cell, x, columns, step):
     input_kernel = cell.masked_kernel().numpy()[0, 0]
     above_kernel, previous_kernel = cell.state_kernel.numpy()
     h = np.zeros((batch, height, width, cell.units))
@@ -284,8 +364,9 @@ def _diagonal_bilstm_reference(layer, x):
         h[:, i, j], c[:, i, j] = _lstm(pre_activations, _at(c, i, j - step))
     return h
 
-  forward = direction(layer.forward, range(width), 1)
-  backward = direction(layer.backward, range(width - 1, -1, -1), -1)
+  forward = direction(layer.forward, x, range(width), 1)
+  backward = direction(layer.backward, backward_x, range(width - 1, -1, -1),
+                       -1)
   above = np.concatenate([np.zeros_like(backward[:, :1]), backward[:, :-1]],
                          axis=1)
   return x + (forward + above) @ layer.output.masked_kernel().numpy()[0, 0] + (

@@ -44,9 +44,10 @@ class PixelRNN(categorical_image.CategoricalImage, tfd.Distribution):
   - `architecture='diagonal_bilstm'`: each layer runs two LSTMs along the
     diagonals, one from each side; the right-to-left output is shifted down a
     row (`tfp_pixel.networks.diagonal_bilstm`). The prediction at `(i, j)`
-    sees the whole context except, for `j < W - 1 - first_kernel_size // 2`,
-    the last pixel of the row above: no representation of rows up to `i - 1`
-    holds that pixel, and information in row `i` flows only rightwards.
+    sees the whole context. (By the paper's letter it would miss the last
+    pixel of the row above for `j < W - 1 - first_kernel_size // 2`; the
+    first layer's right-to-left direction also reads the pixel itself, which
+    it may, as its output reaches only the next row.)
 
   `sample` is exact and carries the LSTM states: each pixel costs one column
   of the network, about one forward pass per image in all

@@ -20,16 +20,29 @@ state at `(i, j)` has seen the pixels right of `j` in row `i`, which come
 later, so its output is shifted down one row before it is added to the
 left-to-right output: the prediction at `(i, j)` then reads the right-to-left
 state of `(i - 1, j)`, which covers the rows above from column `j` on, and the
-left-to-right state of `(i, j)`, which covers the rest. Together they see
-every earlier pixel.
+left-to-right state of `(i, j)`, which covers the rest.
+
+A departure from the paper's letter, for its claim (the whole context): with
+the paper's inputs, a mask-A first layer and layers whose outputs at `(r, c)`
+depend on the pixels before `(r, c)`, no input along row `i - 1` holds its
+last pixel `(i - 1, W - 1)`, so no right-to-left state of that row does, and
+row `i` sees that pixel only where its first convolution reaches it (from
+column `W - 1 - k // 2` on, `k` its size). The right-to-left state of
+`(i, j)` reaches only row `i + 1`, so its inputs may see pixel `(i, j)`
+itself, every channel: the first layer's right-to-left direction reads the
+first convolution with its centre tap open (`OpenCentreConv2D`). Its state
+of `(i - 1, j)` then holds `(i - 1, W - 1)` for every `j`, the shift brings
+it to row `i`, and the prediction at `(i, j)` sees every earlier pixel.
 """
 
 import tensorflow as tf
 
 from tfp_pixel.networks import lstm_cell
 from tfp_pixel.networks import lstm_layer
+from tfp_pixel.networks import masked_layers
+from tfp_pixel.networks import masks
 
-__all__ = ['DiagonalBiLSTMLayer', 'skew', 'unskew']
+__all__ = ['DiagonalBiLSTMLayer', 'OpenCentreConv2D', 'skew', 'unskew']
 
 
 class DiagonalBiLSTMLayer(lstm_layer.ResidualLSTMLayer):
@@ -37,10 +50,13 @@ class DiagonalBiLSTMLayer(lstm_layer.ResidualLSTMLayer):
   `h` per direction.
 
   ```none
-  pre_lr = forward.input_to_state(x),  pre_rl = backward.input_to_state(x)
+  pre_lr = forward.input_to_state(x),  pre_rl = backward.input_to_state(x_rl)
   h_lr, h_rl = both directions, one loop over the skewed columns
   y = x + output(h_lr + shift_down(h_rl))      one residual for both
   ```
+
+  `x_rl` is `x` unless the layer is given `backward_inputs` (the first
+  layer of a network: `OpenCentreConv2D.open_centre`).
   """
 
   # The state-to-state taps: the pixel above, then the previous pixel of the
@@ -63,17 +79,21 @@ class DiagonalBiLSTMLayer(lstm_layer.ResidualLSTMLayer):
     the left-to-right direction, then `4h` of the right-to-left one."""
     return 2 * lstm_cell.NUM_GATES * self.forward.units
 
-  def layer_states(self, inputs, gate_bias=None):
-    forward, backward = self.states(inputs, gate_bias)
+  def layer_states(self, inputs, gate_bias=None, backward_inputs=None):
+    forward, backward = self.states(inputs, gate_bias, backward_inputs)
     # Row i reads the right-to-left state of row i - 1 (a zero row on top).
     return forward + tf.pad(backward, [[0, 0], [1, 0], [0, 0], [0, 0]])[:, :-1]
 
-  def states(self, inputs, gate_bias=None):
+  def states(self, inputs, gate_bias=None, backward_inputs=None):
     """Both directions' states, in image orientation, before the shift.
 
     Args:
       inputs: `[batch, height, width, features]`.
       gate_bias: optional `[batch, 1, 1, 8 * units]`.
+      backward_inputs: optional `[batch, height, width, features]`, what the
+        right-to-left direction reads instead of `inputs`. Its state at
+        `(i, j)` reaches only row `i + 1`, so these may depend on every
+        pixel of rows up to `i`.
 
     Returns:
       forward: `[batch, height, width, units]`, the left-to-right state of
@@ -82,8 +102,10 @@ class DiagonalBiLSTMLayer(lstm_layer.ResidualLSTMLayer):
         each pixel (not yet shifted down).
     """
     forward = self.forward.input_to_state(inputs)
+    if backward_inputs is None:
+      backward_inputs = inputs
     # A 1x1 convolution commutes with the mirror: mirror its output.
-    backward = tf.reverse(self.backward.input_to_state(inputs), [2])
+    backward = tf.reverse(self.backward.input_to_state(backward_inputs), [2])
     if gate_bias is not None:
       forward_bias, backward_bias = tf.split(gate_bias, 2, axis=-1)
       forward += forward_bias
@@ -95,6 +117,49 @@ class DiagonalBiLSTMLayer(lstm_layer.ResidualLSTMLayer):
                                         self.backward.state_kernel]))
     forward, backward = tf.unstack(unskew(states, inputs.shape[2]))
     return forward, tf.reverse(backward, [2])
+
+
+class OpenCentreConv2D(masked_layers.MaskedConv2D):
+  """A mask-A convolution, also read with its centre tap open: the first
+  layer of a Diagonal BiLSTM network.
+
+  `__call__` applies mask A; `open_centre` adds what mask A hides of the
+  pixel itself (every channel), for the first LSTM layer's right-to-left
+  direction. A 3x3 kernel, `x` the pixel:
+
+  ```none
+    mask A (__call__)                  open_centre
+      1 1 1                              1 1 1
+      1 x 0    x: the channels before    1 x 0    x: every channel
+      0 0 0                              0 0 0
+  ```
+
+  The open entries are drawn at random with the others. A kernel trained
+  before `open_centre` existed holds zeros there (masked entries get no
+  gradient), so its network computes what it computed then.
+  """
+
+  def __init__(self, in_features, out_features, kernel_size, num_groups=1,
+               dtype=tf.float32, name=None):
+    """Creates the layer's variables (see `masked_layers.MaskedConv2D`)."""
+    # Mask B over whole pixels: the pixel's every channel at the centre.
+    open_mask = masks.causal_mask(kernel_size, in_features, out_features)
+    super().__init__(in_features, out_features, kernel_size, num_groups, 'A',
+                     dtype, name, support=open_mask)
+    self._centre = tuple(size // 2 for size in self.kernel_size)
+    hidden = open_mask[self._centre] - masks.causal_mask(
+        kernel_size, in_features, out_features, num_groups,
+        'A')[self._centre]
+    self._hidden_centre = tf.constant(hidden, dtype=dtype)
+
+  def centre_kernel(self):
+    """`[in_features, out_features]`: the centre entries mask A hides."""
+    return self.kernel[self._centre] * self._hidden_centre
+
+  def open_centre(self, inputs, outputs):
+    """The convolution of `inputs` with its centre tap open, from its
+    `outputs` under mask A (to which label biases may have been added)."""
+    return outputs + tf.einsum('bhwi,io->bhwo', inputs, self.centre_kernel())
 
 
 def skew(inputs):

@@ -46,7 +46,8 @@ class ResidualLSTMLayer(tf.Module, metaclass=abc.ABCMeta):
   def gate_features(self):
     """Python `int`, the gate pre-activations a label bias is added to."""
 
-  def __call__(self, inputs, gate_bias=None, dropout_rate=0.):
+  def __call__(self, inputs, gate_bias=None, dropout_rate=0.,
+               **state_inputs):
     """Applies the layer.
 
     Args:
@@ -54,11 +55,13 @@ class ResidualLSTMLayer(tf.Module, metaclass=abc.ABCMeta):
       gate_bias: optional `[batch, 1, 1, gate_features]`, added to the gate
         pre-activations (a label's bias).
       dropout_rate: Python `float`, dropout on the residual branch.
+      **state_inputs: further inputs of `layer_states` (a Diagonal BiLSTM's
+        `backward_inputs`).
 
     Returns:
       outputs: `[batch, height, width, features]`.
     """
-    branch = self.output(self.layer_states(inputs, gate_bias))
+    branch = self.output(self.layer_states(inputs, gate_bias, **state_inputs))
     if dropout_rate > 0.:
       branch = tf.nn.dropout(branch, rate=dropout_rate)
     return inputs + branch

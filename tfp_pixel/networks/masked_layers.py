@@ -14,16 +14,19 @@ class MaskedKernel(tf.Module):
   the variables (an optimizer step, a restored checkpoint, a hand-written
   update)."""
 
-  def _create_variables(self, mask, dtype):
+  def _create_variables(self, mask, dtype, support=None):
     """Creates `kernel` (masked He-uniform) and `bias` for `mask`
-    `[kernel_h, kernel_w, in_features, out_features]`."""
+    `[kernel_h, kernel_w, in_features, out_features]`; `support`, a 0/1 array
+    like `mask` (default `mask`), holds the entries drawn at random, the
+    others start at zero."""
     self._mask = tf.constant(mask, dtype=dtype)
     out_features = mask.shape[-1]
     # He-uniform scaled to the inputs the mask lets through on average.
     fan_in = max(mask.sum() / out_features, 1.)
     limit = np.sqrt(6. / fan_in)
+    support = mask if support is None else support
     self.kernel = tf.Variable(
-        tf.random.uniform(mask.shape, -limit, limit, dtype=dtype) * mask,
+        tf.random.uniform(mask.shape, -limit, limit, dtype=dtype) * support,
         name='kernel')
     self.bias = tf.Variable(tf.zeros([out_features], dtype=dtype), name='bias')
 
@@ -44,7 +47,8 @@ class MaskedConv2D(MaskedKernel):
   """
 
   def __init__(self, in_features, out_features, kernel_size=(1, 1),
-               num_groups=1, mask_type='B', dtype=tf.float32, name=None):
+               num_groups=1, mask_type='B', dtype=tf.float32, name=None,
+               support=None):
     """Creates the layer's variables.
 
     Args:
@@ -56,6 +60,10 @@ class MaskedConv2D(MaskedKernel):
       mask_type: `'A'` or `'B'`.
       dtype: float `tf.DType` of the variables.
       name: Python `str` name of the module.
+      support: optional 0/1 `np.ndarray` `[kernel_h, kernel_w, in_features,
+        out_features]` covering the mask, the kernel entries drawn at random
+        (default: the mask's); for a subclass that also reads the kernel
+        under a wider mask.
     """
     super().__init__(name=name)
     kernel_size = tuple(int(k) for k in kernel_size)
@@ -63,7 +71,7 @@ class MaskedConv2D(MaskedKernel):
                              num_groups, mask_type)
     self.kernel_size = kernel_size
     self.mask_type = mask_type
-    self._create_variables(mask, dtype)
+    self._create_variables(mask, dtype, support)
 
   def __call__(self, inputs):
     """Applies the masked convolution to `[batch, height, width, in]` inputs."""

@@ -89,9 +89,8 @@ class PixelRNNNetwork(categorical_network.CategoricalNetwork):
                        '{}.'.format(first_kernel_size))
     self.num_layers = int(num_layers)
     self.hidden_units = int(hidden_units)
-    self.first = masked_layers.MaskedConv2D(
-        channels, features, (first_kernel_size, first_kernel_size),
-        num_groups=channels, mask_type='A', dtype=dtype)
+    self.first = self._first_layer(channels, features, first_kernel_size,
+                                   dtype)
     self.layers = [self.layer_class(features, hidden_units, channels, dtype)
                    for _ in range(num_layers)]
     self.head = categorical_network.make_head(
@@ -133,9 +132,23 @@ class PixelRNNNetwork(categorical_network.CategoricalNetwork):
     if biases.first is not None:
       x += biases.first
     dropout_rate = self.dropout_rate if training else 0.
+    state_inputs = self._first_state_inputs(inputs, x)
     for layer, bias in zip(self.layers, biases.layers):
-      x = layer(x, gate_bias=bias, dropout_rate=dropout_rate)
+      x = layer(x, gate_bias=bias, dropout_rate=dropout_rate, **state_inputs)
+      state_inputs = {}
     return categorical_network.apply_head(self.head, x, biases.head)
+
+  def _first_layer(self, channels, features, kernel_size, dtype):
+    """The first layer: a `kernel_size` convolution with mask A."""
+    return masked_layers.MaskedConv2D(
+        channels, features, (kernel_size, kernel_size), num_groups=channels,
+        mask_type='A', dtype=dtype)
+
+  def _first_state_inputs(self, inputs, x):
+    """Further inputs of the first LSTM layer's `layer_states` (a `dict`),
+    from the network's `inputs` and the first layer's output `x`."""
+    del inputs, x
+    return {}
 
 
 class RowLSTMNetwork(PixelRNNNetwork):
@@ -145,6 +158,20 @@ class RowLSTMNetwork(PixelRNNNetwork):
 
 
 class DiagonalBiLSTMNetwork(PixelRNNNetwork):
-  """`PixelRNNNetwork` of Diagonal BiLSTM layers (every earlier pixel)."""
+  """`PixelRNNNetwork` of Diagonal BiLSTM layers (every earlier pixel).
+
+  The first layer is a `diagonal_bilstm.OpenCentreConv2D`: the first LSTM
+  layer's right-to-left direction reads it with its centre tap open, so that
+  the right-to-left states of a row hold the row's last pixel (see
+  `diagonal_bilstm`).
+  """
 
   layer_class = diagonal_bilstm.DiagonalBiLSTMLayer
+
+  def _first_layer(self, channels, features, kernel_size, dtype):
+    return diagonal_bilstm.OpenCentreConv2D(
+        channels, features, (kernel_size, kernel_size), num_groups=channels,
+        dtype=dtype)
+
+  def _first_state_inputs(self, inputs, x):
+    return {'backward_inputs': self.first.open_centre(inputs, x)}

@@ -15,7 +15,9 @@ A row is drawn in three steps:
    pixel is drawn from its noise (once per channel, each draw seeing the
    channels drawn before it);
 3. once the row is final (`end_row`), the Diagonal BiLSTM runs its
-   right-to-left LSTMs over it, every layer at once, for the next row.
+   right-to-left LSTMs over it, every layer at once, for the next row (the
+   first layer's also reads the row's pixels themselves: the first
+   convolution's open centre, `diagonal_bilstm.OpenCentreConv2D`).
 
 Each pixel is computed once: about one forward pass of work per image.
 The state holds plain tensors only, so that the loop compiles with XLA.
@@ -281,7 +283,9 @@ class DiagonalBiLSTMSampler(PixelRNNSampler):
   the left-to-right state above (its share computed once per row) and the
   state of `j - 1`; the layer adds the right-to-left state of `(i - 1, j)`
   (the shift down), computed by `end_row` of row `i - 1` from the layer's
-  inputs along that row, right to left, every layer at once.
+  inputs along that row (for the first layer, plus the open centre of the
+  first convolution over the row's pixels), right to left, every layer at
+  once.
   """
 
   def __init__(self, dist, conditional_input=None):
@@ -306,6 +310,9 @@ class DiagonalBiLSTMSampler(PixelRNNSampler):
     self._backward_previous = tf.stack([cell.state_kernel[1]
                                         for cell in backward])
     self._backward_bias = _stacked_gate_biases(backward, backward_labels)
+    # The first layer's right-to-left gates from the pixel itself.
+    self._backward_pixel = tf.matmul(self._network.first.centre_kernel(),
+                                     self._backward_input[0])
     self._output_kernels = tf.stack([kernel for kernel, _ in self._outputs])
     self._output_biases = tf.stack([bias for _, bias in self._outputs])
 
@@ -357,12 +364,20 @@ class DiagonalBiLSTMSampler(PixelRNNSampler):
     return dict(state, forward_h=forward_h, inputs=inputs)
 
   def end_row(self, state, row):
-    del row
     width = self.image_shape[1]
+    # The row's pixels, [batch, W, C]. (`canvas[row + half, :, half:...]`:
+    # XLA in a while loop drops the static column offset, TF 2.21.)
+    pixels = tf.slice(state['canvas'], tf.stack([row + self._half, 0,
+                                                 self._half, 0]),
+                      [1, -1, width, -1])[0]
+    own = tf.einsum('bwc,co->wbo', pixels, self._backward_pixel)
     pre_activations = (
         tf.einsum('wlbi,lio->wlbo', state['inputs'], self._backward_input) +
         tf.einsum('wlbi,lio->wlbo', state['backward_h'],
                   self._backward_above) + self._backward_bias)
+    pre_activations = tf.concat(
+        [pre_activations[:, :1] + own[:, tf.newaxis], pre_activations[:, 1:]],
+        axis=1)
     zeros = tf.zeros_like(state['backward_h'][0])
 
     def previous_column(col, h_right, c_right, states):
