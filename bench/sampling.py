@@ -1,20 +1,38 @@
-"""Times sampling of 16 images: our sampler against the stock/full-pass ones.
+"""Benchmark: sampling time of our samplers against the stock / full-pass ones.
 
-Prints one JSON object. For `tfp_pixel.PixelCNN` the baseline is stock
-`tfd.PixelCNN._sample_n` run on the same distribution object (same network,
-same weights) inside a `tf.function`; for `tfp_pixel.CategoricalPixelCNN` it
-is the full-pass reference sampler of the tests (one network pass per pixel
-and channel), also inside a `tf.function`; `--gated` times the gated
-categorical model (`architecture='gated'`, same sizes) the same way instead.
-Every timing excludes tracing (a warm-up call, or `get_concrete_function`,
-comes first) and is the best of `--repeats` runs. Weights are random (seeded); weight norm is initialized from
-a batch of random images. Our sampler's time depends on the weights (it solves
-each row as a fixed point; see `tfp_pixel.sampling`), the baselines' do not.
+Prints one JSON object. For each model at `--size`x`--size`x1:
 
-Run from the repository root:
+* `mixture`: `tfp_pixel.PixelCNN` (the book model: resnet 1, hierarchies 2,
+  32 filters, 5 logistics), against stock `tfd.PixelCNN._sample_n` run on the
+  same distribution object (same network, same weights);
+* `plain`, `gated`: `tfp_pixel.CategoricalPixelCNN` (256 levels, 64 filters,
+  5 blocks), against its full-pass sampler (`tfp_pixel.sampling.reference`,
+  one network pass per pixel, as in the tests).
 
-  python bench/sampling.py [--shapes 28 32] [--repeats 2] [--skip-baselines]
-      [--gated]
+What is timed: `dist.sample(batch, seed=...)` inside a `tf.function`, without
+(`ours_s`) and with XLA (`ours_xla_s`, `tf.function(jit_compile=True)`), the
+fastest of `--repeats` calls after a first (tracing and compiling) one, the
+two alternating so that other processes disturb them alike; `xla_compile_s` is
+the first compiled call less a timed one. Each baseline, also in a
+`tf.function` without XLA, is timed once after one warm-up call, at the
+batches of `--baseline-batches` only (default 16: stock takes about a minute
+for 16 images on 2 cores, minutes for 64); `--scale-baselines` estimates the
+others as the batch-16 time times `batch / 16` (labelled `_estimate`; the
+baselines' time grows more slowly than the batch, so estimates overstate the
+speedup above 16 and understate it below). `speedup` and `speedup_xla` are
+baseline over ours. Weights are random (seeded); weight norm is initialized
+from a batch of random images. Our sampler walks each row pixel by pixel
+(`network_steps_per_row`: the network is brought up to date that many times a
+row, a few positions per layer each time), so its time does not depend on the
+weights; the baselines' does not either. `load_average` is
+`os.getloadavg()` at the start and at the end: an idle machine reads below 1
+per core.
+
+The default run (every model, batches 1, 16 and 64, baselines at 16) takes
+about 10 minutes on an idle 2-core CPU. Run from the repository root:
+
+  python bench/sampling.py [--models mixture plain gated] [--batches 1 16 64]
+      [--baseline-batches 16] [--scale-baselines] [--repeats 3] [--size 28]
 """
 
 import argparse
@@ -23,91 +41,134 @@ import os
 import sys
 import time
 
-import tensorflow as tf
-import tensorflow_probability as tfp
-from tensorflow_probability.python.internal import tf_keras
-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import tensorflow as tf  # pylint: disable=g-import-not-at-top
+import tensorflow_probability as tfp  # pylint: disable=g-import-not-at-top
+from tensorflow_probability.python.internal import tf_keras  # pylint: disable=g-import-not-at-top
 
 import tfp_pixel  # pylint: disable=g-import-not-at-top
 from tfp_pixel.sampling import reference  # pylint: disable=g-import-not-at-top
 
 tfd = tfp.distributions
 
-BATCH = 16
-MIXTURE = dict(num_resnet=1, num_hierarchies=2, num_filters=32,
-               num_logistic_mix=5, dropout_p=0.)
-CATEGORICAL = dict(num_levels=256, num_filters=64, num_residual_blocks=5)
+MODELS = {
+    'mixture': dict(num_resnet=1, num_hierarchies=2, num_filters=32,
+                    num_logistic_mix=5, dropout_p=0.),
+    'plain': dict(num_levels=256, num_filters=64, num_residual_blocks=5,
+                  architecture='plain'),
+    'gated': dict(num_levels=256, num_filters=64, num_residual_blocks=5,
+                  architecture='gated'),
+}
+SEED = (1, 2)
 
 
-def main():
-  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-  parser.add_argument('--shapes', type=int, nargs='+', default=[28, 32],
-                      help='image sizes (square, one channel)')
-  parser.add_argument('--repeats', type=int, default=2,
-                      help='timed runs of our samplers (best is reported)')
-  parser.add_argument('--skip-baselines', action='store_true',
-                      help='time our samplers only')
-  parser.add_argument('--gated', action='store_true',
-                      help='time the gated categorical model only')
-  args = parser.parse_args()
-  results = {'batch': BATCH, 'device': _device(), 'categorical': CATEGORICAL}
-  if not args.gated:
-    results['mixture'] = MIXTURE
-  for size in args.shapes:
-    shape = (size, size, 1)
-    key = '{0}x{0}x1'.format(size)
-    if args.gated:
-      results['gated_' + key] = _categorical(shape, args, 'gated')
-      continue
-    results['mixture_' + key] = _mixture(shape, args)
-    results['categorical_' + key] = _categorical(shape, args)
+def main(argv=None):
+  args = _parse(argv)
+  # Each batch size gets its own functions: retracing is intended.
+  tf.get_logger().setLevel('ERROR')
+  results = {'command': ' '.join(['python', 'bench/sampling.py'] +
+                                 sys.argv[1:]),
+             'load_average': {'start': os.getloadavg()},
+             'device': _device(), 'shape': [args.size, args.size, 1],
+             'repeats': args.repeats}
+  for name in args.models:
+    results[name] = _model(name, args)
+  results['load_average']['end'] = os.getloadavg()
   print(json.dumps(results, indent=2))
 
 
-def _mixture(shape, args):
-  tf_keras.utils.set_random_seed(0)
-  dist = tfp_pixel.PixelCNN(shape, **MIXTURE)
-  # Weight norm initializes itself from the first batch: random images.
-  images = tf.random.stateless_uniform([BATCH, *shape], (0, 1), 0, 256,
-                                       tf.int32)
-  dist.log_prob(tf.cast(images, tf.float32))
-  ours = _best(lambda: dist.sample(BATCH, seed=(1, 2)), args.repeats)
-  result = {'ours_s': ours}
-  if not args.skip_baselines:
-    stock = tf.function(lambda: tfd.PixelCNN._sample_n(dist, BATCH, seed=3))  # pylint: disable=protected-access
-    stock = stock.get_concrete_function()
-    result['stock_s'] = _best(stock, 1)
-    result['speedup'] = result['stock_s'] / ours
+def _parse(argv):
+  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  parser.add_argument('--models', nargs='+', choices=sorted(MODELS),
+                      default=['mixture', 'plain', 'gated'])
+  parser.add_argument('--batches', type=int, nargs='+', default=[1, 16, 64],
+                      help='batch sizes of our samplers')
+  parser.add_argument('--baseline-batches', type=int, nargs='*',
+                      default=[16], help='batch sizes the baselines are '
+                      'timed at (each a minute or more)')
+  parser.add_argument('--scale-baselines', action='store_true',
+                      help='estimate the untimed baselines from batch 16')
+  parser.add_argument('--repeats', type=int, default=3,
+                      help='timed calls of our samplers (the best counts)')
+  parser.add_argument('--size', type=int, default=28,
+                      help='image height and width (one channel)')
+  return parser.parse_args(argv)
+
+
+def _model(name, args):
+  """Times one model at every batch size."""
+  shape = (args.size, args.size, 1)
+  dist = _distribution(name, shape)
+  sampler = dist.pixel_sampler(1)
+  result = {'config': {key: value for key, value in MODELS[name].items()},
+            'baseline': ('stock tfd.PixelCNN._sample_n' if name == 'mixture'
+                         else 'tfp_pixel.sampling.reference (full passes)'),
+            'network_steps_per_row': args.size * sampler.sweeps_per_pixel}
+  baselines = {}
+  for batch in sorted(set(args.baseline_batches)):
+    baselines[batch] = _time_once(_baseline(name, dist, batch))
+  for batch in args.batches:
+    timing = _ours(dist, batch, args.repeats)
+    baseline = baselines.get(batch)
+    key = 'baseline_s'
+    if baseline is None and args.scale_baselines and 16 in baselines:
+      baseline, key = baselines[16] * batch / 16, 'baseline_s_estimate'
+    if baseline is not None:
+      timing[key] = round(baseline, 2)
+      timing['speedup'] = round(baseline / timing['ours_s'], 1)
+      timing['speedup_xla'] = round(baseline / timing['ours_xla_s'], 1)
+    result['batch_{}'.format(batch)] = timing
   return result
 
 
-def _categorical(shape, args, architecture='plain'):
+def _distribution(name, shape):
+  """The model with seeded random weights."""
+  if name == 'mixture':
+    tf_keras.utils.set_random_seed(0)
+    dist = tfp_pixel.PixelCNN(shape, **MODELS[name])
+    # Weight norm initializes itself from the first batch: random images.
+    images = tf.random.stateless_uniform([16, *shape], (0, 1), 0, 256,
+                                         tf.int32)
+    dist.log_prob(tf.cast(images, tf.float32))
+    return dist
   tf.random.set_seed(0)
-  dist = tfp_pixel.CategoricalPixelCNN(shape, architecture=architecture,
-                                       **CATEGORICAL)
-  ours = _best(lambda: dist.sample(BATCH, seed=(1, 2)), args.repeats)
-  result = {'ours_s': ours}
-  if not args.skip_baselines:
-    full_pass = tf.function(
-        lambda: reference.sample_categorical(dist, BATCH, (1, 2)))
-    full_pass = full_pass.get_concrete_function()
-    result['full_pass_s'] = _best(full_pass, 1)
-    result['speedup'] = result['full_pass_s'] / ours
-  return result
+  return tfp_pixel.CategoricalPixelCNN(shape, **MODELS[name])
 
 
-def _best(run, repeats):
-  """Seconds of the fastest of `repeats` runs, after one warm-up run for
-  Python callables (concrete functions are traced already)."""
-  if not isinstance(run, tf.types.experimental.ConcreteFunction):
-    tf.nest.map_structure(lambda t: t.numpy(), run())
-  times = []
+def _baseline(name, dist, batch):
+  if name == 'mixture':
+    return tf.function(lambda: tfd.PixelCNN._sample_n(dist, batch, seed=3))  # pylint: disable=protected-access
+  return tf.function(lambda: reference.sample_categorical(dist, batch, SEED))
+
+
+def _ours(dist, batch, repeats):
+  """Our sampler without and with XLA: best seconds, and XLA's compile
+  time."""
+  functions = {
+      jit: tf.function(lambda: dist.sample(batch, seed=SEED),
+                       jit_compile=jit)
+      for jit in (False, True)}
+  first = {jit: _seconds(function) for jit, function in functions.items()}
+  best = {jit: [] for jit in functions}
   for _ in range(repeats):
-    begin = time.perf_counter()
-    tf.nest.map_structure(lambda t: t.numpy(), run())
-    times.append(time.perf_counter() - begin)
-  return round(min(times), 3)
+    for jit, function in functions.items():
+      best[jit].append(_seconds(function))
+  best = {jit: min(times) for jit, times in best.items()}
+  return {'ours_s': round(best[False], 3), 'ours_xla_s': round(best[True], 3),
+          'xla_compile_s': round(first[True] - best[True], 1)}
+
+
+def _time_once(function):
+  """Seconds of one call after a warm-up call."""
+  _seconds(function)
+  return _seconds(function)
+
+
+def _seconds(function):
+  begin = time.perf_counter()
+  tf.nest.map_structure(lambda t: t.numpy(), function())
+  return time.perf_counter() - begin
 
 
 def _device():

@@ -223,6 +223,15 @@ class DistributionSuite:
     np.testing.assert_array_equal(samples,
                                   dist.sample(3, seed=(8, 9), **given))
 
+  def test_sample_compiles_with_xla(self):
+    dist, given = self.distribution(), self.conditional_kwargs()
+    # A seed the compiled function gets as a `Tensor` (XLA, not TensorFlow,
+    # then computes the noise).
+    compiled = tf.function(lambda seed: dist.sample(5, seed=seed, **given),
+                           jit_compile=True)
+    np.testing.assert_array_equal(compiled(tf.constant([8, 9])),
+                                  dist.sample(5, seed=(8, 9), **given))
+
   def test_float64(self):
     if not self.supports_float64:
       pytest.skip('float32 only')

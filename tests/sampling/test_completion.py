@@ -80,6 +80,24 @@ class TestCompletion:
     assert not (np.asarray(completions)[:, ~kept] ==
                 np.asarray(images)[~kept]).all()
 
+  @pytest.mark.parametrize('make_dist, values', [
+      (lambda: model_hooks.uneven_categorical((3, 3, 3)), 3),
+      # Compiling the mixture is slow; the suites compile `sample` of it.
+      pytest.param(lambda: model_hooks.initialized_pixel_cnn(
+          (4, 4, 1), conditional_shape=(2,)), 4, marks=pytest.mark.slow)])
+  def test_compiles_with_xla(self, make_dist, values):
+    dist = make_dist()
+    images = tf.random.stateless_uniform((2, *dist.event_shape), (1, 1), 0,
+                                         values, tf.int32)
+    images = tf.cast(images, dist.dtype)
+    known = np.random.RandomState(2).rand(2, *dist.event_shape) < .5
+    given = ({} if dist.conditional_shape is None else
+             {'conditional_input': tf.constant([[1., -1.], [0., 2.]])})
+    complete = lambda: tfp_pixel.complete(dist, images, known, n=3,  # pylint: disable=g-long-lambda
+                                          seed=(4, 5), **given)
+    np.testing.assert_array_equal(
+        tf.function(complete, jit_compile=True)(), complete())
+
   @pytest.mark.parametrize('mask', [np.ones([3, 3, 2]), np.ones([4, 3, 3]),
                                     np.ones([2, 3, 3, 1, 1])])
   def test_bad_mask_is_a_value_error(self, mask):

@@ -12,6 +12,7 @@ from tests import chi_square
 from tests import model_hooks
 from tfp_pixel.sampling import masked_graph
 from tfp_pixel.sampling import pixel_cnn_graph
+from tfp_pixel.sampling import pixel_sampler
 
 tfd = tfp.distributions
 
@@ -172,6 +173,12 @@ class TestSeedsAndShapes:
     samples = dist.sample((2, 3), seed=7)
     assert samples.shape == (2, 3, 3, 3, 3)
     assert samples.dtype == dist.dtype
+
+  def test_jit_compile_gives_the_same_images(self):
+    dist = model_hooks.uneven_categorical((3, 3, 3))
+    np.testing.assert_array_equal(
+        pixel_sampler.sample(dist, 4, (1, 2), jit_compile=True),
+        pixel_sampler.sample(dist, 4, (1, 2), jit_compile=False))
 
   @pytest.mark.slow
   def test_inside_tf_function(self):

@@ -39,14 +39,16 @@ def network_config(network):
 
 
 def weight_norm_initialized(network):
-  """Whether weight norm has initialized itself, as a Python `bool` when
-  known (eagerly) or `None` inside a graph; `True` without weight norm."""
+  """Whether weight norm has initialized itself: a Python `bool`, also while
+  a `tf.function` is traced (read then: the flags only ever turn `True`), or
+  `None` inside a TF1 graph; `True` without weight norm."""
   flags = [layer.initialized for layer in _layers(network)
            if hasattr(layer, 'initialized')]
   if not flags:
     return True
-  if tf.executing_eagerly():
-    return all(bool(flag) for flag in flags)
+  with tf.init_scope():
+    if tf.executing_eagerly():
+      return all(bool(flag) for flag in flags)
   return None
 
 

@@ -7,7 +7,7 @@ from tfp_pixel.networks import masked_network
 from tfp_pixel.sampling import gated_graph
 from tfp_pixel.sampling import inverse_cdf
 from tfp_pixel.sampling import masked_graph
-from tfp_pixel.sampling import row_cached_sampler
+from tfp_pixel.sampling import pixel_cached_sampler
 
 __all__ = ['CategoricalPixels', 'CategoricalSampler', 'network_graph']
 
@@ -47,15 +47,12 @@ class CategoricalPixels:
 
 
 class CategoricalSampler(CategoricalPixels,
-                         row_cached_sampler.RowCachedSampler):
+                         pixel_cached_sampler.PixelCachedSampler):
   """Draws levels from incrementally evaluated logits.
 
-  After each write into a row, a `RowCache` recomputes the one row of every
-  layer that the row's logits need (activation caching: the masked
-  convolutions have no strides, so that is all that changes). For the gated
-  network (`gated_graph`) that is the horizontal stack and the head only; its
-  vertical stack is computed once per row. A label's per-layer bias is the
-  same at every pixel, so it joins each layer's bias.
+  After each pixel is written, a `PixelCache` computes about one position of
+  every layer: the ones the next pixel's logits need. A label's per-layer bias
+  is the same at every pixel, so it joins each layer's bias.
   """
 
   def __init__(self, dist, conditional_input=None):
@@ -70,7 +67,7 @@ class CategoricalSampler(CategoricalPixels,
     super().__init__(network_graph(dist.network, conditional_input),
                      dist.network_inputs)
 
-  def draw_row(self, outputs, noise, known, known_mask):
+  def draw_pixel(self, outputs, noise, known, known_mask):
     logits = tf.reshape(outputs, tf.concat(
         [tf.shape(known), [self._dist.num_levels]], 0))
     return self.draw_levels(logits, noise, known, known_mask)

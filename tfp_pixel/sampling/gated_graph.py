@@ -1,11 +1,8 @@
 """`GatedPixelCNNNetwork` as a `LayerGraph`, for incremental evaluation.
 
 The graph repeats the network's computation node by node with its weights
-(masks applied, dropout off, labels folded into the biases). Its structure is
-what makes sampling the gated model cheap: every vertical-stack row depends
-only on the image rows above it, so `row_cache.RowCache` computes it once per
-image row, and while a row is drawn only the horizontal stack's row and the
-head are recomputed. Tests check that its output equals the network's.
+(masks applied, dropout off, labels folded into the biases). Tests check that
+its output equals the network's.
 """
 
 import tensorflow as tf
@@ -38,12 +35,11 @@ def gated_graph(network, conditional_input=None):
     bias = layer_graph.per_image_bias(
         layer.bias, None if label_projection is None else
         label_projection(labels))
+    mask = tf.get_static_value(layer.mask)
     if isinstance(layer, gated_layers.ShiftedConv2D):
-      height, width, _ = graph.shapes[source]
-      return graph.add(layer_graph.Conv(
-          source, layer.masked_kernel(), bias, 1, layer.row_offset,
-          layer.col_offset, (height, width, int(layer.kernel.shape[-1]))))
-    return graph.conv(source, layer.masked_kernel(), bias)
+      return graph.shifted_conv(source, layer.masked_kernel(), bias,
+                                layer.row_offset, layer.col_offset, mask)
+    return graph.conv(source, layer.masked_kernel(), bias, mask=mask)
 
   def gate(source):
     return graph.pointwise(gated_layers.gate, source,

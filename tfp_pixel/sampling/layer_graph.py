@@ -1,158 +1,148 @@
-"""A network as a list of plain layers that can be evaluated a few rows at a time.
+"""A network as a list of plain layers, evaluated whole or a few positions at a time.
 
-Fast sampling evaluates a network incrementally (`row_cache.RowCache`). To do
-so it describes the network as a `LayerGraph`: nodes in topological order, each
-a convolution (plain, strided or transposed, its kernel trimmed to the rows and
-columns its causal mask lets through) or a pointwise function of earlier nodes.
-Every node can compute any band of its output rows from its inputs' full
-activations, which are kept in a "rows-first" layout `[rows, batch, cols, F]`
-with `margin` zero rows and columns around them, so that bands need no padding,
-and read through `read(first_row, count)` functions.
+Fast sampling evaluates a network incrementally (`pixel_cache.PixelCache`). To
+do so it describes the network as a `LayerGraph`: nodes in topological order,
+each a convolution (plain, strided or transposed, its kernel trimmed to the
+rows and columns its causal mask lets through) or a pointwise function of
+earlier nodes.
+
+Activations are kept positions first, `[H, W, batch, F]`: the activations at
+`k` positions are then `[k, batch, F]`, and a per-image bias `[batch, F]` (a
+class label's) broadcasts against both. A convolution knows its taps, the
+kernel positions its mask lets through: which input position each output
+position reads through each tap (`tap_sources`, the structure the sampler's
+schedule is computed from) and its kernel as one matrix over the taps
+(`matmul_kernel`), so that its outputs at `k` positions are one matrix product
+of their gathered inputs.
 """
 
 import numpy as np
 import tensorflow as tf
 
 __all__ = ['Conv', 'LayerGraph', 'Pointwise', 'TransposedConv',
-           'pad_rows_first', 'per_image_bias', 'tensor_reader']
+           'per_image_bias']
 
 
 class Conv:
-  """`out[x, y] = bias + sum_{k, j} in[x*s + row_offset + k,
-  y*s + col_offset + j] * kernel[k, j]` (a 'same' convolution re-indexed)."""
+  """`out[x, y] = bias + sum_{(k, j) in taps} in[x*s + row_offset + k,
+  y*s + col_offset + j] @ kernel[k, j]`, zeros outside the input (a 'same'
+  convolution re-indexed)."""
 
   def __init__(self, source, kernel, bias, stride, row_offset, col_offset,
-               shape):
+               shape, taps):
+    """Stores the layer.
+
+    Args:
+      source: index of the input node.
+      kernel: `[kh, kw, in, out]` `Tensor`, the mask applied.
+      bias: `[out]` or per-image `[batch, out]` `Tensor`.
+      stride: Python `int`.
+      row_offset, col_offset: Python `int`s, input row and column of the
+        kernel's first tap for output position `(0, 0)`.
+      shape: `(rows, cols, out)` of the output.
+      taps: bool `np.ndarray` `[kh, kw]`, the taps the mask lets through.
+    """
     self.inputs = (source,)
     self.kernel, self.bias = kernel, bias
     self.stride = stride
     self.row_offset, self.col_offset = row_offset, col_offset
-    self.shape = shape
-    self.kernel_rows = int(kernel.shape[0])
-    self.kernel_cols = int(kernel.shape[1])
+    self.shape = tuple(shape)
+    self.taps = np.asarray(taps, bool)
 
-  def used_rows(self, out_rows, in_rows):
-    """Boolean `[out_rows, in_rows]`: which input rows each output row reads."""
-    used = np.zeros([out_rows, in_rows], bool)
-    for x in range(out_rows):
-      for k in range(self.kernel_rows):
-        i = x * self.stride + self.row_offset + k
-        if 0 <= i < in_rows:
-          used[x, i] = True
-    return used
+  def evaluate(self, inputs):
+    """The whole output `[rows, cols, batch, out]` from the input's whole
+    positions-first activations."""
+    values, = inputs
+    rows, cols, _ = self.shape
+    kernel_rows, kernel_cols = self.taps.shape
+    images = tf.transpose(values, [2, 0, 1, 3])
+    images = _window(images, 1, self.row_offset,
+                     (rows - 1) * self.stride + kernel_rows)
+    images = _window(images, 2, self.col_offset,
+                     (cols - 1) * self.stride + kernel_cols)
+    outputs = tf.nn.conv2d(images, self.kernel, strides=self.stride,
+                           padding='VALID')
+    return tf.transpose(outputs, [1, 2, 0, 3]) + self.bias
 
-  def margin_needed(self, in_rows, in_cols, band):
-    rows = [s * self.stride + self.row_offset for s in
-            (0, self.shape[0] - band)]
-    low = min(rows)
-    high = max(rows) + (band - 1) * self.stride + self.kernel_rows - in_rows
-    cols_end = ((self.shape[1] - 1) * self.stride + self.kernel_cols +
-                self.col_offset - in_cols)
-    return max(0, -low, high, -self.col_offset, cols_end)
+  def tap_sources(self, in_shape):
+    """Flat input position (`row * in_cols + col`) each output position reads
+    through each tap, `-1` outside the input: int `[rows, cols, taps]`."""
+    rows, cols, _ = self.shape
+    in_rows, in_cols = in_shape[:2]
+    tap_rows, tap_cols = np.nonzero(self.taps)
+    x = np.arange(rows)[:, None, None] * self.stride + self.row_offset
+    y = np.arange(cols)[None, :, None] * self.stride + self.col_offset
+    return _flat_index(x + tap_rows, y + tap_cols, in_rows, in_cols)
 
-  def band(self, sources, start, size, margin):
-    """Output rows `[start, start + size)` of the node.
-
-    Args:
-      sources: one `read(first, count)` per input, returning padded
-        rows-first rows (see `tensor_reader`).
-      start: int32 scalar, first output row.
-      size: Python `int`, output rows.
-      margin: Python `int`, zero rows and columns around the inputs.
-
-    Returns:
-      `[size, batch, cols, features]` activations (no margins).
-    """
-    read, = sources
-    rows = (size - 1) * self.stride + self.kernel_rows
-    cols = (self.shape[1] - 1) * self.stride + self.kernel_cols
-    first_col = margin + self.col_offset
-    window = read(margin + start * self.stride + self.row_offset,
-                  rows)[:, :, first_col:first_col + cols]
-    outputs = tf.nn.conv2d(tf.transpose(window, [1, 0, 2, 3]), self.kernel,
-                           strides=self.stride, padding='VALID')
-    return tf.transpose(outputs, [1, 0, 2, 3]) + self.bias
+  def matmul_kernel(self):
+    """The kernel at the taps, `[taps * in, out]`, rows in `tap_sources`
+    order."""
+    taps = self.kernel.shape[2] * np.count_nonzero(self.taps)
+    return tf.reshape(tf.gather_nd(self.kernel, np.argwhere(self.taps)),
+                      [taps, -1])
 
 
 class TransposedConv:
   """Stride-2 transposed convolution:
-  `out[t, u] = bias + sum in[y, v] * kernel[k, j]` over
+  `out[t, u] = bias + sum in[y, v] @ kernel[k, j]^T` over the taps with
   `t == 2*y + row_offset + k` and `u == 2*v + col_offset + j`."""
 
-  def __init__(self, source, kernel, bias, row_offset, col_offset, shape):
+  def __init__(self, source, kernel, bias, row_offset, col_offset, shape,
+               taps):
+    """Stores the layer; as `Conv`, but `kernel` is `[kh, kw, out, in]`."""
     self.inputs = (source,)
     self.kernel, self.bias = kernel, bias
     self.stride = 2
     self.row_offset, self.col_offset = row_offset, col_offset
-    self.shape = shape
-    self.kernel_rows = int(kernel.shape[0])
-    self.kernel_cols = int(kernel.shape[1])
+    self.shape = tuple(shape)
+    self.taps = np.asarray(taps, bool)
 
-  def used_rows(self, out_rows, in_rows):
-    used = np.zeros([out_rows, in_rows], bool)
-    for y in range(in_rows):
-      for k in range(self.kernel_rows):
-        t = 2 * y + self.row_offset + k
-        if 0 <= t < out_rows:
-          used[t, y] = True
-    return used
+  def evaluate(self, inputs):
+    values, = inputs
+    rows, cols, features = self.shape
+    in_rows, in_cols = values.shape[0], values.shape[1]
+    kernel_rows, kernel_cols = self.taps.shape
+    images = tf.transpose(values, [2, 0, 1, 3])
+    full_shape = tf.stack([tf.shape(images)[0],
+                           2 * (in_rows - 1) + kernel_rows,
+                           2 * (in_cols - 1) + kernel_cols, features])
+    # `full[2*y + k] = sum in[y] @ kernel[k]^T`, so `out[t] = full[t -
+    # row_offset]`.
+    full = tf.nn.conv2d_transpose(images, self.kernel, full_shape, strides=2,
+                                  padding='VALID')
+    full = _window(full, 1, -self.row_offset, rows)
+    full = _window(full, 2, -self.col_offset, cols)
+    return tf.transpose(full, [1, 2, 0, 3]) + self.bias
 
-  def _window(self, size, offset, kernel_size):
-    """Input start (relative to `start / 2`), input length and output crop."""
-    first = (1 - offset - kernel_size) // 2
-    crop = -2 * first - offset
-    length = max(-(-(crop + size - kernel_size) // 2) + 1, 1)
-    return first, length, crop
+  def tap_sources(self, in_shape):
+    rows, cols, _ = self.shape
+    in_rows, in_cols = in_shape[:2]
+    tap_rows, tap_cols = np.nonzero(self.taps)
+    x = np.arange(rows)[:, None, None] - self.row_offset - tap_rows
+    y = np.arange(cols)[None, :, None] - self.col_offset - tap_cols
+    sources = _flat_index(x // 2, y // 2, in_rows, in_cols)
+    # Only even offsets meet an input position; odd ones meet the zeros
+    # between them.
+    return np.where((x % 2 == 0) & (y % 2 == 0), sources, -1)
 
-  def margin_needed(self, in_rows, in_cols, band):
-    first, length, _ = self._window(band, self.row_offset, self.kernel_rows)
-    last_start = (self.shape[0] - band) // 2
-    first_c, length_c, _ = self._window(self.shape[1], self.col_offset,
-                                        self.kernel_cols)
-    return max(0, -first, last_start + first + length - in_rows, -first_c,
-               first_c + length_c - in_cols)
-
-  def band(self, sources, start, size, margin):
-    """Output rows `[start, start + size)`; `start` and `size` are even."""
-    read, = sources
-    first, length, crop = self._window(size, self.row_offset,
-                                       self.kernel_rows)
-    first_c, length_c, crop_c = self._window(self.shape[1], self.col_offset,
-                                             self.kernel_cols)
-    window = read(margin + start // 2 + first, length)
-    window = window[:, :, margin + first_c:margin + first_c + length_c]
-    window = tf.transpose(window, [1, 0, 2, 3])
-    out_shape = tf.stack([
-        tf.shape(window)[0], 2 * (length - 1) + self.kernel_rows,
-        2 * (length_c - 1) + self.kernel_cols, self.shape[2]])
-    outputs = tf.nn.conv2d_transpose(window, self.kernel, out_shape,
-                                     strides=2, padding='VALID')
-    outputs = outputs[:, crop:crop + size, crop_c:crop_c + self.shape[1]]
-    return tf.transpose(outputs, [1, 0, 2, 3]) + self.bias
+  def matmul_kernel(self):
+    taps = self.kernel.shape[3] * np.count_nonzero(self.taps)
+    kernel = tf.gather_nd(self.kernel, np.argwhere(self.taps))
+    return tf.reshape(tf.transpose(kernel, [0, 2, 1]), [taps, -1])
 
 
 class Pointwise:
-  """`fn(*inputs)` applied position by position to `[rows, batch, cols, F]`
-  inputs; `preserves_zero` says that zero inputs give zero outputs."""
+  """`fn(*inputs)` applied position by position (`[..., batch, F]` inputs);
+  `preserves_zero` says that zero inputs give zero outputs."""
 
   def __init__(self, fn, inputs, shape, preserves_zero=True):
     self.fn = fn
     self.inputs = tuple(inputs)
-    self.shape = shape
+    self.shape = tuple(shape)
     self.preserves_zero = preserves_zero
 
-  def used_rows(self, out_rows, in_rows):
-    del in_rows
-    return np.eye(out_rows, dtype=bool)
-
-  def margin_needed(self, in_rows, in_cols, band):
-    del in_rows, in_cols, band
-    return 0
-
-  def band(self, sources, start, size, margin):
-    cols = slice(margin, margin + self.shape[1])
-    return self.fn(*[read(margin + start, size)[:, :, cols]
-                     for read in sources])
+  def evaluate(self, inputs):
+    return self.fn(*inputs)
 
 
 class LayerGraph:
@@ -185,7 +175,7 @@ class LayerGraph:
       source: index of the input node.
       kernel: masked kernel, `[kh, kw, in, out]` (transposed: `[kh, kw, out,
         in]`).
-      bias: `[out]`.
+      bias: `[out]`, or per image `[batch, out]` (see `per_image_bias`).
       stride: 1 or 2.
       transposed: whether it is a transposed convolution (stride 2).
       mask: `np.ndarray` that broadcasts to the kernel, zero where the kernel
@@ -197,23 +187,43 @@ class LayerGraph:
     in_rows, in_cols, _ = self.shapes[source]
     kernel = tf.convert_to_tensor(kernel)
     kh, kw = int(kernel.shape[0]), int(kernel.shape[1])
-    if mask is None:
-      mask = np.ones([kh, kw, 1, 1])
-    (row0, row1), (col0, col1) = _nonzero_span(
-        np.broadcast_to(mask, kernel.shape))
-    trimmed = kernel[row0:row1, col0:col1]
     if transposed:
       features = int(kernel.shape[2])
       pad_top, pad_left = max(kh - 2, 0) // 2, max(kw - 2, 0) // 2
-      shape = (2 * in_rows, 2 * in_cols, features)
-      return self.add(TransposedConv(source, trimmed, bias, row0 - pad_top,
-                                     col0 - pad_left, shape))
-    features = int(kernel.shape[3])
+      kernel, taps, row_offset, col_offset = _trim(kernel, mask, -pad_top,
+                                                   -pad_left)
+      return self.add(TransposedConv(
+          source, kernel, bias, row_offset, col_offset,
+          (2 * in_rows, 2 * in_cols, features), taps))
     out_rows, out_cols = -(-in_rows // stride), -(-in_cols // stride)
     pad_top = max((out_rows - 1) * stride + kh - in_rows, 0) // 2
     pad_left = max((out_cols - 1) * stride + kw - in_cols, 0) // 2
-    return self.add(Conv(source, trimmed, bias, stride, row0 - pad_top,
-                         col0 - pad_left, (out_rows, out_cols, features)))
+    kernel, taps, row_offset, col_offset = _trim(kernel, mask, -pad_top,
+                                                 -pad_left)
+    return self.add(Conv(source, kernel, bias, stride, row_offset, col_offset,
+                         (out_rows, out_cols, int(kernel.shape[3])), taps))
+
+  def shifted_conv(self, source, kernel, bias, row_offset, col_offset,
+                   mask=None):
+    """Appends a stride-1 convolution whose window starts at a fixed offset
+    from each output position (`gated_layers.ShiftedConv2D`).
+
+    Args:
+      source: index of the input node.
+      kernel: masked kernel `[kh, kw, in, out]`.
+      bias: `[out]` or `[batch, out]`.
+      row_offset, col_offset: Python `int`s, the window's top-left tap
+        relative to the output position.
+      mask: as in `conv`.
+
+    Returns:
+      index of the new node.
+    """
+    height, width, _ = self.shapes[source]
+    kernel, taps, row_offset, col_offset = _trim(
+        tf.convert_to_tensor(kernel), mask, row_offset, col_offset)
+    return self.add(Conv(source, kernel, bias, 1, row_offset, col_offset,
+                         (height, width, int(kernel.shape[3])), taps))
 
   def dense(self, source, kernel, bias):
     """Appends a per-position dense layer (`kernel` `[in, out]`)."""
@@ -227,55 +237,76 @@ class LayerGraph:
                               (rows, cols, features or in_features),
                               preserves_zero))
 
+  def evaluate_all(self, inputs):
+    """Every node's whole activations, positions first.
+
+    Args:
+      inputs: `[H, W, batch, C]` network inputs.
+
+    Returns:
+      values: list of `[rows, cols, batch, F]` `Tensor`s, one per node.
+    """
+    values = [inputs]
+    for node in self.nodes[1:]:
+      values.append(node.evaluate([values[i] for i in node.inputs]))
+    return values
+
   def evaluate(self, inputs):
     """Runs the whole graph on `[batch, H, W, C]` inputs; returns the output
     node's `[batch, H', W', F]` activations (a reference for tests)."""
-    margin = self.margin()
-    values = [pad_rows_first(tf.transpose(inputs, [1, 0, 2, 3]), margin)]
-    for node in self.nodes[1:]:
-      sources = [tensor_reader(values[i]) for i in node.inputs]
-      out = node.band(sources, tf.constant(0), node.shape[0], margin)
-      values.append(pad_rows_first(out, margin))
-    out = values[self.output][margin:-margin, :, margin:-margin]
-    return tf.transpose(out, [1, 0, 2, 3])
-
-  def margin(self, bands=None):
-    """Zero rows and columns kept around every activation."""
-    margin = 0
-    for index, node in enumerate(self.nodes[1:], start=1):
-      in_rows, in_cols, _ = self.shapes[node.inputs[0]]
-      sizes = [node.shape[0]] + ([bands[index]] if bands else [])
-      for size in sizes:
-        if size:
-          margin = max(margin, node.margin_needed(in_rows, in_cols, size))
-    return margin
-
-
-def tensor_reader(values):
-  """`read(first, count)`: rows `[first, first + count)` of a rows-first
-  `Tensor`, the way nodes read their inputs."""
-  return lambda first, count: tf.slice(values, tf.stack([first, 0, 0, 0]),
-                                       [count, -1, -1, -1])
+    values = self.evaluate_all(tf.transpose(inputs, [1, 2, 0, 3]))
+    return tf.transpose(values[self.output], [2, 0, 1, 3])
 
 
 def per_image_bias(bias, label_bias):
-  """A layer's `[F]` bias plus a per-image `[batch, 1, 1, F]` label bias, in
-  the graph's rows-first layout `[1, batch, 1, F]` (just `bias` without one)."""
+  """A layer's `[F]` bias plus a per-image `[batch, 1, 1, F]` label bias, as
+  one `[batch, F]` bias (just `bias` without one)."""
   if label_bias is None:
     return bias
-  return tf.transpose(bias + label_bias, [1, 0, 2, 3])
+  return bias + label_bias[:, 0, 0]
 
 
-def pad_rows_first(values, margin):
-  """Adds `margin` zero rows and columns around `[rows, batch, cols, F]`."""
-  return tf.pad(values, [[margin, margin], [0, 0], [margin, margin], [0, 0]])
+def _trim(kernel, mask, row_offset, col_offset):
+  """Drops the kernel rows and columns `mask` zeroes everywhere.
+
+  Returns:
+    kernel: the trimmed kernel.
+    taps: bool `[kh', kw']`, the trimmed kernel's taps `mask` lets through.
+    row_offset, col_offset: the offsets moved to the trimmed kernel's first
+      row and column.
+  """
+  shape = kernel.shape.as_list()
+  if mask is None:
+    support = np.ones(shape[:2], bool)
+  else:
+    support = np.abs(np.broadcast_to(mask, shape)).sum(axis=(2, 3)) > 0
+  if not support.any():
+    support[0, 0] = True  # A kernel masked whole still has a (zero) tap.
+  rows = np.flatnonzero(support.any(axis=1))
+  cols = np.flatnonzero(support.any(axis=0))
+  row0, row1, col0, col1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+  return (kernel[row0:row1, col0:col1], support[row0:row1, col0:col1],
+          row_offset + int(row0), col_offset + int(col0))
 
 
-def _nonzero_span(mask):
-  """Kernel rows and columns `[start, stop)` that `mask` does not zero."""
-  nonzero = np.abs(np.asarray(mask)).sum(axis=(2, 3)) > 0
-  if not nonzero.any():
-    return (0, 1), (0, 1)
-  rows = np.flatnonzero(nonzero.any(axis=1))
-  cols = np.flatnonzero(nonzero.any(axis=0))
-  return (int(rows[0]), int(rows[-1]) + 1), (int(cols[0]), int(cols[-1]) + 1)
+def _flat_index(rows, cols, num_rows, num_cols):
+  """`rows * num_cols + cols` where both are inside, `-1` elsewhere."""
+  rows, cols = np.broadcast_arrays(rows, cols)
+  inside = (rows >= 0) & (rows < num_rows) & (cols >= 0) & (cols < num_cols)
+  return np.where(inside, rows * num_cols + cols, -1)
+
+
+def _window(values, axis, start, size):
+  """`values[start:start + size]` along `axis`, zeros outside the tensor
+  (`start` and `size` are Python `int`s)."""
+  length = int(values.shape[axis])
+  before, after = max(0, -start), max(0, start + size - length)
+  if before or after:
+    paddings = [[0, 0]] * values.shape.rank
+    paddings[axis] = [before, after]
+    values = tf.pad(values, paddings)
+  begin = [0] * values.shape.rank
+  begin[axis] = start + before
+  sizes = [-1] * values.shape.rank
+  sizes[axis] = size
+  return tf.slice(values, begin, sizes)

@@ -127,7 +127,6 @@ class _GraphBuilder:
       flat = tf.reshape(tf.cast(self._conditional_input, self._dtype),
                         [tf.shape(self._conditional_input)[0], -1])
       projection = tf.matmul(flat, layer.kernel) + layer.bias
-      projection = projection[tf.newaxis, :, tf.newaxis]
     return self.graph.pointwise(lambda x: _gate(x, projection), source,
                                 features=self.graph.shapes[source][2] // 2,
                                 preserves_zero=projection is None)

@@ -4,17 +4,17 @@ import tensorflow as tf
 
 from tfp_pixel.networks import stock_pixel_cnn
 from tfp_pixel.sampling import pixel_cnn_graph
-from tfp_pixel.sampling import row_cached_sampler
+from tfp_pixel.sampling import pixel_cached_sampler
 
 __all__ = ['PixelCNNSampler']
 
 
-class PixelCNNSampler(row_cached_sampler.RowCachedSampler):
+class PixelCNNSampler(pixel_cached_sampler.PixelCachedSampler):
   """Draws PixelCNN++ pixels from incrementally evaluated network outputs.
 
   The network's weights are read once (weight norm and masks folded in) into
-  a `LayerGraph` evaluated by a `RowCache`; each sweep over a row then costs
-  one band of rows per layer instead of a full pass. Pixels are drawn by
+  a `LayerGraph` evaluated by a `PixelCache`; each pixel then costs about one
+  position of each layer instead of a full pass. Pixels are drawn by
   `PixelCNN.draw_pixel_by_inverse_cdf`, the same code a full-pass sampler
   uses.
   """
@@ -55,16 +55,11 @@ class PixelCNNSampler(row_cached_sampler.RowCachedSampler):
   def fill_value(self):
     return tf.get_static_value(self._dist.low)
 
-  def draw_row(self, outputs, noise, known, known_mask):
-    channels = self._image_shape[-1]
+  def draw_pixel(self, outputs, noise, known, known_mask):
     params = pixel_cnn_graph.split_params(
-        tf.reshape(outputs, [-1, outputs.shape[-1]]),
-        self._dist.num_logistic_mix, channels)
-    pixels = self._dist.draw_pixel_by_inverse_cdf(
-        params, tf.reshape(noise, [-1, 2 * channels]),
-        tf.reshape(known, [-1, channels]),
-        tf.reshape(known_mask, [-1, channels]))
-    return tf.reshape(pixels, tf.shape(known))
+        outputs, self._dist.num_logistic_mix, self._image_shape[-1])
+    return self._dist.draw_pixel_by_inverse_cdf(params, noise, known,
+                                                known_mask)
 
 
 def _initialize_weight_norm(dist, image_shape, conditional_input):

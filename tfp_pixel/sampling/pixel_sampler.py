@@ -2,10 +2,10 @@
 
 A model describes how to draw one image row given the rows above it through the
 `PixelSampler` interface; `draw_images` visits the rows in order and hands
-each pixel its own uniform noise. Drawing by
-inverse CDF from fixed per-pixel uniforms makes the images a deterministic
-function of the noise, so two samplers of the same model (the fast one here, a
-plain full-pass one in the tests) can be compared image for image.
+each pixel its own uniform noise. Drawing by inverse CDF from fixed per-pixel
+uniforms makes the images a deterministic function of the noise, so two
+samplers of the same model (the fast one here, a plain full-pass one in the
+tests) can be compared image for image.
 
 #### Mathematical details
 
@@ -18,24 +18,15 @@ x[b, i, j] = draw(conditional of pixel (i, j) given x[b, <(i, j)], u[b, i, j])
 
 where `draw` inverts the conditional's CDF, so `x` follows the model exactly:
 the uniforms are independent across images, pixels and draws
-(`tf.random.stateless_uniform`).
+(`inverse_cdf.pixel_noise`).
 
-A convolutional model's row is solved as a fixed point (`RowSweepSampler`;
-Song et al., 2021): starting from the current canvas, draw every pixel of the
-row at once from the network outputs given the row so far, write the row, and
-repeat until nothing changes. A fixed point is the sequential solution (by
-induction along the row: pixel `j` is a function of the pixels before it
-only), and each sweep after the first makes at least one more pixel final,
-so at most `W * C + 2` sweeps are needed (the first may draw from outputs
-that predate the row above); usually far fewer. A recurrent model carries
-its state along the row instead, one pixel at a time.
-
-#### References
-
-[1]: Yang Song, Chenlin Meng, Renjie Liao, and Stefano Ermon. Accelerating
-     Feedforward Computation via Parallel Nonlinear Equation Solving. In
-     _International Conference on Machine Learning_, 2021.
-     https://arxiv.org/abs/2002.03629
+`PixelWalkSampler` walks a row pixel by pixel: it reads the network outputs at
+the pixel, draws it and writes it, and the sampler brings the outputs at the
+next pixel up to date (`pixel_cache.PixelCache` does so for the convolutional
+models, computing about one position of each layer per pixel). Where the
+outputs at a pixel read the pixel's own earlier channels, the pixel is drawn
+and written `C + 1` times: the first draw is a guess, and each later one makes
+one more channel final (channel `c` depends only on channels `< c`).
 """
 
 import abc
@@ -45,7 +36,8 @@ import tensorflow_probability as tfp
 
 from tfp_pixel.sampling import inverse_cdf
 
-__all__ = ['PixelSampler', 'RowSweepSampler', 'draw_images', 'sample']
+__all__ = ['PixelSampler', 'PixelWalkSampler', 'compiles_by_default',
+           'draw_images', 'sample']
 
 
 class PixelSampler(abc.ABC):
@@ -55,9 +47,10 @@ class PixelSampler(abc.ABC):
   (which draws the row's pixels from its noise) and `end_row`. A model
   returns one from its `pixel_sampler(batch_size, ...)` method; the state is
   any nest of `Tensor`s or `TensorArray`s (a fast sampler keeps its network's
-  activations or recurrent states there). `RowSweepSampler` solves a row from
-  whole-row network outputs (convolutional models); a recurrent model's
-  sampler walks the row pixel by pixel.
+  activations or recurrent states there). To compile with XLA, the state must
+  use only operations XLA has kernels for (no `TensorArray.scatter`).
+  `PixelWalkSampler` solves a row pixel by pixel from per-pixel network
+  outputs.
   """
 
   @property
@@ -114,58 +107,64 @@ class PixelSampler(abc.ABC):
     return state
 
 
-class RowSweepSampler(PixelSampler):
-  """Solves each row as a fixed point of whole-row network outputs.
+class PixelWalkSampler(PixelSampler):
+  """Solves each row pixel by pixel: outputs, draw, write.
 
-  For each row, `row_outputs`, `draw_row` and `write_row` are called until
-  the row is stable (see the module docstring).
+  For each pixel, `pixel_outputs`, `draw_pixel` and `write_pixel` are called
+  `sweeps_per_pixel` times (see the module docstring).
   """
 
-  @abc.abstractmethod
-  def row_outputs(self, state, row):
-    """Network outputs `[batch, W, ...]` of image row `row` given the state."""
+  @property
+  def sweeps_per_pixel(self):
+    """Python `int`: 1 where the outputs at a pixel read no channel of it,
+    else `C + 1`."""
+    return 1
 
   @abc.abstractmethod
-  def draw_row(self, outputs, noise, known, known_mask):
-    """Draws the pixels of a row from their outputs.
+  def pixel_outputs(self, state, row, col):
+    """Network outputs `[batch, ...]` at pixel `(row, col)` given the state."""
+
+  @abc.abstractmethod
+  def draw_pixel(self, outputs, noise, known, known_mask):
+    """Draws a pixel from its outputs.
 
     Args:
-      outputs: `row_outputs` of the row.
-      noise: `[batch, W, noise_size]` uniforms in `[0, 1)`.
-      known: `[batch, W, C]` values to keep where `known_mask` is set.
-      known_mask: bool `[batch, W, C]`; a kept channel conditions the
-        channels drawn after it.
+      outputs: `pixel_outputs` of the pixel.
+      noise: `[batch, noise_size]` uniforms in `[0, 1)`.
+      known: `[batch, C]` values to keep where `known_mask` is set.
+      known_mask: bool `[batch, C]`; a kept channel conditions the channels
+        drawn after it.
 
     Returns:
-      pixels: `[batch, W, C]` values; the value at `(j, c)` must depend only on
-      the outputs at `j` and the values of channels `< c` at `j`.
+      pixel: `[batch, C]` values; channel `c` must depend only on the outputs
+      and the values of channels `< c`.
     """
 
   @abc.abstractmethod
-  def write_row(self, state, row, pixels):
-    """Returns the state with image row `row` set to `pixels` (`[batch, W,
-    C]`), its `row_outputs` brought up to date."""
+  def write_pixel(self, state, row, col, pixel):
+    """Returns the state with pixel `(row, col)` set to `pixel` (`[batch,
+    C]`), the outputs at the next pixel (and, for `sweeps_per_pixel > 1`, at
+    this one) brought up to date."""
 
   def solve_row(self, state, row, noise, known, known_mask):
-    _, width, channels = self.image_shape
+    width = self.image_shape[1]
+    # Columns first, [W, batch, ...]: a pixel is then one gather.
+    noise, known, known_mask = [tf.transpose(t, [1, 0, 2])
+                                for t in (noise, known, known_mask)]
 
-    def sweep(state, pixels, unused_changed, count):
-      drawn = self.draw_row(self.row_outputs(state, row), noise, known,
-                            known_mask)
-      # A sampler may bring a row's outputs up to date with the rows above
-      # only when the row is first written (a `RowCache` does): a first
-      # draw equal to the fill values must not end the loop.
-      changed = tf.reduce_any(tf.not_equal(drawn, pixels)) | tf.equal(
-          count, 0)
-      return self.write_row(state, row, drawn), drawn, changed, count + 1
+    def walk(col, state, pixels):
+      for _ in range(self.sweeps_per_pixel):
+        pixel = self.draw_pixel(
+            self.pixel_outputs(state, row, col), tf.gather(noise, col),
+            tf.gather(known, col), tf.gather(known_mask, col))
+        state = self.write_pixel(state, row, col, pixel)
+      return col + 1, state, pixels.write(col, pixel)
 
-    # A causal model reaches the fixed point within `W * C + 2` sweeps; the
-    # cap keeps a non-causal one from looping forever.
-    state, pixels, _, _ = tf.while_loop(
-        lambda state, pixels, changed, count: changed, sweep,
-        (state, known, tf.constant(True), tf.constant(0)),
-        maximum_iterations=width * channels + 2)
-    return state, pixels
+    pixels = tf.TensorArray(self.dtype, size=width,
+                            element_shape=known.shape[1:])
+    _, state, pixels = tf.while_loop(lambda col, *_: col < width, walk,
+                                     (0, state, pixels))
+    return state, tf.transpose(pixels.stack(), [1, 0, 2])
 
 
 def draw_images(sampler, batch_size, seed, known_images=None,
@@ -185,7 +184,7 @@ def draw_images(sampler, batch_size, seed, known_images=None,
   """
   height, width, channels = sampler.image_shape
   noise = inverse_cdf.pixel_noise(seed, batch_size, sampler.image_shape,
-                      sampler.noise_size, sampler.noise_dtype)
+                                  sampler.noise_size, sampler.noise_dtype)
   fill = tf.fill(tf.stack([batch_size, height, width, channels]),
                  tf.cast(sampler.fill_value, sampler.dtype))
   if known_images is None:
@@ -200,8 +199,9 @@ def draw_images(sampler, batch_size, seed, known_images=None,
                                for t in (images, known_mask, noise)]
 
   def solve_row(row, state, images):
-    state, pixels = sampler.solve_row(state, row, noise[row], images[row],
-                                      known_mask[row])
+    state, pixels = sampler.solve_row(
+        state, row, tf.gather(noise, row), tf.gather(images, row),
+        tf.gather(known_mask, row))
     images = tf.tensor_scatter_nd_update(images, [[row]], pixels[tf.newaxis])
     return row + 1, sampler.end_row(state, row), images
 
@@ -210,14 +210,26 @@ def draw_images(sampler, batch_size, seed, known_images=None,
   return tf.transpose(images, [1, 0, 2, 3])
 
 
+def compiles_by_default():
+  """Whether `sample` compiles its loop with XLA when not told: on a GPU.
+
+  On a GPU XLA is expected to remove the launch overhead of the loop's many
+  small operations. On a 2-core CPU the compiled loop was as fast or faster
+  for every model and batch once compiled (`bench/sampling.py`), but
+  compiling took 3-10 s per model and batch size, more than one call of
+  `tfp-pixel sample` saves (see the README's "Sampling: exact and fast").
+  """
+  return bool(tf.config.list_logical_devices('GPU'))
+
+
 def sample(dist, batch_size, seed, known_images=None, known_mask=None,
-           **sampler_kwargs):
+           jit_compile=None, **sampler_kwargs):
   """Draws images with `dist.pixel_sampler(batch_size, **sampler_kwargs)`.
 
   Called eagerly, it runs `draw_images` in a `tf.function` kept on `dist`
-  (traced once per batch size and argument structure; variables are read on
-  every call, so the latest weights are used); inside a graph it adds the
-  loop to that graph.
+  (traced once per argument structure, and per batch size when compiled;
+  variables are read on every call, so the latest weights are used); inside a
+  graph it adds the loop to that graph (compiled or not as the graph is).
 
   Args:
     dist: a distribution with a `pixel_sampler` method.
@@ -225,6 +237,8 @@ def sample(dist, batch_size, seed, known_images=None, known_mask=None,
     seed: int, `(a, b)` or `None`; see `tfp.random.sanitize_seed`.
     known_images: optional `[batch, H, W, C]` values to keep.
     known_mask: optional bool `[batch, H, W, C]`.
+    jit_compile: Python `bool`, whether to compile the loop with XLA when
+      called eagerly; `None`: `compiles_by_default()`.
     **sampler_kwargs: passed to `pixel_sampler` (e.g. `conditional_input`).
 
   Returns:
@@ -234,22 +248,30 @@ def sample(dist, batch_size, seed, known_images=None, known_mask=None,
   if not tf.executing_eagerly():
     return draw_images(dist.pixel_sampler(batch_size, **sampler_kwargs),
                        batch_size, seed, known_images, known_mask)
-  function = dist.__dict__.get('_tfp_pixel_draw_images')
-  if function is None:
+  if jit_compile is None:
+    jit_compile = compiles_by_default()
+  functions = dist.__dict__.get('_tfp_pixel_draw_images')
+  if functions is None:
+    functions = {}
+    # Not an attribute Keras or `tf.Module` should track.
+    object.__setattr__(dist, '_tfp_pixel_draw_images', functions)
+  if jit_compile not in functions:
 
     def draw(batch_size, seed, known_images, known_mask, sampler_kwargs):
       return draw_images(dist.pixel_sampler(batch_size, **sampler_kwargs),
                          batch_size, seed, known_images, known_mask)
 
-    function = tf.function(draw, autograph=False, reduce_retracing=True)
-    # Not an attribute Keras or `tf.Module` should track.
-    object.__setattr__(dist, '_tfp_pixel_draw_images', function)
+    functions[jit_compile] = tf.function(
+        draw, autograph=False, reduce_retracing=True,
+        jit_compile=jit_compile)
   if known_images is None:
     # Same argument structure with and without known pixels: one trace.
     shape = [batch_size, *dist.event_shape]
     known_images = tf.zeros(shape, dist.dtype)
     known_mask = tf.zeros(shape, tf.bool)
-  # A `Tensor` batch size: one trace serves every batch size.
-  images = function(tf.constant(batch_size, tf.int32), seed, known_images,
-                    known_mask, sampler_kwargs)
+  # Uncompiled, a `Tensor` batch size: one trace serves every batch size.
+  # XLA needs the shapes when it compiles.
+  size = batch_size if jit_compile else tf.constant(batch_size, tf.int32)
+  images = functions[jit_compile](size, seed, known_images, known_mask,
+                                  sampler_kwargs)
   return tf.ensure_shape(images, [batch_size, *dist.event_shape])

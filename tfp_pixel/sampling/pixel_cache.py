@@ -1,0 +1,359 @@
+"""A causal `LayerGraph`'s activations, kept up to date as pixels are written.
+
+`PixelCache` evaluates the graph once on the starting canvas and then, after
+each pixel is written, computes the few positions of each layer that
+`pixel_schedule` assigns to that pixel's step: the outputs at the next pixel
+are then final, and every layer did about one position's work per pixel.
+
+Activations are kept one `[batch, F]` element per position in
+`tf.TensorArray`s, which TensorFlow and XLA both write in place. Computing a
+convolution's positions is one gather of the inputs they read, tap by tap,
+one matrix product with the kernel over its taps and one write per position;
+the slots each step reads and writes come from one table row per step.
+
+A sampling loop runs thousands of such small steps, so what they cost beyond
+their arithmetic matters, and it differs between the two runtimes (measured
+on a 2-core CPU). The cache lays itself out for the one that runs the loop:
+
+- run by TensorFlow, all stored nodes of one width `F` share one array (an
+  arena), and kernels of one shape are stacked: every value a loop carries,
+  and a captured tensor is one, costs TensorFlow a few operations per step.
+  (Biases are stacked by shape and broadcast to the batch in either case.) One slot is read without a gather, and gathered taps are laid
+  side by side by concatenation (a small transpose costs more than the
+  matrix product);
+- compiled by XLA, each node has its own array (XLA copies a whole array
+  that is written while an earlier version of it is still to be read), each
+  kernel is its own tensor (XLA fuses a slice of a stack into the matrix
+  product, which then runs as a plain loop), and taps are gathered and
+  transposed, which XLA fuses.
+"""
+
+import collections
+
+import numpy as np
+import tensorflow as tf
+from tensorflow_probability.python.internal import implementation_selection
+
+from tfp_pixel.sampling import layer_graph
+from tfp_pixel.sampling import pixel_schedule
+
+__all__ = ['PixelCache']
+
+# Where a stored node's slots live: `arena` (index into the state), `offset`
+# of its first slot there, `positions` (its number of positions).
+_Place = collections.namedtuple('_Place', ['arena', 'offset', 'positions'])
+
+
+class PixelCache:
+  """Keeps a `LayerGraph`'s activations as pixels are written one by one."""
+
+  def __init__(self, graph, schedule=None):
+    """Reads the graph's kernels and lays out its arrays and tables.
+
+    Call it where the sampling loop is built (inside a `tf.function` compiled
+    by XLA, if it is): the layout depends on which runtime runs the loop.
+
+    Args:
+      graph: a causal `layer_graph.LayerGraph` (see
+        `pixel_schedule.make_schedule`).
+      schedule: its `pixel_schedule.Schedule`, or `None` to work it out.
+    """
+    self._graph = graph
+    self._schedule = schedule or pixel_schedule.make_schedule(graph)
+    self._width = graph.shapes[0][1]
+    self._compiled = implementation_selection.is_xla()
+    self._places, self._arena_sizes = _arenas(
+        graph, self._schedule.stored, shared=not self._compiled)
+    self._table, self._columns = self._step_table()
+    kernels, biases = {}, {}
+    for index in self._schedule.stored[1:]:
+      node = graph.nodes[index]
+      if not isinstance(node, layer_graph.Pointwise):
+        kernels[index] = node.matmul_kernel()
+        biases[index] = tf.convert_to_tensor(node.bias)
+    # Read once, outside the sampling loop; `start` broadcasts the biases.
+    self._kernels, self._kernel_places = _group_by_shape(kernels)
+    if not self._compiled:
+      self._kernels = [tf.stack(group) for group in self._kernels]
+    self._biases, self._bias_places = _group_by_shape(biases)
+    self._biases = [tf.stack(group) for group in self._biases]
+
+  @property
+  def self_dependent(self):
+    """Whether the output at a pixel reads that pixel's earlier channels."""
+    return self._schedule.self_dependent
+
+  def start(self, inputs):
+    """Starts the cache for drawing `[batch, H, W, C]` images.
+
+    Only the positions that read no pixel are computed now (see
+    `pixel_schedule`); every other slot starts at zero.
+
+    Args:
+      inputs: `[batch, H, W, C]` network inputs of the starting canvas (only
+        its batch size and dtype matter: each pixel is written at its step).
+
+    Returns:
+      state: list of `tf.TensorArray`s, the arenas, then the biases of each
+        shape, `[count, batch, F]` `Tensor`s.
+    """
+    batch = tf.shape(inputs)[0]
+    # Biases broadcast to the batch once: TensorFlow adds a `[F]` bias to
+    # `[batch, F]` values several times slower than a `[batch, F]` one.
+    biases = [tf.broadcast_to(
+        stack[:, tf.newaxis] if stack.shape.rank == 2 else stack,
+        tf.stack([stack.shape[0], batch, stack.shape[-1]]))
+              for stack in self._biases]
+    parameters = self._parameters(biases)
+    # Per stored node, its slots: positions, zero, scratch.
+    values = {}
+    for index in self._schedule.stored:
+      rows, cols, features = self._graph.shapes[index]
+      values[index] = tf.zeros(tf.stack([rows * cols + 2, batch, features]),
+                               inputs.dtype)
+      positions = self._schedule.start_positions.get(index, ())
+      if len(positions):
+        sources = self._schedule.start_sources[index]
+        computed = self._evaluate(
+            index, lambda leaf: tf.gather(values[leaf], sources),  # pylint: disable=cell-var-from-loop
+            len(positions), parameters)
+        values[index] = tf.tensor_scatter_nd_update(
+            values[index], positions[:, np.newaxis], computed)
+    arenas = [[] for _ in self._arena_sizes]
+    for index in self._schedule.stored:
+      place = self._places[index]
+      arenas[place.arena].append(values[index][:place.positions])
+    return [_array(arena) for arena in arenas] + biases
+
+  def write(self, state, row, col, inputs):
+    """Writes the network inputs of pixel `(row, col)` and computes what that
+    pixel's step computes.
+
+    Args:
+      state: the list of `start`.
+      row, col: int32 scalars.
+      inputs: `[batch, C]` network inputs of the pixel.
+
+    Returns:
+      state: the new list.
+    """
+    step = row * self._width + col
+    state = list(state)
+    place = self._places[0]
+    state[place.arena] = state[place.arena].write(place.offset + step, inputs)
+    # The table is a constant of the loop's body, not a captured tensor (one
+    # more value the loop would carry).
+    slots = tf.gather(self._table, step)
+    slots = _Slots(slots, self._columns, scalars=not self._compiled)
+    parameters = self._parameters(state[len(self._arena_sizes):])
+    for index in self._schedule.stored[1:]:
+      positions = slots.get('positions', index)
+      capacity = positions.shape[0] if positions.shape.rank else None
+      values = self._evaluate(
+          index, lambda leaf: self._read(state, index, leaf, slots),  # pylint: disable=cell-var-from-loop
+          capacity, parameters)
+      place = self._places[index]
+      array = state[place.arena]
+      if capacity is None:
+        array = array.write(positions, values)
+      for slot in range(capacity or 0):
+        array = array.write(positions[slot], values[slot])
+      state[place.arena] = array
+    return state
+
+  def output(self, state, row, col):
+    """The output node's `[batch, F]` activations at pixel `(row, col)`."""
+    place = self._places[self._graph.output]
+    return state[place.arena].read(place.offset + row * self._width + col)
+
+  def _evaluate(self, index, read, count, parameters):
+    """Node `index` at `count` positions, from its stored inputs' values.
+
+    Args:
+      index: a stored node.
+      read: callable from a stored node to its values at the slots the
+        positions read, tap by tap: `[count * taps, batch, F]` (`[batch, F]`
+        when `count` is `None`).
+      count: Python `int`, or `None` for one position read by TensorFlow
+        without a gather.
+      parameters: `_parameters(...)`.
+
+    Returns:
+      values: `[count, batch, F]` (`[batch, F]` when `count` is `None`).
+    """
+    node = self._graph.nodes[index]
+
+    def source(index):
+      if index in self._places:
+        return read(index)
+      return self._graph.nodes[index].fn(
+          *[source(input_index) for input_index in
+            self._graph.nodes[index].inputs])
+
+    if isinstance(node, layer_graph.Pointwise):
+      return node.fn(*[source(input_index) for input_index in node.inputs])
+    inputs = source(node.inputs[0])
+    kernels, biases = parameters
+    kernel = _pick(kernels, self._kernel_places[index])
+    bias = _pick(biases, self._bias_places[index])
+    taps = kernel.shape[0] // inputs.shape[-1]
+    if taps > 1:
+      inputs = self._side_by_side(inputs, count, taps)
+    if inputs.shape.rank != 2:
+      inputs = tf.reshape(inputs, [-1, kernel.shape[0]])
+    values = tf.matmul(inputs, kernel)
+    if count is not None:
+      # `[count, batch, F]`, so that a per-image bias `[batch, F]`
+      # broadcasts.
+      values = tf.reshape(values, [count, -1, node.shape[2]])
+    return values + bias
+
+  def _read(self, state, reader, index, slots):
+    """Stored node `index`'s activations at the slots node `reader` reads
+    this step: `[n, batch, F]` (`[batch, F]` for one slot read by
+    TensorFlow)."""
+    sources = slots.get('sources', reader, index)
+    array = state[self._places[index].arena]
+    return array.gather(sources) if sources.shape.rank else array.read(sources)
+
+  def _parameters(self, biases):
+    """Every kernel and (broadcast) bias, grouped by shape (one unstacking of
+    each stack: no copies).
+
+    Args:
+      biases: the bias stacks of the state, `[count, batch, F]` each.
+
+    Returns:
+      kernels, biases: lists (one per shape) of lists of `Tensor`s.
+    """
+    kernels = self._kernels
+    if not self._compiled:
+      kernels = [tf.unstack(stack) for stack in kernels]
+    return kernels, [tf.unstack(stack) for stack in biases]
+
+  def _side_by_side(self, inputs, capacity, taps):
+    """`[k * taps, batch, F]` gathered inputs as `[k, batch, taps * F]`
+    (`[batch, taps * F]` when `capacity` is `None`), tap-major as in
+    `matmul_kernel`."""
+    if capacity is None:
+      return tf.concat(tf.unstack(inputs), -1)
+    inputs = tf.reshape(inputs, [capacity, taps, -1, inputs.shape[-1]])
+    if self._compiled:
+      return tf.transpose(inputs, [0, 2, 1, 3])
+    return tf.concat(tf.unstack(inputs, axis=1), -1)
+
+  def _step_table(self):
+    """The arena slots every step writes and reads, one row per step.
+
+    Returns:
+      table: int32 `np.ndarray` `[steps, columns]`.
+      columns: `dict` from `('positions', node)` (the slots the node writes)
+        and `('sources', node, leaf)` (the slots of stored node `leaf` it
+        reads, tap by tap) to their `(start, stop)` columns.
+    """
+    blocks, columns, start = [], {}, 0
+    for index in self._schedule.stored[1:]:
+      node = self._graph.nodes[index]
+      keys_and_tables = [(('positions', index), index,
+                          self._schedule.positions[index])]
+      for source in node.inputs:
+        for leaf in pixel_schedule.leaves(self._graph, source,
+                                          self._schedule.stored):
+          keys_and_tables.append((('sources', index, leaf), leaf,
+                                  self._schedule.sources[index]))
+      for key, owner, table in keys_and_tables:
+        if key in columns:
+          continue
+        blocks.append(self._arena_slots(table, owner))
+        columns[key] = (start, start + table.shape[1])
+        start += table.shape[1]
+    return np.concatenate(blocks, axis=1).astype(np.int32), columns
+
+  def _arena_slots(self, table, index):
+    """A table of node `index`'s slots as slots of its arena."""
+    place = self._places[index]
+    size = self._arena_sizes[place.arena]
+    # Past its positions, a node's zero and scratch slots are the arena's.
+    return np.where(table < place.positions, table + place.offset,
+                    table - place.positions + size - 2)
+
+
+class _Slots:
+  """One step's row of the step table, cut into its columns."""
+
+  def __init__(self, row, columns, scalars):
+    """Cuts `row`.
+
+    Args:
+      row: int32 `[columns]` `Tensor`.
+      columns: the `columns` of `PixelCache._step_table`.
+      scalars: Python `bool`, whether a one-column entry is a scalar (read
+        rather than gathered).
+    """
+    self._row, self._columns = row, columns
+    self._scalars = tf.unstack(row) if scalars else None
+
+  def get(self, *key):
+    start, stop = self._columns[key]
+    if self._scalars is None:
+      return self._row[start:stop]
+    if stop - start == 1:
+      return self._scalars[start]
+    return tf.stack(self._scalars[start:stop])
+
+
+def _arenas(graph, stored, shared):
+  """Assigns the stored nodes' slots to arenas.
+
+  Args:
+    graph: the `LayerGraph`.
+    stored: its stored nodes.
+    shared: Python `bool`, whether nodes of one width share an arena (else
+      each node has its own).
+
+  Returns:
+    places: `dict` from stored node to its `_Place`.
+    sizes: list of arena sizes: the slots of its nodes, then a zero slot and
+      a scratch slot (`pixel_schedule.zero`, `pixel_schedule.scratch`).
+  """
+  arenas, places, sizes = {}, {}, []
+  for index in stored:
+    rows, cols, features = graph.shapes[index]
+    arena = arenas.setdefault(features if shared else index, len(arenas))
+    if arena == len(sizes):
+      sizes.append(2)
+    places[index] = _Place(arena, sizes[arena] - 2, rows * cols)
+    sizes[arena] += rows * cols
+  return places, sizes
+
+
+def _group_by_shape(tensors):
+  """Groups the `tensors` (a `dict`) by shape.
+
+  Returns:
+    groups: list of lists of `Tensor`s of one shape.
+    positions: `dict` from each key of `tensors` to its `(group, index)`.
+  """
+  keys_by_shape = collections.defaultdict(list)
+  for key, tensor in tensors.items():
+    keys_by_shape[tuple(tensor.shape.as_list())].append(key)
+  groups, positions = [], {}
+  for keys in keys_by_shape.values():
+    for position, key in enumerate(keys):
+      positions[key] = (len(groups), position)
+    groups.append([tensors[key] for key in keys])
+  return groups, positions
+
+
+def _pick(groups, place):
+  group, position = place
+  return groups[group][position]
+
+
+def _array(slots):
+  """The `[positions, batch, F]` values of an arena's nodes as a
+  `tf.TensorArray`, with its zero and scratch slots after them."""
+  zeros = tf.zeros_like(slots[0][:1])
+  flat = tf.concat(slots + [zeros, zeros], 0)
+  return tf.TensorArray(flat.dtype, size=flat.shape[0], clear_after_read=False,
+                        element_shape=flat.shape[1:]).unstack(flat)
