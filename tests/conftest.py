@@ -1,5 +1,7 @@
 """Shared fixtures: tiny real images, tiny model configurations, the CLI."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -47,3 +49,15 @@ def unshuffled(images, batch_size):
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   return tf.data.Dataset.from_tensor_slices(
       np.asarray(images, np.uint8)).batch(batch_size)
+
+
+def train_quietly(images, config, run_dir, **kwargs):
+  """`tfp_pixel.train` into `run_dir`, small batches, no sample grids or
+  progress, its `runs/latest` beside `run_dir`."""
+  import tfp_pixel  # pylint: disable=g-import-not-at-top
+  kwargs.setdefault('batch_size', 16)
+  kwargs.setdefault('num_samples', 0)
+  kwargs.setdefault('verbose', False)
+  return tfp_pixel.train(images, config, run_dir=str(run_dir),
+                         runs_root=os.path.join(str(run_dir), '..', 'runs'),
+                         **kwargs)

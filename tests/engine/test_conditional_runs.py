@@ -18,6 +18,7 @@ from PIL import Image
 
 import tfp_pixel
 from tests import tiny_configs
+from tests.conftest import train_quietly
 from tfp_pixel import data
 from tfp_pixel.engine import generation
 from tfp_pixel.engine import configs
@@ -67,15 +68,6 @@ def conditional_training(tmp_path_factory, labelled_digits):
 @pytest.fixture(scope='module')
 def conditional_run(conditional_training):
   return conditional_training.run_dir
-
-
-def _train(data_, config, run_dir, **kwargs):
-  kwargs.setdefault('batch_size', 16)
-  kwargs.setdefault('num_samples', 0)
-  kwargs.setdefault('verbose', False)
-  return tfp_pixel.train(data_, config, run_dir=str(run_dir),
-                         runs_root=os.path.join(str(run_dir), '..', 'runs'),
-                         **kwargs)
 
 
 class TestConfigs:
@@ -159,21 +151,22 @@ class TestTraining:
     for unlabelled in (images, tf.data.Dataset.from_tensor_slices(images)
                        .batch(16)):
       with pytest.raises(ValueError, match='class-conditional.*labels'):
-        _train(unlabelled, _mixture_config(), tmp_path / 'run')
+        train_quietly(unlabelled, _mixture_config(), tmp_path / 'run')
 
   def test_labels_outside_the_classes_are_refused(self, tmp_path,
                                                   labelled_digits):
     images, labels = labelled_digits
     with pytest.raises(ValueError, match='label 2 is not a class'):
-      _train((images, labels), _mixture_config(num_classes=2),
-             tmp_path / 'run')
+      train_quietly((images, labels), _mixture_config(num_classes=2),
+                    tmp_path / 'run')
 
   def test_unconditional_models_ignore_labels(self, tmp_path,
                                               labelled_digits):
     images, labels = labelled_digits
     config = _categorical_config(None)
     for labelled in ((images, labels), data.make_datasets(images, labels)[0]):
-      result = _train(labelled, config, tmp_path / 'run', steps_per_epoch=1)
+      result = train_quietly(labelled, config, tmp_path / 'run',
+                             steps_per_epoch=1)
     assert result.epoch == 1
 
   @pytest.mark.parametrize('make_config', [
@@ -181,8 +174,8 @@ class TestTraining:
       pytest.param(_mixture_config, marks=pytest.mark.slow)])
   def test_jit_step_with_labels_compiles_once(self, tmp_path,
                                               labelled_digits, make_config):
-    result = _train(labelled_digits, make_config(), tmp_path / 'run',
-                    epochs=2, steps_per_epoch=2, jit=True)
+    result = train_quietly(labelled_digits, make_config(), tmp_path / 'run',
+                           epochs=2, steps_per_epoch=2, jit=True)
     assert result.step_traces == 1
     assert np.isfinite(result.metrics[-1]['loss_bits_per_dim'])
 
@@ -338,8 +331,8 @@ def test_a_conditional_model_samples_the_requested_class(tmp_path):
   batches = tf.data.Dataset.from_tensor_slices(
       (digits.images[keep], digits.labels[keep])).shuffle(
           400, seed=0).repeat().batch(16)
-  dist = _train(batches, config, tmp_path / 'run', steps_per_epoch=200,
-                learning_rate=1e-2).distribution
+  dist = train_quietly(batches, config, tmp_path / 'run', steps_per_epoch=200,
+                       learning_rate=1e-2).distribution
   num_samples = 40
   onehots = [conditional_runs.conditional_input(np.full(num_samples, label),
                                             config) for label in (0, 1)]

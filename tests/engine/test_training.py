@@ -19,27 +19,20 @@ from tfp_pixel.engine import runs
 from tfp_pixel.engine import training
 from tests import tiny_configs
 from tests.conftest import one_line_error
+from tests.conftest import train_quietly
 from tests.conftest import unshuffled
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
 
 
-def _train(data, config, run_dir, **kwargs):
-  kwargs.setdefault('batch_size', 16)
-  kwargs.setdefault('num_samples', 0)
-  kwargs.setdefault('verbose', False)
-  return tfp_pixel.train(data, config, run_dir=str(run_dir),
-                         runs_root=os.path.join(str(run_dir), '..', 'runs'),
-                         **kwargs)
-
 
 def test_training_fills_the_run_directory(tmp_path, digits,
                                           categorical_config):
   run_dir = tmp_path / 'run'
-  result = _train(digits[:48], categorical_config, run_dir,
-                  validation_data=digits[48:], epochs=2, steps_per_epoch=2,
-                  num_samples=4)
+  result = train_quietly(digits[:48], categorical_config, run_dir,
+                         validation_data=digits[48:], epochs=2,
+                         steps_per_epoch=2, num_samples=4)
   paths = runs.run_paths(run_dir)
   assert result.epoch == 2
   assert runs.read_config(run_dir) == categorical_config
@@ -61,8 +54,8 @@ def test_training_fills_the_run_directory(tmp_path, digits,
 def test_mixture_model_trains_without_diverging(tmp_path, digits,
                                                 mixture_config):
   config = dict(mixture_config, use_data_init=True)
-  result = _train(unshuffled(digits, 16), config, tmp_path / 'run',
-                  epochs=2, steps_per_epoch=2, learning_rate=3e-3)
+  result = train_quietly(unshuffled(digits, 16), config, tmp_path / 'run',
+                         epochs=2, steps_per_epoch=2, learning_rate=3e-3)
   first, second = result.metrics
   assert second['loss_bits_per_dim'] < first['loss_bits_per_dim'] < 9.
 
@@ -70,8 +63,8 @@ def test_mixture_model_trains_without_diverging(tmp_path, digits,
 def test_steps_per_epoch_repeats_the_data(tmp_path, digits,
                                           categorical_config):
   # 64 images in batches of 16: four batches a pass, six steps an epoch.
-  result = _train(unshuffled(digits, 16), categorical_config,
-                  tmp_path / 'run', epochs=2, steps_per_epoch=6)
+  result = train_quietly(unshuffled(digits, 16), categorical_config,
+                         tmp_path / 'run', epochs=2, steps_per_epoch=6)
   assert [(m['step'], m['images']) for m in result.metrics] == [(6, 96),
                                                                 (12, 96)]
 
@@ -79,12 +72,12 @@ def test_steps_per_epoch_repeats_the_data(tmp_path, digits,
 def test_resume_continues_optimizer_state_and_epoch(tmp_path, digits,
                                                     categorical_config):
   data = unshuffled(digits, 16)
-  whole = _train(data, categorical_config, tmp_path / 'whole', epochs=2,
-                 steps_per_epoch=3)
-  _train(data, categorical_config, tmp_path / 'split', epochs=1,
-         steps_per_epoch=3)
-  resumed = _train(data, None, tmp_path / 'split', epochs=2,
-                   steps_per_epoch=3)
+  whole = train_quietly(data, categorical_config, tmp_path / 'whole', epochs=2,
+                        steps_per_epoch=3)
+  train_quietly(data, categorical_config, tmp_path / 'split', epochs=1,
+                steps_per_epoch=3)
+  resumed = train_quietly(data, None, tmp_path / 'split', epochs=2,
+                          steps_per_epoch=3)
   assert resumed.epoch == 2 and resumed.metrics[-1]['step'] == 6
   # Same weights, Adam moments and step count: the same second epoch.
   np.testing.assert_allclose(resumed.metrics[1]['loss_bits_per_dim'],
@@ -96,19 +89,19 @@ def test_resume_continues_optimizer_state_and_epoch(tmp_path, digits,
 
 def test_resume_with_another_model_is_refused(tmp_path, digits,
                                               categorical_config):
-  _train(digits, categorical_config, tmp_path / 'run', steps_per_epoch=1)
+  train_quietly(digits, categorical_config, tmp_path / 'run', steps_per_epoch=1)
   other = dict(categorical_config, num_levels=8)
   with pytest.raises(ValueError, match='num_levels=4 not 8'):
-    _train(digits, other, tmp_path / 'run', epochs=2)
+    train_quietly(digits, other, tmp_path / 'run', epochs=2)
 
 
 def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(
     tmp_path, digits, categorical_config):
   run_dir = tmp_path / 'run'
-  _train(digits, categorical_config, run_dir, steps_per_epoch=1)
+  train_quietly(digits, categorical_config, run_dir, steps_per_epoch=1)
   with pytest.raises(training.NonFiniteLossError, match='ckpt-1'):
-    _train(digits, None, run_dir, epochs=3, steps_per_epoch=4,
-           learning_rate=1e35)
+    train_quietly(digits, None, run_dir, epochs=3, steps_per_epoch=4,
+                  learning_rate=1e35)
   paths = runs.run_paths(run_dir)
   assert tf.train.latest_checkpoint(paths.checkpoints).endswith('ckpt-1')
   assert [m['epoch'] for m in runs.read_metrics(run_dir)] == [1]
@@ -118,16 +111,17 @@ def test_nan_loss_stops_and_keeps_the_last_good_checkpoint(
 
 def test_bad_arguments_are_value_errors(tmp_path, digits, categorical_config):
   with pytest.raises(ValueError, match='shape'):
-    _train(digits[:, :4], categorical_config, tmp_path / 'a')
+    train_quietly(digits[:, :4], categorical_config, tmp_path / 'a')
   with pytest.raises(ValueError, match='needs a model configuration'):
-    _train(digits, None, tmp_path / 'b')
+    train_quietly(digits, None, tmp_path / 'b')
   with pytest.raises(ValueError, match='strategy'):
-    _train(digits, categorical_config, tmp_path / 'c', strategy='tpu')
+    train_quietly(digits, categorical_config, tmp_path / 'c', strategy='tpu')
 
 
 def test_jit_step_compiles_once(tmp_path, digits, categorical_config):
-  result = _train(unshuffled(digits, 16), categorical_config,
-                  tmp_path / 'run', epochs=3, steps_per_epoch=3, jit=True)
+  result = train_quietly(unshuffled(digits, 16), categorical_config,
+                         tmp_path / 'run', epochs=3, steps_per_epoch=3,
+                         jit=True)
   assert result.step_traces == 1
   first, *later = [m['train_seconds'] for m in result.metrics]
   assert max(later) < first / 3, (first, later)
@@ -136,8 +130,9 @@ def test_jit_step_compiles_once(tmp_path, digits, categorical_config):
 def test_jit_step_of_the_mixture_model_compiles_once(tmp_path, digits,
                                                      mixture_config):
   # Stock tfd.PixelCNN recompiles such a step on every call (seconds each).
-  result = _train(unshuffled(digits, 16), mixture_config, tmp_path / 'run',
-                  epochs=2, steps_per_epoch=3, jit=True)
+  result = train_quietly(unshuffled(digits, 16), mixture_config,
+                         tmp_path / 'run', epochs=2, steps_per_epoch=3,
+                         jit=True)
   assert result.step_traces == 1
   first, second = [m['train_seconds'] for m in result.metrics]
   # A recompiling step takes as long as the first one (seconds per step).
@@ -148,9 +143,10 @@ def test_jit_step_of_the_mixture_model_compiles_once(tmp_path, digits,
 def test_jit_step_of_pixel_rnn_compiles_once(tmp_path, digits, architecture):
   # The recurrences are loops inside the compiled step: one trace, and the
   # model trains.
-  result = _train(unshuffled(digits, 16), tiny_configs.pixel_rnn(architecture),
-                  tmp_path / 'run', epochs=2, steps_per_epoch=4, jit=True,
-                  learning_rate=1e-2)
+  result = train_quietly(unshuffled(digits, 16),
+                         tiny_configs.pixel_rnn(architecture),
+                         tmp_path / 'run', epochs=2, steps_per_epoch=4,
+                         jit=True, learning_rate=1e-2)
   assert result.step_traces == 1
   first, second = [m['loss_bits_per_dim'] for m in result.metrics]
   assert second < first
@@ -185,7 +181,7 @@ def test_sigkill_mid_training_then_resume(tmp_path, digits,
     time.sleep(0.05)
   # While it trains, the run is locked for writers and open to readers.
   with pytest.raises(errors.RunInUseError) as refused:
-    _train(digits, None, run_dir, epochs=10000, steps_per_epoch=2)
+    train_quietly(digits, None, run_dir, epochs=10000, steps_per_epoch=2)
   assert refused.value.pid == process.pid
   assert one_line_error(cli(['train', '--run', str(run_dir)])) == (
       'Error: {} is in use by process {} (training it); wait for it to end '
@@ -202,8 +198,8 @@ def test_sigkill_mid_training_then_resume(tmp_path, digits,
   saved = tf.train.latest_checkpoint(paths.checkpoints)
   saved_epoch = int(saved.rsplit('-', 1)[1])
   assert saved_epoch >= len(done) - 1
-  result = _train(digits, None, run_dir, epochs=saved_epoch + 1,
-                  steps_per_epoch=2)
+  result = train_quietly(digits, None, run_dir, epochs=saved_epoch + 1,
+                         steps_per_epoch=2)
   assert result.epoch == saved_epoch + 1
   assert [m['epoch'] for m in result.metrics] == list(
       range(1, saved_epoch + 2))
