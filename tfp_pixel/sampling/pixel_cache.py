@@ -2,8 +2,10 @@
 
 `PixelCache` evaluates the graph once on the starting canvas and then, after
 each pixel is written, computes the few positions of each layer that
-`pixel_schedule` assigns to that pixel's step: the outputs at the next pixel
-are then final, and every layer did about one position's work per pixel.
+`pixel_schedule` assigns to that pixel's step, and after each row the
+positions of the row nodes (a down-shifted stack's next row, at once): the
+outputs at the next pixel are then final, and every layer did about one
+position's work per pixel.
 
 Activations are kept one `[batch, F]` element per position in
 `tf.TensorArray`s, which TensorFlow and XLA both write in place. Computing a
@@ -18,14 +20,19 @@ on a 2-core CPU). The cache lays itself out for the one that runs the loop:
 - run by TensorFlow, all stored nodes of one width `F` share one array (an
   arena), and kernels of one shape are stacked: every value a loop carries,
   and a captured tensor is one, costs TensorFlow a few operations per step.
-  (Biases are stacked by shape and broadcast to the batch in either case.) One slot is read without a gather, and gathered taps are laid
-  side by side by concatenation (a small transpose costs more than the
-  matrix product);
+  (Biases are stacked by shape and broadcast to the batch in either case.)
+  One slot is read without a gather, and gathered taps are laid side by side
+  by concatenation (a small transpose costs more than the matrix product).
+  Row nodes take the work of most of a PixelCNN's layers out of the pixel
+  steps (a row of a layer costs about as many operations as one position),
+  and runs of layers that compute at few steps (the lower resolutions) are
+  skipped at the others (`tf.cond`);
 - compiled by XLA, each node has its own array (XLA copies a whole array
   that is written while an earlier version of it is still to be read), each
   kernel is its own tensor (XLA fuses a slice of a stack into the matrix
   product, which then runs as a plain loop), and taps are gathered and
-  transposed, which XLA fuses.
+  transposed, which XLA fuses. A compiled step costs about its arithmetic,
+  so there are no row nodes (unrolled, they would triple the compile time).
 """
 
 import collections
@@ -59,12 +66,19 @@ class PixelCache:
       schedule: its `pixel_schedule.Schedule`, or `None` to work it out.
     """
     self._graph = graph
-    self._schedule = schedule or pixel_schedule.make_schedule(graph)
-    self._width = graph.shapes[0][1]
     self._compiled = implementation_selection.is_xla()
+    # Compiled, a step costs about its arithmetic, and unrolled row phases
+    # would triple the compile time.
+    self._schedule = schedule or pixel_schedule.make_schedule(
+        graph, row_nodes=not self._compiled)
+    self._width = graph.shapes[0][1]
     self._places, self._arena_sizes = _arenas(
         graph, self._schedule.stored, shared=not self._compiled)
-    self._table, self._columns = self._step_table()
+    self._table, self._columns = self._step_table(
+        self._schedule.positions, self._schedule.sources)
+    self._segments = self._pixel_segments()
+    self._row_table, self._row_columns = self._step_table(
+        self._schedule.row_positions, self._schedule.row_sources)
     kernels, biases = {}, {}
     for index in self._schedule.stored[1:]:
       node = graph.nodes[index]
@@ -143,10 +157,56 @@ class PixelCache:
     state[place.arena] = state[place.arena].write(place.offset + step, inputs)
     # The table is a constant of the loop's body, not a captured tensor (one
     # more value the loop would carry).
-    slots = tf.gather(self._table, step)
-    slots = _Slots(slots, self._columns, scalars=not self._compiled)
+    slots = _Slots(tf.gather(self._table, step), self._columns,
+                   scalars=not self._compiled)
+    return self._compute(state, self._segments, slots)
+
+  def end_row(self, state, row):
+    """Computes what is computed once row `row` is written (the row nodes of
+    the schedule) and returns the new state."""
+    nodes = [index for index in self._schedule.stored
+             if index in self._schedule.row_positions]
+    if not nodes:
+      return state
+    slots = _Slots(tf.gather(self._row_table, row), self._row_columns,
+                   scalars=False)
+    return self._compute(list(state), [(nodes, False)], slots)
+
+  def _compute(self, state, segments, slots):
+    """Computes the slots of one row of a step table.
+
+    Args:
+      state: the list of `start` (a new list: it is updated in place).
+      segments: list of `(nodes, sparse)`: the table's nodes in order, cut
+        into runs; a `sparse` run is computed only at the steps whose
+        `('active', run number)` column is set.
+      slots: the table's row, a `_Slots`.
+
+    Returns:
+      state: the list.
+    """
     parameters = self._parameters(state[len(self._arena_sizes):])
-    for index in self._schedule.stored[1:]:
+    for number, (nodes, sparse) in enumerate(segments):
+      if not sparse:
+        state = self._compute_nodes(state, nodes, slots, parameters)
+        continue
+      arenas = sorted({self._places[index].arena for index in nodes})
+
+      def compute(nodes=nodes, arenas=arenas):
+        computed = self._compute_nodes(list(state), nodes, slots, parameters)
+        return [computed[arena] for arena in arenas]
+
+      # Skipping a run costs a few operations; computing it, a few per node.
+      arrays = tf.cond(tf.not_equal(slots.get('active', number), 0), compute,
+                       lambda arenas=arenas: [state[arena] for arena in arenas])
+      for arena, array in zip(arenas, arrays):
+        state[arena] = array
+    return state
+
+  def _compute_nodes(self, state, nodes, slots, parameters):
+    """Computes `nodes`' slots of a step table's row into `state` (a list,
+    updated in place and returned)."""
+    for index in nodes:
       positions = slots.get('positions', index)
       capacity = positions.shape[0] if positions.shape.rank else None
       values = self._evaluate(
@@ -156,10 +216,51 @@ class PixelCache:
       array = state[place.arena]
       if capacity is None:
         array = array.write(positions, values)
-      for slot in range(capacity or 0):
-        array = array.write(positions[slot], values[slot])
+      elif capacity > 1 and not self._compiled:
+        # One operation (XLA has no kernel for it: it writes slot by slot).
+        array = array.scatter(positions, values)
+      else:
+        for slot in range(capacity):
+          array = array.write(positions[slot], values[slot])
       state[place.arena] = array
     return state
+
+  def _pixel_segments(self):
+    """The pixel nodes in order, cut into runs for `_compute`, and the
+    `('active', run number)` columns of the step table.
+
+    Run by TensorFlow, a pixel node with positions at no more than half the
+    steps (a layer at a lower resolution, say) is sparse, and consecutive
+    sparse nodes form a run that is skipped at the steps where none of them
+    computes a position. XLA compiles the whole step (it runs both branches'
+    bookkeeping either way).
+    """
+    nodes = [index for index in self._schedule.stored
+             if index in self._schedule.positions]
+    if self._compiled:
+      return [(nodes, False)]
+    segments, masks = [], []
+    for index in nodes:
+      rows, cols, _ = self._graph.shapes[index]
+      active = (self._schedule.positions[index] < rows * cols).any(axis=1)
+      sparse = active.mean() <= .5
+      if segments and segments[-1][1] == sparse:
+        segments[-1][0].append(index)
+        if sparse:
+          masks[-1] |= active
+      else:
+        segments.append(([index], sparse))
+        masks.append(active if sparse else None)
+    columns = []
+    for number, (mask, (_, sparse)) in enumerate(zip(masks, segments)):
+      if sparse:
+        start = self._table.shape[1] + len(columns)
+        self._columns[('active', number)] = (start, start + 1)
+        columns.append(mask)
+    if columns:
+      self._table = np.concatenate(
+          [self._table, np.stack(columns, axis=1).astype(np.int32)], axis=1)
+    return segments
 
   def output(self, state, row, col):
     """The output node's `[batch, F]` activations at pixel `(row, col)`."""
@@ -242,8 +343,13 @@ class PixelCache:
       return tf.transpose(inputs, [0, 2, 1, 3])
     return tf.concat(tf.unstack(inputs, axis=1), -1)
 
-  def _step_table(self):
-    """The arena slots every step writes and reads, one row per step.
+  def _step_table(self, positions, sources):
+    """The arena slots a step table's nodes write and read, one row per step
+    (or row).
+
+    Args:
+      positions, sources: `Schedule.positions` and `Schedule.sources` (or
+        their `row_` counterparts).
 
     Returns:
       table: int32 `np.ndarray` `[steps, columns]`.
@@ -253,20 +359,23 @@ class PixelCache:
     """
     blocks, columns, start = [], {}, 0
     for index in self._schedule.stored[1:]:
+      if index not in positions:
+        continue
       node = self._graph.nodes[index]
-      keys_and_tables = [(('positions', index), index,
-                          self._schedule.positions[index])]
+      keys_and_tables = [(('positions', index), index, positions[index])]
       for source in node.inputs:
         for leaf in pixel_schedule.leaves(self._graph, source,
                                           self._schedule.stored):
           keys_and_tables.append((('sources', index, leaf), leaf,
-                                  self._schedule.sources[index]))
+                                  sources[index]))
       for key, owner, table in keys_and_tables:
         if key in columns:
           continue
         blocks.append(self._arena_slots(table, owner))
         columns[key] = (start, start + table.shape[1])
         start += table.shape[1]
+    if not blocks:
+      return np.zeros([1, 0], np.int32), columns
     return np.concatenate(blocks, axis=1).astype(np.int32), columns
 
   def _arena_slots(self, table, index):

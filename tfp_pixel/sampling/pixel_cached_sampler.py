@@ -10,9 +10,10 @@ class PixelCachedSampler(pixel_sampler.PixelWalkSampler):
   """Keeps a `LayerGraph`'s activations in a `PixelCache` while pixels are
   drawn.
 
-  `start`, `pixel_outputs` and `write_pixel` hand the state to the cache:
-  after each pixel is written, only the positions of each layer that the
-  cache's schedule assigns to it are computed. A subclass passes its graph
+  `start`, `pixel_outputs`, `write_pixel` and `end_row` hand the state to
+  the cache: after each pixel is written, and after each row, only the
+  positions of each layer that the cache's schedule assigns to it are
+  computed. A subclass passes its graph
   and a function from pixel values to network inputs, and implements the rest
   of the `PixelWalkSampler` interface (`draw_pixel` and the properties).
   """
@@ -41,3 +42,6 @@ class PixelCachedSampler(pixel_sampler.PixelWalkSampler):
 
   def write_pixel(self, state, row, col, pixel):
     return self._cache.write(state, row, col, self._network_inputs(pixel))
+
+  def end_row(self, state, row):
+    return self._cache.end_row(state, row)

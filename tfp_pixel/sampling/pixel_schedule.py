@@ -14,10 +14,16 @@ each output position reads through each kernel tap:
   whose output at `q` reads the earlier channels of pixel `q` itself, the
   categorical PixelCNN of RGB images, has its output at `q` due at step `q`
   and is written several times per pixel; see `self_dependent`);
-- each node computes `capacity` positions per step, the fewest with which
-  taking released positions earliest deadline first meets every deadline
-  (earliest deadline first is optimal for unit tasks with release times). A
-  PixelCNN layer mostly needs one: the position its next output needs.
+- a node whose positions can all wait for the end of a row (a down-shifted
+  stack's, which read only the rows above) is a row node: each position is
+  computed, all at once, after the first row whose end releases it. Between
+  rows, a layer of positions costs about as many operations as one position
+  does within a row;
+- each other node computes `capacity` positions per step, the fewest with
+  which taking released positions earliest deadline first meets every
+  deadline (earliest deadline first is optimal for unit tasks with release
+  times). A PixelCNN layer mostly needs one: the position its next output
+  needs.
 - positions that read no pixel (the top row of a down-shifted stack, say)
   are computed once, when the cache starts; positions no output needs are
   never computed. Every other position is computed at its step before
@@ -63,11 +69,15 @@ class Schedule:
     stored: indices of the nodes whose activations are kept, node 0 (the
       network input) first; the other nodes are pointwise and computed inside
       their one reader (see `_stored_nodes`).
-    positions: `dict` from each stored node but 0 to int32 `[steps,
-      capacity]`, the slots computed at each step.
-    sources: `dict` from each stored node but 0 to int32 `[steps, capacity *
-      taps]`, the input slots each computed slot reads, tap by tap (`taps` is
-      1 for a pointwise node: the same position of each input).
+    positions: `dict` from each pixel node (a stored node but 0 computed at
+      pixel steps) to int32 `[steps, capacity]`, the slots computed at each
+      step.
+    sources: `dict` from each pixel node to int32 `[steps, capacity * taps]`,
+      the input slots each computed slot reads, tap by tap (`taps` is 1 for a
+      pointwise node: the same position of each input).
+    row_positions, row_sources: the same for each row node (the other stored
+      nodes but 0), `[height, ...]`: what is computed once row `r` is
+      written, before the next row is drawn.
     start_positions: `dict` from each stored node but 0 to int32 `[m]`, the
       positions computed when the cache starts (they read no pixel).
     start_sources: `dict` from each stored node but 0 to int32 `[m * taps]`,
@@ -76,11 +86,13 @@ class Schedule:
       earlier channels); then it is due at step `q`.
   """
 
-  def __init__(self, stored, positions, sources, start_positions,
-               start_sources, self_dependent):
+  def __init__(self, stored, positions, sources, row_positions, row_sources,
+               start_positions, start_sources, self_dependent):
     self.stored = stored
     self.positions = positions
     self.sources = sources
+    self.row_positions = row_positions
+    self.row_sources = row_sources
     self.start_positions = start_positions
     self.start_sources = start_sources
     self.self_dependent = self_dependent
@@ -96,12 +108,15 @@ def scratch(num_positions):
   return num_positions + 1
 
 
-def make_schedule(graph):
+def make_schedule(graph, row_nodes=True):
   """Works out the schedule of `graph`.
 
   Args:
     graph: a `layer_graph.LayerGraph` whose output has the image's height and
       width.
+    row_nodes: Python `bool`, whether nodes whose positions can all wait for
+      the end of a row are row nodes (else they are computed at pixel steps
+      too).
 
   Returns:
     schedule: a `Schedule`.
@@ -132,10 +147,15 @@ def make_schedule(graph):
     raise ValueError('The output at a pixel depends on later pixels: the '
                      'network is not causal.')
   self_dependent = bool((out == pixels).any())
+  # Times: step `q`'s pixel phase is `2 q`, the row phase after it (when `q`
+  # ends a row) `2 q + 1`. The output at pixel `q` is read when pixel `q` is
+  # drawn: after the row phase of step `q - 1`, or, self-dependent, during
+  # step `q`'s pixel phase.
   deadline = _deadlines(graph, stored, stored_reads,
-                        pixels if self_dependent else pixels - 1)
-  computed = {0: pixels}
+                        2 * pixels if self_dependent else 2 * pixels - 1)
+  computed = {0: 2 * pixels}
   positions, sources, start_positions, start_sources = {}, {}, {}, {}
+  row_positions, row_sources = {}, {}
   for index in stored[1:]:
     release = _release(stored_reads[index], computed)
     due = deadline[index]
@@ -144,16 +164,36 @@ def make_schedule(graph):
     if (due[tasks] < release[tasks]).any():
       raise ValueError('Node {} is needed before its inputs are final: the '
                        'network is not causal.'.format(index))
-    slots = _earliest_deadline_first(release[tasks], due[tasks], steps)
-    computed[index][tasks] = [step for step, _ in slots]
-    positions[index], sources[index] = _tables(
-        graph, index, reads[index], tasks, slots, steps)
+    rows = _row_phases(release[tasks], width)
+    in_rows = rows * 2 * width + 2 * width - 1 <= due[tasks]
+    if not (row_nodes and in_rows.all()):
+      # Positions released by a row phase and due before the next pixel's
+      # (the first of a row, reading the row above) join that row phase.
+      in_rows = (release[tasks] + 1) // 2 > due[tasks] // 2
+      if (rows[in_rows] >= height).any() or (
+          2 * width * (rows[in_rows] + 1) - 1 > due[tasks][in_rows]).any():
+        raise ValueError('Node {} is needed before its inputs are final: '
+                         'the network is not causal.'.format(index))
+    if in_rows.any():
+      row_tasks = tasks[in_rows]
+      computed[index][row_tasks] = 2 * width * (rows[in_rows] + 1) - 1
+      row_positions[index], row_sources[index] = _tables(
+          graph, index, reads[index], row_tasks,
+          _slots_by_step(rows[in_rows]), height)
+    if not in_rows.all():
+      # A pixel phase at or after the release, at or before the deadline.
+      pixel_tasks = tasks[~in_rows]
+      slots = _earliest_deadline_first((release[pixel_tasks] + 1) // 2,
+                                       due[pixel_tasks] // 2, steps)
+      computed[index][pixel_tasks] = [2 * step for step, _ in slots]
+      positions[index], sources[index] = _tables(
+          graph, index, reads[index], pixel_tasks, slots, steps)
     start_positions[index] = np.flatnonzero(
         (release < 0) & (due < _NEVER)).astype(np.int32)
     start_sources[index] = _source_slots(
         graph, reads[index], start_positions[index]).reshape(-1)
-  return Schedule(stored, positions, sources, start_positions, start_sources,
-                  self_dependent)
+  return Schedule(stored, positions, sources, row_positions, row_sources,
+                  start_positions, start_sources, self_dependent)
 
 
 def _stored_nodes(graph):
@@ -258,6 +298,21 @@ def _earliest_deadline_first(release, due, steps):
     else:
       return slots
   return []
+
+
+def _row_phases(release, width):
+  """Per task, the row whose row phase is the first at or after its
+  release (time `2 W (r + 1) - 1` for row `r`): int `[tasks]`."""
+  return np.maximum(-(-(release + 1) // (2 * width)) - 1, 0)
+
+
+def _slots_by_step(steps):
+  """`(step, slot)` per task: the tasks of each step numbered in order."""
+  slots, used = [], {}
+  for step in steps:
+    slots.append((step, used.get(step, 0)))
+    used[step] = slots[-1][1] + 1
+  return slots
 
 
 def _tables(graph, index, reads, tasks, slots, steps):

@@ -1,0 +1,109 @@
+"""Tests of the sampling schedule and the cache that follows it."""
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import tfp_pixel
+from tfp_pixel.sampling import layer_graph
+from tfp_pixel.sampling import pixel_cache
+from tfp_pixel.sampling import pixel_cnn_graph
+from tfp_pixel.sampling import pixel_cnn_sampler
+from tfp_pixel.sampling import pixel_schedule
+
+_SHAPE = (4, 5, 1)
+
+
+def _two_stacks(first_kernel_rows=2):
+  """A down-shifted stack (rows above) and a right-shifted one (the pixels
+  to the left in the row), added: the shape of a PixelCNN's two stacks."""
+  rng = np.random.RandomState(0)
+  graph = layer_graph.LayerGraph(_SHAPE)
+  above = graph.shifted_conv(
+      0, rng.randn(first_kernel_rows, 3, 1, 3).astype(np.float32),
+      rng.randn(3).astype(np.float32), row_offset=-first_kernel_rows,
+      col_offset=-1)
+  above = graph.pointwise(tf.nn.relu, above)
+  above = graph.shifted_conv(above, rng.randn(2, 3, 3, 3).astype(np.float32),
+                             rng.randn(3).astype(np.float32), row_offset=-1,
+                             col_offset=-1)
+  left = graph.shifted_conv(0, rng.randn(1, 2, 1, 3).astype(np.float32),
+                            rng.randn(3).astype(np.float32), row_offset=0,
+                            col_offset=-2)
+  graph.pointwise(tf.add, above, left)
+  return graph
+
+
+def _mixture_graph():
+  dist = tfp_pixel.PixelCNN(image_shape=(6, 6, 1), num_resnet=1,
+                            num_hierarchies=2, num_filters=4,
+                            num_logistic_mix=2, dropout_p=0.)
+  pixel_cnn_sampler._initialize_weight_norm(dist, (6, 6, 1), None)  # pylint: disable=protected-access
+  return pixel_cnn_graph.pixel_cnn_graph(dist.network, (6, 6, 1), None)
+
+
+def _computed_positions(graph, schedule, index):
+  """Every position node `index` computes, with repeats."""
+  count = np.prod(graph.shapes[index][:2])
+  tables = [schedule.start_positions[index]]
+  for table in (schedule.positions, schedule.row_positions):
+    if index in table:
+      tables.append(table[index][table[index] < count])
+  return np.concatenate(tables)
+
+
+class TestSchedule:
+
+  @pytest.mark.parametrize('make_graph', [_two_stacks, _mixture_graph])
+  @pytest.mark.parametrize('row_nodes', [True, False])
+  def test_each_position_is_computed_once(self, make_graph, row_nodes):
+    graph = make_graph()
+    schedule = pixel_schedule.make_schedule(graph, row_nodes=row_nodes)
+    for index in schedule.stored[1:]:
+      positions = _computed_positions(graph, schedule, index)
+      assert len(np.unique(positions)) == len(positions), index
+    output = _computed_positions(graph, schedule, graph.output)
+    assert sorted(output) == list(range(np.prod(graph.shapes[0][:2])))
+
+  def test_a_stack_of_the_rows_above_waits_for_the_row_ends(self):
+    graph = _two_stacks()
+    schedule = pixel_schedule.make_schedule(graph)
+    above = [1, 3]  # The stored nodes of the down-shifted stack.
+    assert all(index in schedule.row_positions and
+               index not in schedule.positions for index in above)
+    # The output at a row's first pixel reads only the rows above and the
+    # zeros left of the image: it is computed with the row above's end.
+    assert graph.output in schedule.row_positions
+    without = pixel_schedule.make_schedule(graph, row_nodes=False)
+    assert not without.row_positions
+
+  def test_a_network_that_reads_a_later_pixel_is_refused(self):
+    graph = layer_graph.LayerGraph(_SHAPE)
+    graph.shifted_conv(0, np.ones([1, 2, 1, 1], np.float32),
+                       np.zeros([1], np.float32), row_offset=0, col_offset=0)
+    with pytest.raises(ValueError, match='not causal'):
+      pixel_schedule.make_schedule(graph)
+
+
+class TestPixelCache:
+
+  @pytest.mark.parametrize('make_graph', [_two_stacks, _mixture_graph])
+  def test_outputs_equal_the_whole_graph(self, make_graph):
+    # Pixel by pixel, the output at each pixel is read before the pixel is
+    # written: it must already be the whole graph's output there.
+    graph = make_graph()
+    height, width, channels = graph.shapes[0]
+    inputs = tf.random.stateless_uniform([3, height, width, channels], (1, 2),
+                                         minval=-1.)
+    expected = graph.evaluate(inputs)
+    cache = pixel_cache.PixelCache(graph)
+    state = cache.start(inputs)
+    for row in range(height):
+      for col in range(width):
+        np.testing.assert_allclose(cache.output(state, row, col),
+                                   expected[:, row, col], rtol=1e-5,
+                                   atol=1e-5, err_msg=str((row, col)))
+        if (row, col) != (height - 1, width - 1):
+          state = cache.write(state, row, col, inputs[:, row, col])
+      if row < height - 1:
+        state = cache.end_row(state, row)
