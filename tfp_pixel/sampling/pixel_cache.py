@@ -76,7 +76,13 @@ class PixelCache:
         graph, self._schedule.stored, shared=not self._compiled)
     self._table, self._columns = self._step_table(
         self._schedule.positions, self._schedule.sources)
-    self._segments = self._pixel_segments()
+    self._segments, active = self._pixel_segments()
+    for number, mask in active.items():
+      self._columns[('active', number)] = (self._table.shape[1],
+                                           self._table.shape[1] + 1)
+      self._table = np.concatenate(
+          [self._table, mask[:, np.newaxis].astype(np.int32)], axis=1)
+    self._row_nodes = self._table_nodes(self._schedule.row_positions)
     self._row_table, self._row_columns = self._step_table(
         self._schedule.row_positions, self._schedule.row_sources)
     kernels, biases = {}, {}
@@ -164,13 +170,11 @@ class PixelCache:
   def end_row(self, state, row):
     """Computes what is computed once row `row` is written (the row nodes of
     the schedule) and returns the new state."""
-    nodes = [index for index in self._schedule.stored
-             if index in self._schedule.row_positions]
-    if not nodes:
+    if not self._row_nodes:
       return state
     slots = _Slots(tf.gather(self._row_table, row), self._row_columns,
                    scalars=False)
-    return self._compute(list(state), [(nodes, False)], slots)
+    return self._compute(list(state), [(self._row_nodes, False)], slots)
 
   def _compute(self, state, segments, slots):
     """Computes the slots of one row of a step table.
@@ -226,41 +230,39 @@ class PixelCache:
     return state
 
   def _pixel_segments(self):
-    """The pixel nodes in order, cut into runs for `_compute`, and the
-    `('active', run number)` columns of the step table.
+    """The pixel nodes in order, cut into runs for `_compute`.
 
     Run by TensorFlow, a pixel node with positions at no more than half the
     steps (a layer at a lower resolution, say) is sparse, and consecutive
     sparse nodes form a run that is skipped at the steps where none of them
     computes a position. XLA compiles the whole step (it runs both branches'
     bookkeeping either way).
+
+    Returns:
+      segments: list of `(nodes, sparse)`.
+      active: `dict` from the number of each sparse run to bool `[steps]`,
+        the steps at which it computes.
     """
-    nodes = [index for index in self._schedule.stored
-             if index in self._schedule.positions]
+    nodes = self._table_nodes(self._schedule.positions)
     if self._compiled:
-      return [(nodes, False)]
-    segments, masks = [], []
+      return [(nodes, False)], {}
+    segments, active = [], {}
     for index in nodes:
       rows, cols, _ = self._graph.shapes[index]
-      active = (self._schedule.positions[index] < rows * cols).any(axis=1)
-      sparse = active.mean() <= .5
-      if segments and segments[-1][1] == sparse:
-        segments[-1][0].append(index)
+      computes = (self._schedule.positions[index] < rows * cols).any(axis=1)
+      sparse = computes.mean() <= .5
+      if not segments or segments[-1][1] != sparse:
+        segments.append(([], sparse))
         if sparse:
-          masks[-1] |= active
-      else:
-        segments.append(([index], sparse))
-        masks.append(active if sparse else None)
-    columns = []
-    for number, (mask, (_, sparse)) in enumerate(zip(masks, segments)):
+          active[len(segments) - 1] = np.zeros_like(computes)
+      segments[-1][0].append(index)
       if sparse:
-        start = self._table.shape[1] + len(columns)
-        self._columns[('active', number)] = (start, start + 1)
-        columns.append(mask)
-    if columns:
-      self._table = np.concatenate(
-          [self._table, np.stack(columns, axis=1).astype(np.int32)], axis=1)
-    return segments
+        active[len(segments) - 1] |= computes
+    return segments, active
+
+  def _table_nodes(self, positions):
+    """The stored nodes in `positions` (a step table's), in order."""
+    return [index for index in self._schedule.stored if index in positions]
 
   def output(self, state, row, col):
     """The output node's `[batch, F]` activations at pixel `(row, col)`."""

@@ -164,19 +164,19 @@ def make_schedule(graph, row_nodes=True):
     if (due[tasks] < release[tasks]).any():
       raise ValueError('Node {} is needed before its inputs are final: the '
                        'network is not causal.'.format(index))
-    rows = _row_phases(release[tasks], width)
-    in_rows = rows * 2 * width + 2 * width - 1 <= due[tasks]
+    # The first row phase at or after each release: row `r`'s is at time
+    # `2 W (r + 1) - 1`.
+    rows = np.maximum(-(-(release[tasks] + 1) // (2 * width)) - 1, 0)
+    row_times = 2 * width * (rows + 1) - 1
+    in_rows = row_times <= due[tasks]
     if not (row_nodes and in_rows.all()):
-      # Positions released by a row phase and due before the next pixel's
-      # (the first of a row, reading the row above) join that row phase.
+      # Positions released by a row phase (an odd time, so that phase's) and
+      # due before the next pixel phase (the first pixel of a row, reading
+      # the row above) join that row phase; the rest take pixel phases.
       in_rows = (release[tasks] + 1) // 2 > due[tasks] // 2
-      if (rows[in_rows] >= height).any() or (
-          2 * width * (rows[in_rows] + 1) - 1 > due[tasks][in_rows]).any():
-        raise ValueError('Node {} is needed before its inputs are final: '
-                         'the network is not causal.'.format(index))
     if in_rows.any():
       row_tasks = tasks[in_rows]
-      computed[index][row_tasks] = 2 * width * (rows[in_rows] + 1) - 1
+      computed[index][row_tasks] = row_times[in_rows]
       row_positions[index], row_sources[index] = _tables(
           graph, index, reads[index], row_tasks,
           _slots_by_step(rows[in_rows]), height)
@@ -298,12 +298,6 @@ def _earliest_deadline_first(release, due, steps):
     else:
       return slots
   return []
-
-
-def _row_phases(release, width):
-  """Per task, the row whose row phase is the first at or after its
-  release (time `2 W (r + 1) - 1` for row `r`): int `[tasks]`."""
-  return np.maximum(-(-(release + 1) // (2 * width)) - 1, 0)
 
 
 def _slots_by_step(steps):
