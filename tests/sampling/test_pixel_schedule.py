@@ -12,6 +12,7 @@ from tfp_pixel.sampling import pixel_cnn_sampler
 from tfp_pixel.sampling import pixel_schedule
 
 _SHAPE = (4, 5, 1)
+_window_layout = pixel_cache._window_layout  # pylint: disable=protected-access
 
 
 def _two_stacks(first_kernel_rows=2):
@@ -107,3 +108,91 @@ class TestPixelCache:
           state = cache.write(state, row, col, inputs[:, row, col])
       if row < height - 1:
         state = cache.end_row(state, row)
+
+  def test_the_mixture_graph_uses_windows_and_fused_reads(self):
+    # So that `test_outputs_equal_the_whole_graph` covers them.
+    cache = pixel_cache.PixelCache(_mixture_graph())
+    # pylint: disable=protected-access
+    assert cache._windows
+    assert cache._fused and cache._row_fused
+    assert cache._unwritten
+    # pylint: enable=protected-access
+
+  def test_no_write_runs_before_a_read_of_the_array_it_updates(self):
+    # Such a write would copy the whole array.
+    graph = _mixture_graph()
+    cache = pixel_cache.PixelCache(graph)
+    height, width, channels = graph.shapes[0]
+    steps = [lambda state: cache.write(state, 1, 1, tf.zeros([2, channels])),
+             lambda state: cache.end_row(state, 1)]
+    for step in steps:
+      # The start makes plain tensors into lists: every list operation is
+      # the step's.
+      operations = tf.function(
+          lambda step=step: _stacked(step(cache.start(
+              tf.zeros([2, height, width, channels])))),
+          autograph=False).get_concrete_function().graph.get_operations()
+      writes = [operation for operation in operations if operation.type in
+                ('TensorListSetItem', 'TensorListScatterIntoExistingList')]
+      assert len(writes) > 4
+      for write in writes:
+        before = _ancestors(write)
+        for reader in write.inputs[0].consumers():
+          if reader.type in ('TensorListGetItem', 'TensorListGather'):
+            assert reader in before, (reader.name, write.name)
+
+
+class TestWindowLayout:
+
+  def test_a_row_of_three_taps_reads_each_input_once(self):
+    # Two rows of a 1x3 convolution over 4 columns: row `r` reads input
+    # positions `4 r` to `4 r + 3`; slot 8 is the zero slot.
+    zero = 8
+    sources = np.array([[[c - 1, c, c + 1] for c in range(4)],
+                        [[c + 3, c + 4, c + 5] for c in range(4)]])
+    sources[:, 0, 0] = sources[:, 3, 2] = zero
+    offsets, windows = _window_layout(sources, np.ones([2, 4], bool), zero)
+    assert offsets == [0, 1, 2]
+    np.testing.assert_array_equal(windows, [[8, 0, 1, 2, 3, 8],
+                                            [8, 4, 5, 6, 7, 8]])
+    for tap, offset in enumerate(offsets):
+      np.testing.assert_array_equal(windows[:, offset:offset + 4],
+                                    sources[:, :, tap])
+
+  def test_what_scratch_positions_read_does_not_matter(self):
+    sources = np.array([[[c - 1, c, c + 1] for c in range(4)]])
+    sources[0, 0, 0] = sources[0, 3, 2] = 8
+    full = np.ones([1, 4], bool)
+    # A second row that computes only its first position, whose reads
+    # would not fit the layout of the first.
+    sources = np.concatenate([sources, sources[:, ::-1]])
+    real = np.concatenate([full, [[True, False, False, False]]])
+    sources[1, 0] = sources[0, 0]
+    offsets, windows = _window_layout(sources, real, 8)
+    assert offsets == [0, 1, 2]
+    np.testing.assert_array_equal(windows[1], [8, 0, 1, 8, 8, 8])
+
+  def test_reads_without_shared_structure_are_gathered_tap_by_tap(self):
+    sources = np.arange(12).reshape([1, 4, 3])
+    assert _window_layout(sources, np.ones([1, 4], bool), 20) is None
+    one_tap = np.arange(4).reshape([1, 4, 1])
+    assert _window_layout(one_tap, np.ones([1, 4], bool), 20) is None
+
+
+def _stacked(state):
+  return [part.stack() if isinstance(part, tf.TensorArray) else part
+          for part in state]
+
+
+def _ancestors(operation):
+  """The operations `operation` waits for: its inputs' and control inputs',
+  recursively."""
+  seen, stack = set(), [operation]
+  while stack:
+    current = stack.pop()
+    for parent in [tensor.op for tensor in current.inputs] + list(
+        current.control_inputs):
+      if parent not in seen:
+        seen.add(parent)
+        stack.append(parent)
+  return seen

@@ -12,6 +12,17 @@ Activations are kept one `[batch, F]` element per position in
 convolution's positions is one gather of the inputs they read, tap by tap,
 one matrix product with the kernel over its taps and one write per position;
 the slots each step reads and writes come from one table row per step.
+Three things keep a step's copies and operations few:
+
+- a value read at the step that computes it (a pointwise layer of the
+  convolution just computed, say) is passed on, not read back, and a node
+  that nothing reads back is not written (`_fused_reads`);
+- a row of a convolution reads shifted copies of a few input rows: the row
+  phase gathers them once, as a window in which each tap's inputs are one
+  contiguous block, and takes one product per tap (`_window_layout`);
+- a write of an array waits for the step's reads of it: run while a read of
+  the old array is still to run, it would copy the whole array (TensorFlow
+  otherwise runs independent operations in any order).
 
 A sampling loop runs thousands of such small steps, so what they cost beyond
 their arithmetic matters, and it differs between the two runtimes (measured
@@ -74,17 +85,28 @@ class PixelCache:
     self._width = graph.shapes[0][1]
     self._places, self._arena_sizes = _arenas(
         graph, self._schedule.stored, shared=not self._compiled)
-    self._table, self._columns = self._step_table(
-        self._schedule.positions, self._schedule.sources)
     self._segments, active = self._pixel_segments()
+    segment_of = {index: number
+                  for number, (nodes, _) in enumerate(self._segments)
+                  for index in nodes}
+    self._fused = self._fused_reads(self._schedule.positions,
+                                    self._schedule.sources, segment_of)
+    self._table, self._columns = self._step_table(
+        self._schedule.positions, self._schedule.sources, self._fused)
     for number, mask in active.items():
       self._columns[('active', number)] = (self._table.shape[1],
                                            self._table.shape[1] + 1)
       self._table = np.concatenate(
           [self._table, mask[:, np.newaxis].astype(np.int32)], axis=1)
     self._row_nodes = self._table_nodes(self._schedule.row_positions)
+    self._windows, row_sources = self._row_windows()
+    # The row phase is one run.
+    self._row_fused = self._fused_reads(
+        self._schedule.row_positions, row_sources,
+        dict.fromkeys(self._row_nodes, 0))
     self._row_table, self._row_columns = self._step_table(
-        self._schedule.row_positions, self._schedule.row_sources)
+        self._schedule.row_positions, row_sources, self._row_fused)
+    self._unwritten = self._unwritten_nodes(row_sources)
     kernels, biases = {}, {}
     for index in self._schedule.stored[1:]:
       node = graph.nodes[index]
@@ -165,7 +187,7 @@ class PixelCache:
     # more value the loop would carry).
     slots = _Slots(tf.gather(self._table, step), self._columns,
                    scalars=not self._compiled)
-    return self._compute(state, self._segments, slots)
+    return self._compute(state, self._segments, slots, fused=self._fused)
 
   def end_row(self, state, row):
     """Computes what is computed once row `row` is written (the row nodes of
@@ -174,9 +196,10 @@ class PixelCache:
       return state
     slots = _Slots(tf.gather(self._row_table, row), self._row_columns,
                    scalars=False)
-    return self._compute(list(state), [(self._row_nodes, False)], slots)
+    return self._compute(list(state), [(self._row_nodes, False)], slots,
+                         self._windows, self._row_fused)
 
-  def _compute(self, state, segments, slots):
+  def _compute(self, state, segments, slots, windows=None, fused=()):
     """Computes the slots of one row of a step table.
 
     Args:
@@ -185,49 +208,79 @@ class PixelCache:
         into runs; a `sparse` run is computed only at the steps whose
         `('active', run number)` column is set.
       slots: the table's row, a `_Slots`.
+      windows: `dict` from the nodes whose sources the table gives as a
+        window (see `_row_windows`) to their taps' offsets in it.
+      fused: the table's `_fused_reads`.
 
     Returns:
       state: the list.
     """
     parameters = self._parameters(state[len(self._arena_sizes):])
+    # Per arena, what was read from it since it was last written: a write
+    # that runs while a read of the array it updates is still to run copies
+    # the whole array (the read keeps the old one alive), so it waits.
+    reads = collections.defaultdict(list)
     for number, (nodes, sparse) in enumerate(segments):
       if not sparse:
-        state = self._compute_nodes(state, nodes, slots, parameters)
+        state = self._compute_nodes(state, nodes, slots, parameters, reads,
+                                    windows, fused)
         continue
       arenas = sorted({self._places[index].arena for index in nodes})
 
       def compute(nodes=nodes, arenas=arenas):
-        computed = self._compute_nodes(list(state), nodes, slots, parameters)
+        computed = self._compute_nodes(
+            list(state), nodes, slots, parameters,
+            collections.defaultdict(list), fused=fused)
         return [computed[arena] for arena in arenas]
 
       # Skipping a run costs a few operations; computing it, a few per node.
+      # (The run is not ordered after the reads before it, nor the writes
+      # after it after its reads: it would wait at every step.)
       arrays = tf.cond(tf.not_equal(slots.get('active', number), 0), compute,
                        lambda arenas=arenas: [state[arena] for arena in arenas])
       for arena, array in zip(arenas, arrays):
         state[arena] = array
     return state
 
-  def _compute_nodes(self, state, nodes, slots, parameters):
+  def _compute_nodes(self, state, nodes, slots, parameters, reads,
+                     windows=None, fused=()):
     """Computes `nodes`' slots of a step table's row into `state` (a list,
-    updated in place and returned)."""
+    updated in place and returned), each write after the `reads` (a `dict`
+    from arena to values read from it, updated) of its arena."""
+    computed = {}
+
+    def read(reader, leaf):
+      if (reader, leaf) in fused:
+        return computed[leaf]
+      values = self._read(state, reader, leaf, slots)
+      reads[self._places[leaf].arena].append(values)
+      return values
+
     for index in nodes:
       positions = slots.get('positions', index)
       capacity = positions.shape[0] if positions.shape.rank else None
       values = self._evaluate(
-          index, lambda leaf: self._read(state, index, leaf, slots),  # pylint: disable=cell-var-from-loop
-          capacity, parameters)
+          index, lambda leaf: read(index, leaf),  # pylint: disable=cell-var-from-loop
+          capacity, parameters, (windows or {}).get(index))
+      computed[index] = values
+      if index in self._unwritten:
+        continue
       place = self._places[index]
-      array = state[place.arena]
-      if capacity is None:
-        array = array.write(positions, values)
-      elif capacity > 1 and not self._compiled:
-        # One operation (XLA has no kernel for it: it writes slot by slot).
-        array = array.scatter(positions, values)
-      else:
-        for slot in range(capacity):
-          array = array.write(positions[slot], values[slot])
-      state[place.arena] = array
+      with tf.control_dependencies(reads.pop(place.arena, [])):
+        state[place.arena] = self._write(state[place.arena], positions,
+                                         values, capacity)
     return state
+
+  def _write(self, array, positions, values, capacity):
+    """`array` with `values` written at `positions` (see `_compute_nodes`)."""
+    if capacity is None:
+      return array.write(positions, values)
+    if capacity > 1 and not self._compiled:
+      # One operation (XLA has no kernel for it: it writes slot by slot).
+      return array.scatter(positions, values)
+    for slot in range(capacity):
+      array = array.write(positions[slot], values[slot])
+    return array
 
   def _pixel_segments(self):
     """The pixel nodes in order, cut into runs for `_compute`.
@@ -260,6 +313,80 @@ class PixelCache:
         active[len(segments) - 1] |= computes
     return segments, active
 
+  def _fused_reads(self, positions, sources, group_of):
+    """The reads of a step table that take a value computed at the same
+    step instead of reading it back.
+
+    Node `reader` reads stored node `leaf` through one tap, and at every step
+    the slots its real positions read are the slots `leaf` computes at that
+    step: the values just computed are then those in the arena.
+
+    Args:
+      positions, sources: a step table's `Schedule.positions` and `sources`.
+      group_of: `dict` from each node of the table to the run it is computed
+        in (values are passed on within a run only).
+
+    Returns:
+      fused: `frozenset` of `(reader, leaf)`.
+    """
+    fused = set()
+    for reader, reader_positions in positions.items():
+      real = reader_positions < np.prod(self._graph.shapes[reader][:2])
+      for source in self._graph.nodes[reader].inputs:
+        for leaf in pixel_schedule.leaves(self._graph, source,
+                                          self._schedule.stored):
+          # One tap, the same positions (a window has more slots).
+          if (group_of.get(leaf) == group_of[reader] and
+              sources[reader].shape == reader_positions.shape ==
+              positions[leaf].shape and
+              (sources[reader] == positions[leaf])[real].all()):
+            fused.add((reader, leaf))
+    return frozenset(fused)
+
+  def _unwritten_nodes(self, row_sources):
+    """The stored nodes that nothing reads back from the arena: every read
+    of them is fused (the output is read by `output`)."""
+    read_back = {0, self._graph.output}
+    for table, fused in ((self._schedule.positions, self._fused),
+                         (row_sources, self._row_fused)):
+      for reader in table:
+        for source in self._graph.nodes[reader].inputs:
+          read_back.update(
+              leaf for leaf in pixel_schedule.leaves(self._graph, source,
+                                                     self._schedule.stored)
+              if (reader, leaf) not in fused)
+    return frozenset(self._schedule.stored) - read_back
+
+  def _row_windows(self):
+    """The row nodes whose inputs are read as a window, and the row
+    phase's source tables.
+
+    A row of a convolution reads, through its taps, shifted copies of about
+    the same input positions (a stride-1 convolution's row reads `kh` input
+    rows, `kw` times each). Gathering them tap by tap copies each input
+    `taps` times; a window, the input positions once, each tap's in one
+    contiguous block of it (`_window_layout`), costs a product per tap but
+    about `taps` times fewer copies.
+
+    Returns:
+      windows: `dict` from each row node read as a window to its taps'
+        offsets in the window.
+      sources: `Schedule.row_sources` with each such node's table replaced
+        by its windows, `[height, length]`.
+    """
+    windows, sources = {}, dict(self._schedule.row_sources)
+    for index, positions in self._schedule.row_positions.items():
+      node = self._graph.nodes[index]
+      if isinstance(node, layer_graph.Pointwise):
+        continue
+      source_count = int(np.prod(self._graph.shapes[node.inputs[0]][:2]))
+      layout = _window_layout(sources[index].reshape(*positions.shape, -1),
+                              positions < np.prod(node.shape[:2]),
+                              pixel_schedule.zero(source_count))
+      if layout is not None:
+        windows[index], sources[index] = layout
+    return windows, sources
+
   def _table_nodes(self, positions):
     """The stored nodes in `positions` (a step table's), in order."""
     return [index for index in self._schedule.stored if index in positions]
@@ -269,17 +396,20 @@ class PixelCache:
     place = self._places[self._graph.output]
     return state[place.arena].read(place.offset + row * self._width + col)
 
-  def _evaluate(self, index, read, count, parameters):
+  def _evaluate(self, index, read, count, parameters, window=None):
     """Node `index` at `count` positions, from its stored inputs' values.
 
     Args:
       index: a stored node.
       read: callable from a stored node to its values at the slots the
         positions read, tap by tap: `[count * taps, batch, F]` (`[batch, F]`
-        when `count` is `None`).
+        when `count` is `None`), or the window of slots `[length, batch, F]`
+        when `window` is given.
       count: Python `int`, or `None` for one position read by TensorFlow
         without a gather.
       parameters: `_parameters(...)`.
+      window: optional list of each tap's offset in the window: tap `t` of
+        the positions reads `window[t]` to `window[t] + count - 1`.
 
     Returns:
       values: `[count, batch, F]` (`[batch, F]` when `count` is `None`).
@@ -300,11 +430,20 @@ class PixelCache:
     kernel = _pick(kernels, self._kernel_places[index])
     bias = _pick(biases, self._bias_places[index])
     taps = kernel.shape[0] // inputs.shape[-1]
-    if taps > 1:
-      inputs = self._side_by_side(inputs, count, taps)
-    if inputs.shape.rank != 2:
-      inputs = tf.reshape(inputs, [-1, kernel.shape[0]])
-    values = tf.matmul(inputs, kernel)
+    if window is not None:
+      # One product per tap, of a contiguous block of the window (no copy).
+      tap_kernels = tf.unstack(tf.reshape(kernel, [taps, inputs.shape[-1],
+                                                   -1]))
+      values = tf.add_n([
+          tf.matmul(tf.reshape(inputs[offset:offset + count],
+                               [-1, inputs.shape[-1]]), tap_kernel)
+          for offset, tap_kernel in zip(window, tap_kernels)])
+    else:
+      if taps > 1:
+        inputs = self._side_by_side(inputs, count, taps)
+      if inputs.shape.rank != 2:
+        inputs = tf.reshape(inputs, [-1, kernel.shape[0]])
+      values = tf.matmul(inputs, kernel)
     if count is not None:
       # `[count, batch, F]`, so that a per-image bias `[batch, F]`
       # broadcasts.
@@ -345,7 +484,7 @@ class PixelCache:
       return tf.transpose(inputs, [0, 2, 1, 3])
     return tf.concat(tf.unstack(inputs, axis=1), -1)
 
-  def _step_table(self, positions, sources):
+  def _step_table(self, positions, sources, fused=()):
     """The arena slots a step table's nodes write and read, one row per step
     (or row).
 
@@ -371,7 +510,7 @@ class PixelCache:
           keys_and_tables.append((('sources', index, leaf), leaf,
                                   sources[index]))
       for key, owner, table in keys_and_tables:
-        if key in columns:
+        if key in columns or key[1:] in fused:
           continue
         blocks.append(self._arena_slots(table, owner))
         columns[key] = (start, start + table.shape[1])
@@ -436,6 +575,51 @@ def _arenas(graph, stored, shared):
     places[index] = _Place(arena, sizes[arena] - 2, rows * cols)
     sizes[arena] += rows * cols
   return places, sizes
+
+
+def _window_layout(sources, real, zero):
+  """Lays out the slots that positions read tap by tap as one window per
+  row, each tap's slots a contiguous block of it.
+
+  Args:
+    sources: int `[rows, capacity, taps]`, the slot each position of a row
+      reads through each tap.
+    real: bool `[rows, capacity]`, the positions computed (the others are
+      scratch: what they read does not matter).
+    zero: the zero slot, for the window's slots that no real position reads.
+
+  Returns:
+    `None` when a window would not hold at most half the slots of a
+    tap-by-tap gather (one tap, or reads with no shared structure); else
+    `(offsets, windows)`: each tap's offset, and int `[rows, length]` the
+    windows. Every real position `p` of row `r` reads through tap `t`
+    `windows[r, offsets[t] + p]`.
+  """
+  _, capacity, taps = sources.shape
+  full = np.flatnonzero(real.all(axis=1))
+  if taps == 1 or not len(full):
+    return None
+  # The layout of a full row (the last: rows near the top read zero rows),
+  # each tap placed at the first offset that agrees with the window so far.
+  template = sources[full[-1]]
+  window, offsets = list(template[:, 0]), [0]
+  for tap in range(1, taps):
+    column = list(template[:, tap])
+    offset = next(offset for offset in range(len(window) + 1)
+                  if window[offset:offset + capacity] ==
+                  column[:len(window) - offset])
+    window += column[len(window) - offset:]
+    offsets.append(offset)
+  if 2 * len(window) > capacity * taps:
+    return None
+  windows = np.full([len(sources), len(window)], -1, np.int64)
+  for tap, offset in enumerate(offsets):
+    block = windows[:, offset:offset + capacity]
+    wanted = np.where(real, sources[:, :, tap], -1)
+    if ((block >= 0) & (wanted >= 0) & (block != wanted)).any():
+      return None  # Another row does not fit the layout.
+    np.copyto(block, wanted, where=wanted >= 0)
+  return offsets, np.where(windows < 0, zero, windows).astype(np.int32)
 
 
 def _group_by_shape(tensors):

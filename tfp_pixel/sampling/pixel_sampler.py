@@ -167,6 +167,10 @@ class PixelWalkSampler(PixelSampler):
     return state, tf.transpose(pixels.stack(), [1, 0, 2])
 
 
+# Its loops are `tf.while_loop`s: a user's `tf.function` need not convert it
+# (AutoGraph would convert every sampler and cache method it calls), nor
+# `sample`, which builds the sampler.
+@tf.autograph.experimental.do_not_convert
 def draw_images(sampler, batch_size, seed, known_images=None,
                 known_mask=None):
   """Draws `batch_size` images with `sampler`, row by row.
@@ -216,12 +220,13 @@ def compiles_by_default():
   On a GPU XLA is expected to remove the launch overhead of the loop's many
   small operations. On a 2-core CPU the compiled loop was as fast or faster
   for every model and batch once compiled (`bench/sampling.py`), but
-  compiling took 3-10 s per model and batch size, more than one call of
+  compiling took 2-7 s per model and batch size, more than one call of
   `tfp-pixel sample` saves (see the README's "Sampling: exact and fast").
   """
   return bool(tf.config.list_logical_devices('GPU'))
 
 
+@tf.autograph.experimental.do_not_convert
 def sample(dist, batch_size, seed, known_images=None, known_mask=None,
            jit_compile=None, **sampler_kwargs):
   """Draws images with `dist.pixel_sampler(batch_size, **sampler_kwargs)`.
