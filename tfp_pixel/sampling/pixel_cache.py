@@ -332,15 +332,13 @@ class PixelCache:
     fused = set()
     for reader, reader_positions in positions.items():
       real = reader_positions < np.prod(self._graph.shapes[reader][:2])
-      for source in self._graph.nodes[reader].inputs:
-        for leaf in pixel_schedule.leaves(self._graph, source,
-                                          self._schedule.stored):
-          # One tap, the same positions (a window has more slots).
-          if (group_of.get(leaf) == group_of[reader] and
-              sources[reader].shape == reader_positions.shape ==
-              positions[leaf].shape and
-              (sources[reader] == positions[leaf])[real].all()):
-            fused.add((reader, leaf))
+      for leaf in self._stored_reads(reader):
+        # One tap, the same positions (a window has more slots).
+        if (group_of.get(leaf) == group_of[reader] and
+            sources[reader].shape == reader_positions.shape ==
+            positions[leaf].shape and
+            (sources[reader] == positions[leaf])[real].all()):
+          fused.add((reader, leaf))
     return frozenset(fused)
 
   def _unwritten_nodes(self, row_sources):
@@ -350,11 +348,8 @@ class PixelCache:
     for table, fused in ((self._schedule.positions, self._fused),
                          (row_sources, self._row_fused)):
       for reader in table:
-        for source in self._graph.nodes[reader].inputs:
-          read_back.update(
-              leaf for leaf in pixel_schedule.leaves(self._graph, source,
-                                                     self._schedule.stored)
-              if (reader, leaf) not in fused)
+        read_back.update(leaf for leaf in self._stored_reads(reader)
+                         if (reader, leaf) not in fused)
     return frozenset(self._schedule.stored) - read_back
 
   def _row_windows(self):
@@ -386,6 +381,12 @@ class PixelCache:
       if layout is not None:
         windows[index], sources[index] = layout
     return windows, sources
+
+  def _stored_reads(self, index):
+    """The stored nodes that node `index` reads (its inputs' leaves)."""
+    return [leaf for source in self._graph.nodes[index].inputs
+            for leaf in pixel_schedule.leaves(self._graph, source,
+                                              self._schedule.stored)]
 
   def _table_nodes(self, positions):
     """The stored nodes in `positions` (a step table's), in order."""
@@ -502,13 +503,9 @@ class PixelCache:
     for index in self._schedule.stored[1:]:
       if index not in positions:
         continue
-      node = self._graph.nodes[index]
       keys_and_tables = [(('positions', index), index, positions[index])]
-      for source in node.inputs:
-        for leaf in pixel_schedule.leaves(self._graph, source,
-                                          self._schedule.stored):
-          keys_and_tables.append((('sources', index, leaf), leaf,
-                                  sources[index]))
+      keys_and_tables += [(('sources', index, leaf), leaf, sources[index])
+                          for leaf in self._stored_reads(index)]
       for key, owner, table in keys_and_tables:
         if key in columns or key[1:] in fused:
           continue
