@@ -114,6 +114,9 @@ class TestPixelCache:
     cache = pixel_cache.PixelCache(_mixture_graph())
     # pylint: disable=protected-access
     assert cache._windows
+    # Its half-resolution layers make a run of the row phase skipped at
+    # every other row.
+    assert any(sparse for _, sparse in cache._row_segments)
     assert cache._fused and cache._row_fused
     assert cache._unwritten
     # pylint: enable=protected-access

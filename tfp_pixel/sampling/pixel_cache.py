@@ -36,8 +36,8 @@ on a 2-core CPU). The cache lays itself out for the one that runs the loop:
   by concatenation (a small transpose costs more than the matrix product).
   Row nodes take the work of most of a PixelCNN's layers out of the pixel
   steps (a row of a layer costs about as many operations as one position),
-  and runs of layers that compute at few steps (the lower resolutions) are
-  skipped at the others (`tf.cond`);
+  and runs of layers that compute at few steps or rows (the lower
+  resolutions) are skipped at the others (`tf.cond`);
 - compiled by XLA, each node has its own array (XLA copies a whole array
   that is written while an earlier version of it is still to be read), each
   kernel is its own tensor (XLA fuses a slice of a stack into the matrix
@@ -85,27 +85,13 @@ class PixelCache:
     self._width = graph.shapes[0][1]
     self._places, self._arena_sizes = _arenas(
         graph, self._schedule.stored, shared=not self._compiled)
-    self._segments, active = self._pixel_segments()
-    segment_of = {index: number
-                  for number, (nodes, _) in enumerate(self._segments)
-                  for index in nodes}
-    self._fused = self._fused_reads(self._schedule.positions,
-                                    self._schedule.sources, segment_of)
-    self._table, self._columns = self._step_table(
-        self._schedule.positions, self._schedule.sources, self._fused)
-    for number, mask in active.items():
-      self._columns[('active', number)] = (self._table.shape[1],
-                                           self._table.shape[1] + 1)
-      self._table = np.concatenate(
-          [self._table, mask[:, np.newaxis].astype(np.int32)], axis=1)
-    self._row_nodes = self._table_nodes(self._schedule.row_positions)
     self._windows, row_sources = self._row_windows()
-    # The row phase is one run.
-    self._row_fused = self._fused_reads(
-        self._schedule.row_positions, row_sources,
-        dict.fromkeys(self._row_nodes, 0))
-    self._row_table, self._row_columns = self._step_table(
-        self._schedule.row_positions, row_sources, self._row_fused)
+    (self._segments, self._fused, self._table,
+     self._columns) = self._step_plan(self._schedule.positions,
+                                      self._schedule.sources)
+    (self._row_segments, self._row_fused, self._row_table,
+     self._row_columns) = self._step_plan(self._schedule.row_positions,
+                                          row_sources)
     self._unwritten = self._unwritten_nodes(row_sources)
     kernels, biases = {}, {}
     for index in self._schedule.stored[1:]:
@@ -192,11 +178,11 @@ class PixelCache:
   def end_row(self, state, row):
     """Computes what is computed once row `row` is written (the row nodes of
     the schedule) and returns the new state."""
-    if not self._row_nodes:
+    if not self._row_segments:
       return state
     slots = _Slots(tf.gather(self._row_table, row), self._row_columns,
                    scalars=False)
-    return self._compute(list(state), [(self._row_nodes, False)], slots,
+    return self._compute(list(state), self._row_segments, slots,
                          self._windows, self._row_fused)
 
   def _compute(self, state, segments, slots, windows=None, fused=()):
@@ -230,7 +216,7 @@ class PixelCache:
       def compute(nodes=nodes, arenas=arenas):
         computed = self._compute_nodes(
             list(state), nodes, slots, parameters,
-            collections.defaultdict(list), fused=fused)
+            collections.defaultdict(list), windows, fused)
         return [computed[arena] for arena in arenas]
 
       # Skipping a run costs a few operations; computing it, a few per node.
@@ -282,27 +268,55 @@ class PixelCache:
       array = array.write(positions[slot], values[slot])
     return array
 
-  def _pixel_segments(self):
-    """The pixel nodes in order, cut into runs for `_compute`.
+  def _step_plan(self, positions, sources):
+    """What `_compute` needs of a step table: its runs, fused reads, table
+    and columns (with an `('active', run number)` column per sparse run).
 
-    Run by TensorFlow, a pixel node with positions at no more than half the
-    steps (a layer at a lower resolution, say) is sparse, and consecutive
+    Args:
+      positions, sources: a step table's `Schedule.positions` and `sources`
+        (the row phase's with its windows, see `_row_windows`).
+
+    Returns:
+      segments, fused, table, columns.
+    """
+    segments, active = self._segments_of(positions)
+    segment_of = {index: number
+                  for number, (nodes, _) in enumerate(segments)
+                  for index in nodes}
+    fused = self._fused_reads(positions, sources, segment_of)
+    table, columns = self._step_table(positions, sources, fused)
+    for number, mask in active.items():
+      columns[('active', number)] = (table.shape[1], table.shape[1] + 1)
+      table = np.concatenate(
+          [table, mask[:, np.newaxis].astype(np.int32)], axis=1)
+    return segments, fused, table, columns
+
+  def _segments_of(self, positions):
+    """The nodes of a step table in order, cut into runs for `_compute`.
+
+    Run by TensorFlow, a node with positions at no more than half the steps
+    (or rows: a layer at a lower resolution, say) is sparse, and consecutive
     sparse nodes form a run that is skipped at the steps where none of them
     computes a position. XLA compiles the whole step (it runs both branches'
     bookkeeping either way).
 
+    Args:
+      positions: a step table's `Schedule.positions`.
+
     Returns:
-      segments: list of `(nodes, sparse)`.
+      segments: list of `(nodes, sparse)` (empty when the table has none).
       active: `dict` from the number of each sparse run to bool `[steps]`,
         the steps at which it computes.
     """
-    nodes = self._table_nodes(self._schedule.positions)
+    nodes = self._table_nodes(positions)
+    if not nodes:
+      return [], {}
     if self._compiled:
       return [(nodes, False)], {}
     segments, active = [], {}
     for index in nodes:
       rows, cols, _ = self._graph.shapes[index]
-      computes = (self._schedule.positions[index] < rows * cols).any(axis=1)
+      computes = (positions[index] < rows * cols).any(axis=1)
       sparse = computes.mean() <= .5
       if not segments or segments[-1][1] != sparse:
         segments.append(([], sparse))
