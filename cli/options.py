@@ -1,8 +1,11 @@
 """Options shared by several commands, defined once, and error reporting."""
 
+import sys
+
 import click
 
-__all__ = ['checkpoint_option', 'echo_trained', 'run_option', 'scale_option',
+__all__ = ['checkpoint_option', 'echo_trained', 'resume_options',
+           'run_option', 'scale_option',
            'score_format_option', 'seed_option', 'training_options',
            'user_errors', 'verbose_option']
 
@@ -11,6 +14,25 @@ run_option = click.option(
     type=click.Path(file_okay=False),
     help='Run directory. Default: the latest run recorded in ./runs/latest '
          '(train: a new folder under ./runs/).')
+
+_RESUME_OPTIONS = (
+    click.option('--fine-tune', is_flag=True, default=False,
+                 help='Resume the run on other data than its own (another '
+                      '--dataset, or a source whose contents changed); the '
+                      'run records the switch.'),
+    click.option('--restart', is_flag=True, default=False,
+                 help='Train the run again from epoch 1; what it trained so '
+                      'far moves into a before-restart-* folder of the '
+                      'run.'),
+)
+
+
+def resume_options(command):
+  """--fine-tune and --restart, of every training command."""
+  for option in reversed(_RESUME_OPTIONS):
+    command = option(command)
+  return command
+
 
 seed_option = click.option(
     '--seed', metavar='INT', type=int, default=0, show_default=True,
@@ -95,16 +117,38 @@ def echo_trained(result):
 
 
 class user_errors(object):  # pylint: disable=invalid-name
-  """Context manager turning library errors into one-line `click` errors."""
+  """Context manager turning library errors into one-line `click` errors.
+
+  Inside it the library's messages name command-line options rather than
+  Python arguments (`tfp_pixel.interface`); running out of memory is one
+  line too.
+  """
 
   def __enter__(self):
+    from tfp_pixel import interface  # pylint: disable=g-import-not-at-top
+    self._command_line = interface.command_line()
+    self._command_line.__enter__()
     return self
 
   def __exit__(self, exc_type, exc, tb):
+    self._command_line.__exit__(exc_type, exc, tb)
     if exc is None or isinstance(exc, click.ClickException):
       return False
     from tfp_pixel.data import errors  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import errors as engine_errors  # pylint: disable=g-import-not-at-top
     if isinstance(exc, (ValueError, OSError, engine_errors.RunError)):
       raise click.ClickException(errors.one_line(exc)) from None
+    if _out_of_memory(exc):
+      raise click.ClickException(
+          'Out of memory ({}): ask for less at a time (a smaller '
+          '--batch-size, -n or model).'.format(
+              type(exc).__name__)) from None
     return False
+
+
+def _out_of_memory(exc):
+  """Whether `exc` is Python's or TensorFlow's out-of-memory error."""
+  if isinstance(exc, MemoryError):
+    return True
+  tf = sys.modules.get('tensorflow')
+  return tf is not None and isinstance(exc, tf.errors.ResourceExhaustedError)

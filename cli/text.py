@@ -78,30 +78,41 @@ def text():
               default=5, show_default=True,
               help='Texts drawn after each epoch into samples/ (0: none).')
 @options.run_option
+@options.resume_options
 @options.seed_option
 @options.verbose_option
 @click.pass_context
 def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
           batch_size, learning_rate, validation_fraction, max_documents, jit,
-          strategy, num_samples, sample_every, keep, run_dir, seed,
-          **model_values):
-  """Train a text model; rerun on the same --run to resume it."""
-  given = {name for name in model_values
+          strategy, num_samples, sample_every, keep, run_dir, fine_tune,
+          restart, seed, **model_values):
+  """Train a text model; rerun on the same --run to resume it.
+
+  A resume reads the run's own documents and model: options left out take
+  the run's values, and one that differs is refused (other documents: pass
+  --fine-tune).
+  """
+  given = {name for name in ctx.params
            if ctx.get_parameter_source(name) ==
            click.core.ParameterSource.COMMANDLINE}
-  model_options = ({_MODEL_OPTIONS[name]: model_values[name]
-                    for name in given} if given else None)
+  model_options = {_MODEL_OPTIONS[name]: model_values[name]
+                   for name in given & set(model_values)}
+  data = {name: value if name in given else None for name, value in dict(
+      split=split, text_field=text_field, vocabulary=vocabulary,
+      validation_fraction=validation_fraction, seed=seed).items()}
   with options.user_errors():
     from tfp_pixel.engine import text_training  # pylint: disable=g-import-not-at-top
     trained = text_training.train_on_texts(
-        model_options, dataset=dataset, split=split, text_field=text_field,
-        vocabulary_size=vocabulary, level='char' if char else 'word',
-        run_dir=run_dir, max_documents=max_documents,
-        validation_fraction=validation_fraction, batch_size=batch_size,
-        seed=seed, announce=_announce, epochs=epochs, steps_per_epoch=steps,
-        learning_rate=learning_rate, jit=jit, strategy=strategy,
-        num_samples=num_samples, sample_every=sample_every,
-        keep_checkpoints=keep)
+        model_options, dataset=dataset, split=data['split'],
+        text_field=data['text_field'], vocabulary_size=data['vocabulary'],
+        level='char' if char else None, run_dir=run_dir,
+        max_documents=max_documents,
+        validation_fraction=data['validation_fraction'],
+        batch_size=batch_size, seed=data['seed'], announce=_announce,
+        epochs=epochs, steps_per_epoch=steps, learning_rate=learning_rate,
+        jit=jit, strategy=strategy, num_samples=num_samples,
+        sample_every=sample_every, keep_checkpoints=keep,
+        fine_tune=fine_tune, restart=restart)
   options.echo_trained(trained.result)
 
 

@@ -71,14 +71,15 @@ def _models_epilog():
               help='Quantize to K levels (default 256); alone, it picks the '
                    'categorical model.')
 @_family_options
-@click.option('--conditional', is_flag=True, default=False,
+@click.option('--conditional', is_flag=True, default=None,
               help='Train a class-conditional model p(x | label) on the '
                    'dataset\'s labels (TFDS labels, IDX label files, class '
                    'sub-folders, .npz labels, the default digits\' 0-9).')
 @options.training_options
 @click.option('--validation-fraction', metavar='F', type=click.FloatRange(
-    0., 1., min_open=True, max_open=True), default=0.1, show_default=True,
-              help='Share of the images held out for validation.')
+    0., 1., min_open=True, max_open=True), default=None,
+              help='Share of the images held out for validation (0.1; a '
+                   'resumed run: its own).')
 @click.option('--max-images', metavar='N', type=click.IntRange(1),
               default=None, help='Use at most N images.')
 @click.option('--num-samples', metavar='N', type=click.IntRange(0),
@@ -86,20 +87,31 @@ def _models_epilog():
               help='Samples in the grid drawn after each epoch (0: none).')
 @options.scale_option
 @options.run_option
-@options.seed_option
+@options.resume_options
+@click.option('--seed', metavar='INT', type=int, default=None,
+              help='Random seed of the split, weights, shuffling and '
+                   'samples (0; a resumed run: its own).')
 @options.verbose_option
 @click.pass_context
 def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
           epochs, steps, batch_size, learning_rate, validation_fraction,
           max_images, jit, strategy, num_samples, sample_every, keep, scale,
-          run_dir, seed, **family_values):
-  """Train a model; rerun on the same --run to resume it."""
+          run_dir, fine_tune, restart, seed, **family_values):
+  """Train a model; rerun on the same --run to resume it.
+
+  A resume reads the run's own data and model: options left out take the
+  run's values, and one that differs is refused (other data: pass
+  --fine-tune).
+  """
   given = [name for name in ctx.params
            if ctx.get_parameter_source(name) ==
            click.core.ParameterSource.COMMANDLINE]
-  model_options = _model_options(model, arch, levels, family_values, given)
   with options.user_errors():
+    from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import source_training  # pylint: disable=g-import-not-at-top
+    resumed = runs.stored_model(run_dir)
+    model_options = _model_options(model, arch, levels, family_values, given,
+                                   resumed)
     trained = source_training.train_on_source(
         model_options, conditional=conditional, dataset=dataset,
         data_dir=data_dir, shape=shape, run_dir=run_dir,
@@ -107,29 +119,39 @@ def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
         batch_size=batch_size, seed=seed, announce=_announce, epochs=epochs,
         steps_per_epoch=steps, learning_rate=learning_rate, jit=jit,
         strategy=strategy, num_samples=num_samples,
-        sample_every=sample_every, keep_checkpoints=keep, grid_scale=scale)
+        sample_every=sample_every, keep_checkpoints=keep, grid_scale=scale,
+        fine_tune=fine_tune, restart=restart)
   options.echo_trained(trained.result)
 
 
-def _model_options(model, arch, levels, family_values, given):
-  """The `make_config` options the command line asks for, or `None` when it
-  names no model option (resume as stored, or the default model)."""
+def _model_options(model, arch, levels, family_values, given, resumed):
+  """The model options the command line gives, as `make_config` keys: only
+  those given (the others take the defaults, or a resumed run's values).
+
+  Args:
+    model: `--model`, or `None`.
+    arch: `--arch`, or `None`.
+    levels: `--levels`, or `None`.
+    family_values: the values of every family option, by parameter name.
+    given: the parameter names given on the command line.
+    resumed: the model of the run being resumed, or `None`.
+  """
   flags = ['--' + name.replace('_', '-') for name in given
            if name in family_values]
   if levels is not None:
     flags.append('--levels')
-  if not flags and model is None and arch is None and not (
-      {'shape', 'conditional'} & set(given)):
-    return None
   try:
-    family = registry.choose_family(model, arch, flags)
+    family = registry.choose_family(model, arch, flags, current=resumed)
   except ValueError as error:
     raise click.UsageError(str(error)) from None
   chosen = {option.key: family_values[option.flag[2:].replace('-', '_')]
-            for option in family.options}
+            for option in family.options
+            if option.flag[2:].replace('-', '_') in given}
   if arch is not None:
     chosen['architecture'] = family.architectures[arch]
-  return dict(model=family.name, num_levels=levels or 256, **chosen)
+  if levels is not None:
+    chosen['num_levels'] = levels
+  return dict(model=family.name, **chosen)
 
 
 def _announce(config, num_images, image_shape, source_name):

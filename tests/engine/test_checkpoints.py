@@ -126,4 +126,4 @@ def test_without_an_intact_checkpoint_training_refuses(run_dir, cli):
   assert error.startswith('Error: {} is damaged ('.format(
       _data_file(paths.checkpoints, 3)))
   assert error.endswith('No intact checkpoint to resume from: pass another '
-                        '--run, or move the damaged files away to start over.')
+                        '--run DIR, or move the damaged files away to start over.')

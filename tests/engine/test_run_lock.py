@@ -46,7 +46,7 @@ def test_another_process_is_refused_until_the_holder_is_killed(tmp_path):
     assert refused.value.pid == holder.pid
     assert str(refused.value) == (
         '{} is in use by process {} (training it); wait for it to end or '
-        'pass another --run.'.format(tmp_path / 'run', holder.pid))
+        'pass another run_dir.'.format(tmp_path / 'run', holder.pid))
   finally:
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=60)
@@ -76,3 +76,43 @@ def test_the_holding_thread_may_reenter_and_other_threads_are_refused(
   thread.start()
   thread.join()
   assert refused == [os.getpid()]
+
+
+@pytest.mark.parametrize('dangling', [False, True])
+def test_a_lock_file_that_is_a_link_is_refused_and_its_target_kept(
+    tmp_path, dangling):
+  os.makedirs(tmp_path / 'run')
+  target = tmp_path / 'precious.txt'
+  if not dangling:
+    target.write_text('keep me')
+  os.symlink(target, tmp_path / 'run' / run_lock.LOCK_FILE)
+  with pytest.raises(errors.UnsafeRunError, match='is a symbolic link'):
+    with run_lock.lock_run(tmp_path / 'run'):
+      pass
+  if dangling:
+    assert not os.path.lexists(target)
+  else:
+    assert target.read_text() == 'keep me'
+
+
+def test_a_lock_that_is_not_a_regular_file_is_refused(tmp_path):
+  os.makedirs(tmp_path / 'run' / run_lock.LOCK_FILE)
+  with pytest.raises(errors.UnsafeRunError, match='not a regular file'):
+    with run_lock.lock_run(tmp_path / 'run'):
+      pass
+  os.rmdir(tmp_path / 'run' / run_lock.LOCK_FILE)
+  os.mkfifo(tmp_path / 'run' / run_lock.LOCK_FILE)
+  with pytest.raises(errors.UnsafeRunError, match='not a regular file'):
+    with run_lock.lock_run(tmp_path / 'run'):
+      pass
+
+
+def test_a_run_directory_the_lock_made_and_nothing_used_is_removed(tmp_path):
+  with pytest.raises(RuntimeError):
+    with run_lock.lock_run(tmp_path / 'new'):
+      raise RuntimeError('the data could not be loaded')
+  assert not os.path.exists(tmp_path / 'new')
+  os.makedirs(tmp_path / 'old')
+  with run_lock.lock_run(tmp_path / 'old'):
+    pass
+  assert os.listdir(tmp_path / 'old') == [run_lock.LOCK_FILE]

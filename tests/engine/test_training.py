@@ -185,7 +185,7 @@ def test_sigkill_mid_training_then_resume(tmp_path, digits,
   assert refused.value.pid == process.pid
   assert one_line_error(cli(['train', '--run', str(run_dir)])) == (
       'Error: {} is in use by process {} (training it); wait for it to end '
-      'or pass another --run.'.format(run_dir, process.pid))
+      'or pass another --run DIR.'.format(run_dir, process.pid))
   events = configs.images_to_events(digits[:2], categorical_config)
   for _ in range(3):
     assert np.all(np.isfinite(tfp_pixel.load(run_dir).log_prob(events)))

@@ -14,6 +14,7 @@ import re
 
 import tensorflow as tf
 
+from tfp_pixel import interface
 from tfp_pixel.data import errors as data_errors
 from tfp_pixel.engine import errors
 
@@ -200,8 +201,9 @@ def restore_newest_intact(checkpoint, folders):
       damaged.append(error)
   if damaged:
     raise damaged[0].advise(
-        'No intact checkpoint to resume from: pass another --run, or move '
-        'the damaged files away to start over.')
+        'No intact checkpoint to resume from: pass another {}, or move '
+        'the damaged files away to start over.'.format(
+            interface.argument('run_dir')))
   return None, damaged
 
 

@@ -38,6 +38,7 @@ __all__ = [
     'events_to_images',
     'images_to_events',
     'make_config',
+    'resumed_config',
 ]
 
 
@@ -111,6 +112,44 @@ def complete_config(config):
                      rest.pop('num_levels', None), **rest)
 
 
+def resumed_config(run_dir, stored, options):
+  """The stored configuration of a run being resumed, checked against the
+  model options a resume gives.
+
+  An option left out keeps the run's value; one given must equal it (a run's
+  model cannot change), and only the options that differ are named.
+
+  Args:
+    run_dir: the run folder, for the message.
+    stored: the run's complete configuration.
+    options: `dict` of the options given (`model` and configuration keys);
+      `None` values count as not given.
+
+  Returns:
+    config: `stored`.
+
+  Raises:
+    ValueError: one line naming each given option that differs from the
+      run's, or that the run's model does not have.
+  """
+  given = {key: _as_json(value) for key, value in (options or {}).items()
+           if value is not None}
+  unknown = sorted(set(given) - set(stored))
+  if unknown:
+    raise ValueError('{} is a run of the {} model, which has no {}.'.format(
+        run_dir, stored['model'], ', '.join(unknown)))
+  differ = sorted(key for key, value in given.items() if value != stored[key])
+  if differ:
+    raise ValueError(
+        '{} was trained with {}; a run\'s model cannot change: leave {} out '
+        'to resume it, or train a new run.'.format(
+            run_dir, ', '.join('{}={} (asked: {})'.format(
+                key, _shown(stored[key]), _shown(given[key]))
+                               for key in differ),
+            'that option' if len(differ) == 1 else 'those options'))
+  return stored
+
+
 def build_model(config):
   """Builds the (untrained) distribution that `config` describes.
 
@@ -147,6 +186,10 @@ def events_to_images(events, config):
   """Maps samples of the model `config` describes to uint8 `np.ndarray`s."""
   levels = tf.cast(tf.round(tf.cast(events, tf.float32)), tf.int32)
   return np.asarray(quantization.dequantize(levels, config['num_levels']))
+
+
+def _shown(value):
+  return 'x'.join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _as_json(value):

@@ -10,6 +10,7 @@ __all__ = [
     'NonFiniteLossError',
     'RunError',
     'RunInUseError',
+    'UnsafeRunError',
 ]
 
 
@@ -32,10 +33,17 @@ class RunInUseError(RunError):
   def __init__(self, run_dir, pid):
     self.run_dir = str(run_dir)
     self.pid = pid
+    from tfp_pixel import interface  # pylint: disable=g-import-not-at-top
     super().__init__(
         '{} is in use by process {} (training it); wait for it to end or '
-        'pass another --run.'.format(
-            self.run_dir, 'unknown' if pid is None else pid))
+        'pass another {}.'.format(
+            self.run_dir, 'unknown' if pid is None else pid,
+            interface.argument('run_dir')))
+
+
+class UnsafeRunError(RunError):
+  """A run directory holds a symbolic link (or a file of the wrong kind)
+  where the run writes; nothing is written through it."""
 
 
 class ClusterError(RunError):

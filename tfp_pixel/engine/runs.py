@@ -3,6 +3,7 @@
 ```none
 RUN_DIR/
   config.json       the model configuration (`tfp_pixel.engine.configs`)
+  data.json         the data it trains on (`tfp_pixel.engine.run_data`)
   checkpoints/      tf.train.CheckpointManager: the last few epochs, with the
                     optimizer state, the epoch counter and the best validation
   best/             the checkpoint of the best validation bits/dim so far
@@ -21,17 +22,23 @@ given one. A command opens its run once (`open_run`: the folder resolved and
 its configuration read) and hands the `Run` on. Every file is written
 atomically (temporary file, then rename), so that commands can read a run while
 it trains; one process trains a run at a time (`run_lock`), and of a
-multi-worker run only the chief writes (`cluster`).
+multi-worker run only the chief writes (`cluster`). Nothing is written
+through a symbolic link: a run holding one is refused (`check_no_links`).
 """
 
 import collections
 import datetime
+import glob
 import json
 import os
+import re
+import shutil
 
 
+from tfp_pixel import interface
 from tfp_pixel.engine import checkpoints
 from tfp_pixel.engine import configs
+from tfp_pixel.engine import errors
 from tfp_pixel.engine import files
 from tfp_pixel.families import registry
 
@@ -40,14 +47,19 @@ __all__ = [
     'Run',
     'RunPaths',
     'append_metrics',
+    'archive_for_restart',
+    'check_no_links',
+    'has_checkpoint',
     'load',
     'new_run_dir',
     'open_run',
     'read_config',
     'read_metrics',
     'record_latest',
+    'remove_leftovers',
     'resolve_run_dir',
     'run_paths',
+    'stored_model',
     'write_config',
 ]
 
@@ -56,7 +68,9 @@ _LATEST = 'latest'
 
 RunPaths = collections.namedtuple(
     'RunPaths', ['root', 'config', 'checkpoints', 'best', 'logs', 'samples',
-                 'metrics'])
+                 'metrics', 'data'])
+# TensorFlow's folder of a checkpoint being written (`ckpt-7_temp/`).
+_CHECKPOINT_TEMP = re.compile(r'^ckpt-\d+_temp')
 
 
 class Run(collections.namedtuple('Run', ['path', 'config'])):
@@ -109,8 +123,10 @@ def open_run(run_dir=None, runs_root=None, images=False):
     run_dir = resolve_run_dir(run_dir, runs_root)
     run_dir = Run(run_dir, read_config(run_dir))
   if images and not registry.family(run_dir.config['model']).reads_images:
-    raise ValueError('{} is a run of the {} model, not of an image model.'
-                     .format(run_dir.path, run_dir.config['model']))
+    raise ValueError('{} is a run of the {} model, not of an image model '
+                     '(the `tfp-pixel {}` commands read it).'.format(
+                         run_dir.path, run_dir.config['model'],
+                         run_dir.config['model']))
   return run_dir
 
 
@@ -124,7 +140,8 @@ def run_paths(run_dir):
       best=os.path.join(root, 'best'),
       logs=os.path.join(root, 'logs'),
       samples=os.path.join(root, 'samples'),
-      metrics=os.path.join(root, 'metrics.jsonl'))
+      metrics=os.path.join(root, 'metrics.jsonl'),
+      data=os.path.join(root, 'data.json'))
 
 
 def new_run_dir(runs_root=None):
@@ -179,8 +196,8 @@ def resolve_run_dir(run_dir=None, runs_root=None):
         run_dir = f.read().strip()
     except OSError:
       raise ValueError(
-          'No run given and no {} here: train one first or pass --run '
-          'DIR.'.format(latest)) from None
+          'No run given and no {} here: train one first or pass {}.'.format(
+              latest, interface.argument('run_dir'))) from None
   run_dir = os.fspath(run_dir)
   if not os.path.isfile(run_paths(run_dir).config):
     raise ValueError('{} is not a run directory (it has no config.json).'
@@ -192,6 +209,18 @@ def write_config(run_dir, config):
   """Writes the model configuration of `run_dir`."""
   os.makedirs(run_dir, exist_ok=True)
   files.write_json(run_paths(run_dir).config, config)
+
+
+def stored_model(run_dir):
+  """The `model` of the run in `run_dir`, or `None` when `run_dir` is `None`
+  or holds no configuration yet (a new run).
+
+  Raises:
+    ValueError: if its configuration is invalid.
+  """
+  if run_dir is None or not os.path.isfile(run_paths(run_dir).config):
+    return None
+  return read_config(run_dir)['model']
 
 
 def read_config(run_dir):
@@ -227,12 +256,115 @@ def append_metrics(run_dir, record):
 
 
 def read_metrics(run_dir):
-  """Returns the list of per-epoch metrics records of `run_dir`."""
+  """Returns the list of per-epoch metrics records of `run_dir`.
+
+  Raises:
+    ValueError: one line naming the file and line, if a line is not a JSON
+      record with an integer `epoch`.
+  """
+  path = run_paths(run_dir).metrics
   try:
-    with open(run_paths(run_dir).metrics, encoding='utf-8') as f:
-      return [json.loads(line) for line in f if line.strip()]
+    with open(path, encoding='utf-8') as f:
+      lines = f.read().splitlines()
   except FileNotFoundError:
     return []
+  except (OSError, UnicodeDecodeError) as error:
+    raise ValueError('Cannot read {}: {}'.format(path, error)) from None
+  records = []
+  for number, line in enumerate(lines, 1):
+    if not line.strip():
+      continue
+    try:
+      record = json.loads(line)
+    except json.JSONDecodeError as error:
+      record = error
+    if not (isinstance(record, dict) and isinstance(record.get('epoch'), int)):
+      raise ValueError(
+          '{}, line {}, is not a metrics record (a JSON object with an '
+          'integer "epoch"): {!r}; repair or remove that line.'.format(
+              path, number, line[:80]))
+    records.append(record)
+  return records
+
+
+def check_no_links(run_dir):
+  """Refuses a run that holds a symbolic link anywhere inside it.
+
+  Files of a run are replaced by renames, which replace a link rather than
+  write through it; but TensorFlow writes checkpoints and logs into their
+  folders, and a linked folder (`samples/` pointing elsewhere) or file would
+  be written through. The run's own folder may be a link.
+
+  Raises:
+    UnsafeRunError: one line naming the link and where it points.
+  """
+  root = os.fspath(run_dir)
+  for folder, folders, names in os.walk(root):
+    for name in sorted(folders + names):
+      path = os.path.join(folder, name)
+      if os.path.islink(path):
+        raise errors.UnsafeRunError(
+            '{} is a symbolic link (to {}): nothing of a run is written '
+            'through a link. Replace it with a real file or folder, or pass '
+            'another run directory ({}).'.format(
+                path, os.readlink(path), interface.argument('run_dir')))
+
+
+def remove_leftovers(run_dir):
+  """Removes what a killed writer left: temporary files of atomic writes
+  and TensorFlow's folders of unfinished checkpoints. Call it holding the
+  run's lock (no writer is then running).
+
+  Returns:
+    removed: `list` of the paths removed.
+  """
+  paths = run_paths(run_dir)
+  removed = []
+  for folder, folders, names in os.walk(paths.root):
+    removed += [os.path.join(folder, name) for name in names
+                if name.startswith(files.TEMP_PREFIX)]
+    if folder in (paths.checkpoints, paths.best):
+      removed += [os.path.join(folder, name) for name in folders
+                  if _CHECKPOINT_TEMP.match(name)]
+  for path in removed:
+    if os.path.isdir(path) and not os.path.islink(path):
+      shutil.rmtree(path, ignore_errors=True)
+    else:
+      os.remove(path)
+  return removed
+
+
+def has_checkpoint(run_dir):
+  """Whether `checkpoints/` or `best/` of the run holds any checkpoint file
+  (intact or not)."""
+  paths = run_paths(run_dir)
+  return any(glob.glob(os.path.join(folder, 'ckpt-*.index')) or
+             glob.glob(os.path.join(folder, 'ckpt-*.data-*'))
+             for folder in (paths.checkpoints, paths.best))
+
+
+def archive_for_restart(run_dir):
+  """Moves what a run trained so far (checkpoints, best, logs, samples,
+  metrics) into a new `RUN/before-restart-YYYYmmdd-HHMMSS/` folder, so that
+  the run starts again at epoch 1 and nothing written is lost.
+
+  Returns:
+    archive: the folder's path, or `None` if there was nothing to move.
+  """
+  paths = run_paths(run_dir)
+  present = [path for path in (paths.checkpoints, paths.best, paths.logs,
+                               paths.samples, paths.metrics)
+             if os.path.lexists(path)]
+  if not present:
+    return None
+  archive = os.path.join(paths.root, datetime.datetime.now().strftime(
+      'before-restart-%Y%m%d-%H%M%S'))
+  while os.path.lexists(archive):
+    archive += '-1'
+  os.mkdir(archive)
+  for path in present:
+    os.rename(path, os.path.join(archive, os.path.basename(path)))
+  return archive
 
 
 def load(run_dir=None, which='best'):

@@ -31,9 +31,11 @@ import numpy as np
 import tensorflow as tf
 import tf_keras
 
+from tfp_pixel import interface
 from tfp_pixel.engine import cluster
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import errors
+from tfp_pixel.engine import files
 from tfp_pixel.engine import progress
 from tfp_pixel.engine import run_lock
 from tfp_pixel.engine import runs
@@ -85,7 +87,9 @@ def train(train_data,
           keep_checkpoints=3,
           verbose=True,
           runs_root=None,
-          grid_scale=None):
+          grid_scale=None,
+          restart=False,
+          data_record=None):
   """Trains a model, or resumes training it, in a run directory.
 
   Args:
@@ -125,6 +129,12 @@ def train(train_data,
     runs_root: folder of new runs and of `latest`; defaults to `runs/`.
     grid_scale: Python `int`, each sample pixel's size in an image model's
       grids (PNG and TensorBoard); `None` for `grids.default_scale`.
+    restart: Python `bool`, whether to train the run again from epoch 1:
+      what it trained so far (checkpoints, metrics, grids, logs) is moved
+      into a `before-restart-*` folder of the run. Without it, a run that
+      trained epochs but has no checkpoint left is refused.
+    data_record: optional `dict` describing the data (`run_data`), written
+      to the run's `data.json` by the process that writes the run.
 
   Returns:
     result: `TrainResult`.
@@ -133,6 +143,8 @@ def train(train_data,
     ValueError: for invalid arguments, data (also missing or out-of-range
       labels of a class-conditional model) or a mismatching configuration.
     RunInUseError: if another process is training the run directory.
+    UnsafeRunError: if the run holds a symbolic link (nothing is written
+      through one) or its lock is not a regular file.
     DamagedCheckpointError: if the run has checkpoints but none is intact.
     NonFiniteLossError: if the loss becomes NaN or infinite; the checkpoints
       of the epochs before are kept.
@@ -141,7 +153,8 @@ def train(train_data,
   """
   _check_arguments(epochs, steps_per_epoch, batch_size, learning_rate)
   strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
-  with _claim_run(run_dir, config, runs_root, strategy) as run:
+  with _claim_run(run_dir, config, runs_root, strategy, restart,
+                  data_record, verbose) as run:
     task = tasks.task_for(run.config)
     tf_keras.utils.set_random_seed(seed)
     train_ds = task.dataset(train_data, batch_size, shuffle_seed=seed)
@@ -184,12 +197,15 @@ _Claim = collections.namedtuple('_Claim',
 
 
 @contextlib.contextmanager
-def _claim_run(run_dir, config, runs_root, strategy):
+def _claim_run(run_dir, config, runs_root, strategy, restart, data_record,
+               verbose):
   """The run this process trains, as a `_Claim`, for the `with` body.
 
-  The chief (or the one process) locks the run directory and writes its
-  configuration and `runs/latest`; another worker of a cluster writes
-  nothing there: it reads the configuration and saves its checkpoints (as
+  The chief (or the one process) locks the run directory, checks it (no
+  symbolic links, readable metrics, checkpoints for the epochs it trained),
+  removes what a killed writer left, and writes its configuration, its data
+  record and `runs/latest`; another worker of a cluster writes nothing
+  there: it reads the configuration and saves its checkpoints (as
   TensorFlow's guide has every worker do) to a temporary folder, deleted at
   the end.
   """
@@ -197,9 +213,14 @@ def _claim_run(run_dir, config, runs_root, strategy):
     run_dir = (runs.new_run_dir(runs_root) if run_dir is None else
                os.fspath(run_dir))
     with run_lock.lock_run(run_dir):
+      runs.check_no_links(run_dir)
       config = _run_config(run_dir, config)
+      _check_history(run_dir, restart, verbose)
+      runs.remove_leftovers(run_dir)
       if not os.path.isfile(runs.run_paths(run_dir).config):
         runs.write_config(run_dir, config)
+      if data_record is not None:
+        files.write_json(runs.run_paths(run_dir).data, data_record)
       runs.record_latest(run_dir, runs_root)
       yield _Claim(run_dir, config, runs.run_paths(run_dir), True)
     return
@@ -209,6 +230,27 @@ def _claim_run(run_dir, config, runs_root, strategy):
     yield _Claim(run_dir, config, runs.run_paths(scratch), False)
   finally:
     shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _check_history(run_dir, restart, verbose):
+  """Refuses a run that trained epochs but has lost every checkpoint (a
+  start from epoch 1 would overwrite its metrics and grids), unless
+  `restart`, which first moves what it trained into a folder of its own."""
+  trained = runs.read_metrics(run_dir)  # Also: a damaged line, before work.
+  if restart:
+    archive = runs.archive_for_restart(run_dir)
+    if archive is not None:
+      _say(verbose, 'Restarting {} from epoch 1; what it trained so far is '
+           'in {}'.format(run_dir, archive))
+    return
+  if trained and not runs.has_checkpoint(run_dir):
+    raise errors.RunError(
+        '{} trained {} epoch(s) (metrics.jsonl) but has no checkpoint left '
+        '(checkpoints/ and best/ are missing or empty): restore them, or pass '
+        '{} to train it again from epoch 1 (its metrics, grids and logs are '
+        'kept in a before-restart-* folder).'.format(
+            run_dir, max(r['epoch'] for r in trained),
+            interface.argument('restart')))
 
 
 def _run_config(run_dir, config):
@@ -327,6 +369,8 @@ class _Trainer(object):
       record['epoch'] = epoch
       if self.val_batches is not None:
         record.update(self._validate())
+      if self.run.chief:
+        runs.check_no_links(self.run.run_dir)
       self.summaries.end_epoch(self.state.dist, record)
       if self.run.chief:
         runs.append_metrics(self.run.run_dir, record)

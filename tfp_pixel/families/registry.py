@@ -176,19 +176,22 @@ def architecture_names():
           for name in model_family.architectures]
 
 
-def choose_family(model=None, architecture=None, given_flags=()):
+def choose_family(model=None, architecture=None, given_flags=(),
+                  current=None):
   """The family a command line asks for.
 
-  `model` wins; else the family declaring `architecture`; else the family
-  selected by `given_flags` (a family's `selected_by` flag that is its own
-  option, like `--mix`, outweighs a flag every model shares, like `--levels`);
-  else the default.
+  `model` wins; else the family declaring `architecture`; else `current`
+  (the family of a run being resumed); else the family selected by
+  `given_flags` (a family's `selected_by` flag that is its own option, like
+  `--mix`, outweighs a flag every model shares, like `--levels`); else the
+  default.
 
   Args:
     model: the `--model` name, or `None`.
     architecture: the `--arch` name, or `None`.
     given_flags: the model options given on the command line; flags that no
       family declares as an `Option` (such as `--levels`) only select.
+    current: the name of the family of the run being resumed, or `None`.
 
   Returns:
     model_family: a `ModelFamily`.
@@ -209,6 +212,8 @@ def choose_family(model=None, architecture=None, given_flags=()):
     if chosen is None:
       raise ValueError('Unknown architecture {!r}: choose one of {}.'.format(
           architecture, ', '.join(architecture_names())))
+  elif current is not None:
+    chosen, reason = family(current), 'the run being resumed'
   else:
     chosen, reason = _selected_family(set(given_flags))
   # Flags no family declares (such as --levels) belong to every model.
