@@ -138,7 +138,7 @@ def test_train_resumes_the_named_run(in_workdir, cli):
   assert 'Run: {} (epoch 2)'.format(latest) in result.output
   refused = cli(['train', '--run', latest, '--levels', '8', '--epochs', '3',
                   '--max-images', '64'])
-  assert refused.exit_code == 1 and 'num_levels=4 not 8' in refused.output
+  assert refused.exit_code == 1 and 'num_levels=4 (asked: 8)' in refused.output
 
 
 def test_mixture_model_end_to_end(tmp_path, monkeypatch, cli):

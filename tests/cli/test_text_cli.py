@@ -68,7 +68,7 @@ def test_train_resumes_and_refuses_other_options(in_workdir, cli):
   result = cli(['text', 'train', '--run', run, '--units', '9',
                 '--epochs', '3'])
   assert result.exit_code != 0
-  assert 'units=8 not 9' in one_line_error(result)
+  assert 'units=8 (asked: 9)' in one_line_error(result)
 
 
 def test_sample_continues_the_prompt(in_workdir, cli):

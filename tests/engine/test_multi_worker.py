@@ -65,8 +65,8 @@ def test_two_workers_train_what_one_process_does(tmp_path):
   # The chief wrote the run; the other worker wrote nothing, kept nothing.
   shared = runs.run_paths(tmp_path / 'shared')
   assert sorted(os.listdir(shared.root)) == [
-      'best', 'checkpoints', 'config.json', 'logs', 'metrics.jsonl',
-      'samples', 'train.lock']
+      'best', 'checkpoints', 'config.json', 'data.json', 'logs',
+      'metrics.jsonl', 'samples', 'train.lock']
   assert len(os.listdir(shared.logs)) == 1
   assert sorted(os.listdir(shared.samples)) == ['epoch-001.png',
                                                 'epoch-002.png']
