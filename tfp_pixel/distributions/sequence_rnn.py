@@ -8,6 +8,7 @@ import tensorflow_probability as tfp
 from tensorflow_probability.python.internal import tensor_util
 from tensorflow.python.ops import control_flow_util  # pylint: disable=g-direct-tensorflow-import
 
+from tfp_pixel.distributions import keras_inputs
 from tfp_pixel.sampling import sequence_sampler
 from tfp_pixel.networks import sequence_network
 
@@ -17,7 +18,7 @@ tfd = tfp.distributions
 __all__ = ['SequenceRNN']
 
 
-class SequenceRNN(tfd.Distribution):
+class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
   """An LSTM or GRU language model: a distribution over token sequences.
 
   The distribution of int token sequences `x` of `event_shape ==
