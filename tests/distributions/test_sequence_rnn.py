@@ -498,3 +498,25 @@ def test_a_trained_model_beats_the_unigram_model_on_held_out_text():
   unigram_nll = -np.mean(unigram[held_out_tokens])
   assert np.isfinite(model_nll)
   assert model_nll < unigram_nll - .2, (model_nll, unigram_nll)
+
+
+def test_repeated_sampling_traces_twice_and_never_warns(monkeypatch,
+                                                       tf_warnings):
+  traces = []
+  draw = tfp_pixel.SequenceRNN._draw
+
+  def counted(*args):
+    traces.append(1)
+    return draw(*args)
+
+  monkeypatch.setattr(tfp_pixel.SequenceRNN, '_draw', counted)
+  dist = tfp_pixel.SequenceRNN(VOCABULARY_SIZE, MAX_LENGTH, embedding_dim=3,
+                               units=4)
+  # As `tfp_pixel.text.generation.generate` samples: a copy per prompt.
+  for i, prompt in enumerate([[3], [3, 4], [4, 4, 3], [], [4], [3, 3]]):
+    sampler = dist.copy(temperature=1. - .1 * i,
+                        prompt=np.array(prompt, np.int32))
+    sampler.sample(i + 1, seed=(i, 1))
+  # The first prompt length, then any length.
+  assert len(traces) <= 2
+  assert not [message for message in tf_warnings if 'retracing' in message]

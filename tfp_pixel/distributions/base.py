@@ -18,7 +18,8 @@ and states once what each model would otherwise repeat:
 - the sampler hook: a model returns its fast exact sampler from
   `pixel_sampler(batch_size, conditional_input=None)`, and `sample` draws with
   it through `sampling.pixel_sampler.sample` (noise from the seed, rows solved
-  in order, completion of known pixels, one `tf.function` per model).
+  in order, completion of known pixels, one `tf.function` per network,
+  shared by the model's copies).
 """
 
 import tensorflow as tf
