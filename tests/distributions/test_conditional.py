@@ -225,6 +225,12 @@ class TestConditionalPixelCNN(model_hooks.Conditional,
   def test_gradient_step_and_checkpoint_round_trip(self, tmp_path):
     super().test_gradient_step_and_checkpoint_round_trip(tmp_path)
 
+  # Labels as a second Keras input are checked on every other model, and
+  # eager training steps of the mixture model take seconds.
+  @pytest.mark.slow
+  def test_keras_model_of_log_prob_trains_every_variable(self):
+    super().test_keras_model_of_log_prob_trains_every_variable()
+
   def test_fast_sampler_agrees_with_full_passes(self):
     dist = self.distribution(self.causal_shape)
     labels = _one_hot([2, 0, 1])
