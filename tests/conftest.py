@@ -1,5 +1,7 @@
-"""Shared fixtures: tiny real images, tiny model configurations, the CLI."""
+"""Shared fixtures: tiny real images, tiny model configurations, the CLI,
+TensorFlow's warnings."""
 
+import logging
 import os
 
 import numpy as np
@@ -23,6 +25,27 @@ def categorical_config():
 @pytest.fixture
 def mixture_config():
   return tiny_configs.pixel_cnn()
+
+
+@pytest.fixture
+def tf_warnings():
+  """The messages TensorFlow's Python logger (`tf.get_logger()`, where its
+  retracing warning goes) warns while the test runs, a `list` of `str`."""
+  messages = []
+
+  class Collect(logging.Handler):
+
+    def emit(self, record):
+      messages.append(record.getMessage())
+
+  logger = logging.getLogger('tensorflow')
+  handler, level = Collect(logging.WARNING), logger.level
+  logger.addHandler(handler)
+  if not logging.NOTSET < level <= logging.WARNING:
+    logger.setLevel(logging.WARNING)
+  yield messages
+  logger.removeHandler(handler)
+  logger.setLevel(level)
 
 
 @pytest.fixture(scope='session')

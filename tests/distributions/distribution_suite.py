@@ -14,6 +14,7 @@ import tensorflow as tf
 
 from tests import chi_square
 from tests import dependencies
+from tests import keras_models
 
 
 class DistributionSuite:
@@ -272,6 +273,33 @@ class DistributionSuite:
     tf.train.Checkpoint(model=restored).read(path).assert_consumed()
     np.testing.assert_allclose(restored.log_prob(events, **given), after,
                                rtol=1e-5)
+
+  # ---- Keras -----------------------------------------------------------------
+
+  def test_keras_model_of_log_prob_trains_every_variable(self):
+    dist, given = self.distribution(), self.conditional_kwargs()
+    events = np.repeat(self.random_events(self.tiny_shape, 1, seed=5), 8,
+                       axis=0)
+    with keras_models.weights_kept(dist):
+      # Eager steps: tracing each model's training step would take seconds
+      # (`fit` in a graph: test_categorical_pixel_cnn.py).
+      model, data = keras_models.log_prob_model(dist, events,
+                                                run_eagerly=True, **given)
+      assert ({v.ref() for v in model.trainable_variables} ==
+              {v.ref() for v in dist.trainable_variables})
+      assert len(model.trainable_variables) == len(dist.trainable_variables)
+      np.testing.assert_allclose(model(data), dist.log_prob(events, **given),
+                                 rtol=1e-5)
+      losses = model.fit(data, epochs=3, batch_size=len(events),
+                         verbose=0).history['loss']
+    assert losses[-1] < losses[0], losses
+
+  def test_keras_3_input_is_a_one_line_type_error(self):
+    keras = pytest.importorskip('keras')
+    dist, given = self.distribution(), self.conditional_kwargs()
+    with pytest.raises(TypeError, match='tf_keras.Input') as error:
+      dist.log_prob(keras.Input(self.tiny_shape), **given)
+    assert '\n' not in str(error.value)
 
   def test_wrong_event_shape_is_a_value_error(self):
     dist, given = self.distribution(), self.conditional_kwargs()

@@ -5,6 +5,7 @@ import pytest
 import tensorflow as tf
 
 import tfp_pixel
+from tests import keras_models
 from tests import model_hooks
 from tests.distributions import distribution_suite
 
@@ -59,3 +60,16 @@ class TestCategoricalPixelCNNRGB(TestCategoricalPixelCNN):
   tiny_shape = (2, 1, 3)
   causal_shape = (3, 3, 3)
   num_levels = 2
+
+
+def test_keras_model_fits_in_a_graph_and_passes_training_on():
+  dist = tfp_pixel.CategoricalPixelCNN((2, 2, 1), num_levels=3, num_filters=8,
+                                       num_residual_blocks=1,
+                                       first_kernel_size=3, dropout_rate=.2)
+  events = np.repeat(np.array([[[[0], [2]], [[1], [2]]]]), 8, axis=0)
+  model, _ = keras_models.log_prob_model(dist, events)
+  np.testing.assert_allclose(model(events), dist.log_prob(events), rtol=1e-5)
+  tf.random.set_seed(1)
+  assert not np.allclose(model(events, training=True), model(events))
+  losses = model.fit(events, epochs=3, batch_size=8, verbose=0).history['loss']
+  assert losses[-1] < losses[0], losses

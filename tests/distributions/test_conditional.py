@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+import tf_keras
 
 import tfp_pixel
+from tests import keras_models
 from tests import model_hooks
 from tests.distributions import distribution_suite
 from tfp_pixel.sampling import categorical_sampler
@@ -135,6 +137,25 @@ class TestConditionalCategoricalPixelCNN(model_hooks.Conditional,
     with pytest.raises(ValueError, match='unconditional'):
       dist.network(tf.zeros((1,) + self.tiny_shape), conditional_input=[1.])
 
+  def test_keras_model_with_a_constant_label_trains(self):
+    dist = self.distribution()
+    events = np.repeat(self.random_events(self.tiny_shape, 1, seed=5), 8,
+                       axis=0)
+    with keras_models.weights_kept(dist):
+      images = tf_keras.Input(self.tiny_shape, dtype=events.dtype)
+      log_prob = dist.log_prob(images, conditional_input=_one_hot(2))
+      model = tf_keras.Model(images, log_prob)
+      model.add_loss(-tf.reduce_mean(log_prob))
+      model.compile(optimizer=tf_keras.optimizers.Adam(1e-2),
+                    run_eagerly=True)
+      assert len(model.trainable_variables) == len(dist.trainable_variables)
+      np.testing.assert_allclose(
+          model(events), dist.log_prob(events, conditional_input=_one_hot(2)),
+          rtol=1e-5)
+      losses = model.fit(events, epochs=3, batch_size=8,
+                         verbose=0).history['loss']
+    assert losses[-1] < losses[0], losses
+
   def test_network_must_match_num_classes(self):
     dist = self.distribution()
     with pytest.raises(ValueError, match='num_classes'):
@@ -203,6 +224,12 @@ class TestConditionalPixelCNN(model_hooks.Conditional,
   @pytest.mark.slow
   def test_gradient_step_and_checkpoint_round_trip(self, tmp_path):
     super().test_gradient_step_and_checkpoint_round_trip(tmp_path)
+
+  # Labels as a second Keras input are checked on every other model, and
+  # eager training steps of the mixture model take seconds.
+  @pytest.mark.slow
+  def test_keras_model_of_log_prob_trains_every_variable(self):
+    super().test_keras_model_of_log_prob_trains_every_variable()
 
   def test_fast_sampler_agrees_with_full_passes(self):
     dist = self.distribution(self.causal_shape)

@@ -3,6 +3,7 @@
 import itertools
 
 import numpy as np
+import pytest
 import tensorflow as tf
 import tensorflow_probability as tfp
 
@@ -28,6 +29,12 @@ class TestPixelCNNRGB(TestPixelCNN):
   causal_shape = (4, 4, 3)
   high = 1
   num_hierarchies = 1
+
+  # The Keras layer does not depend on the channels, and eager training
+  # steps of the mixture model take seconds.
+  @pytest.mark.slow
+  def test_keras_model_of_log_prob_trains_every_variable(self):
+    super().test_keras_model_of_log_prob_trains_every_variable()
 
 
 def test_stock_pixel_cnn_is_not_normalized_before_training():

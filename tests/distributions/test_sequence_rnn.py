@@ -10,6 +10,7 @@ import tensorflow as tf
 
 import tfp_pixel
 from tests import chi_square
+from tests import keras_models
 
 VOCABULARY_SIZE = 5  # padding 0, unknown 1, end 2, words 3 and 4
 MAX_LENGTH = 3
@@ -27,6 +28,9 @@ class TestSequenceRNN:
   cell = 'lstm'
   num_layers = 1
   prompt = None
+  # Whether the Keras check fits eagerly; the variants do, which saves
+  # tracing their training step.
+  keras_run_eagerly = False
 
   # ---- factory methods -------------------------------------------------------
 
@@ -322,17 +326,42 @@ class TestSequenceRNN:
     with pytest.raises(tf.errors.InvalidArgumentError, match='vocabulary'):
       dist.log_prob(np.full((1, MAX_LENGTH), VOCABULARY_SIZE))
 
+  # ---- Keras -----------------------------------------------------------------
+
+  def test_keras_model_of_log_prob_trains_every_variable(self):
+    dist = self.distribution()
+    sequences = np.repeat(self.random_sequences(1, seed=5), 8, axis=0)
+    with keras_models.weights_kept(dist):
+      model, _ = keras_models.log_prob_model(
+          dist, sequences, run_eagerly=self.keras_run_eagerly)
+      assert ({v.ref() for v in model.trainable_variables} ==
+              {v.ref() for v in dist.trainable_variables})
+      assert len(model.trainable_variables) == len(dist.trainable_variables)
+      np.testing.assert_allclose(model(sequences), dist.log_prob(sequences),
+                                 rtol=1e-5)
+      losses = model.fit(sequences, epochs=3, batch_size=8,
+                         verbose=0).history['loss']
+    assert losses[-1] < losses[0], losses
+
+  def test_keras_3_input_is_a_one_line_type_error(self):
+    keras = pytest.importorskip('keras')
+    with pytest.raises(TypeError, match='tf_keras.Input') as error:
+      self.distribution().log_prob(keras.Input((MAX_LENGTH,), dtype='int32'))
+    assert '\n' not in str(error.value)
+
 
 class TestPromptedSequenceRNN(TestSequenceRNN):
   """A batch of two prompts, one of them padded: `log p(x | prompt)`."""
 
   prompt = np.array([[3, 4], [0, 3]], np.int32)
+  keras_run_eagerly = True
 
 
 class TestStackedGRUSequenceRNN(TestSequenceRNN):
   cell = 'gru'
   num_layers = 2
   prompt = np.array([4], np.int32)
+  keras_run_eagerly = True
 
 
 class TestPromptSemantics:
@@ -469,3 +498,25 @@ def test_a_trained_model_beats_the_unigram_model_on_held_out_text():
   unigram_nll = -np.mean(unigram[held_out_tokens])
   assert np.isfinite(model_nll)
   assert model_nll < unigram_nll - .2, (model_nll, unigram_nll)
+
+
+def test_repeated_sampling_traces_twice_and_never_warns(monkeypatch,
+                                                       tf_warnings):
+  traces = []
+  draw = tfp_pixel.SequenceRNN._draw
+
+  def counted(*args):
+    traces.append(1)
+    return draw(*args)
+
+  monkeypatch.setattr(tfp_pixel.SequenceRNN, '_draw', counted)
+  dist = tfp_pixel.SequenceRNN(VOCABULARY_SIZE, MAX_LENGTH, embedding_dim=3,
+                               units=4)
+  # As `tfp_pixel.text.generation.generate` samples: a copy per prompt.
+  for i, prompt in enumerate([[3], [3, 4], [4, 4, 3], [], [4], [3, 3]]):
+    sampler = dist.copy(temperature=1. - .1 * i,
+                        prompt=np.array(prompt, np.int32))
+    sampler.sample(i + 1, seed=(i, 1))
+  # The first prompt length, then any length.
+  assert len(traces) <= 2
+  assert not [message for message in tf_warnings if 'retracing' in message]

@@ -192,3 +192,21 @@ class TestSeedsAndShapes:
     np.testing.assert_array_equal(
         draw(tf.constant([3, 4])),
         dist.sample(4, seed=(3, 4), conditional_input=conditional))
+
+
+def test_repeated_sampling_traces_twice_and_never_warns(monkeypatch,
+                                                       tf_warnings):
+  traces = []
+  draw_images = pixel_sampler.draw_images
+  monkeypatch.setattr(pixel_sampler, 'draw_images',
+                      lambda *args: traces.append(1) or draw_images(*args))
+  dist = tfp_pixel.CategoricalPixelCNN((2, 2, 1), num_levels=3, num_filters=4,
+                                       num_residual_blocks=1,
+                                       first_kernel_size=3)
+  dist.sample(1, seed=1)
+  dist.sample(3, seed=(1, 2))
+  for i, temperature in enumerate([.9, .8, .7, .6, .5]):
+    dist.copy(temperature=temperature).sample(i + 2, seed=(i, 3))
+  # The first batch size, then any batch size.
+  assert len(traces) <= 2
+  assert not [message for message in tf_warnings if 'retracing' in message]

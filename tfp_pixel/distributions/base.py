@@ -13,22 +13,27 @@ and states once what each model would otherwise repeat:
   `tfd.Distribution.copy` passes back;
 - `conditional_input`: checked and broadcast for `sample` and `log_prob` (see
   `conditioning.ConditionalInput`);
+- `log_prob` of `tf_keras.Input`s builds a Keras model that trains the
+  distribution's variables (`keras_inputs.KerasInputs`);
 - the sampler hook: a model returns its fast exact sampler from
   `pixel_sampler(batch_size, conditional_input=None)`, and `sample` draws with
   it through `sampling.pixel_sampler.sample` (noise from the seed, rows solved
-  in order, completion of known pixels, one `tf.function` per model).
+  in order, completion of known pixels, one `tf.function` per network,
+  shared by the model's copies).
 """
 
 import tensorflow as tf
 from tensorflow_probability.python.internal import tensor_util
 
 from tfp_pixel.distributions import conditioning
+from tfp_pixel.distributions import keras_inputs
 from tfp_pixel.sampling import pixel_sampler
 
 __all__ = ['AutoregressiveImage']
 
 
-class AutoregressiveImage(conditioning.ConditionalInput):
+class AutoregressiveImage(keras_inputs.KerasInputs,
+                          conditioning.ConditionalInput):
   """Mixin of the image models: shapes, temperature and the sampler hook.
 
   A model calls `_init_temperature` in its constructor, sets `image_shape`

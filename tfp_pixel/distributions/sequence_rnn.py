@@ -1,14 +1,14 @@
 """The recurrent text model as a distribution over token sequences."""
 
-import functools
-
 import numpy as np
 import tensorflow as tf
 import tensorflow_probability as tfp
 from tensorflow_probability.python.internal import tensor_util
 from tensorflow.python.ops import control_flow_util  # pylint: disable=g-direct-tensorflow-import
 
+from tfp_pixel.distributions import keras_inputs
 from tfp_pixel.sampling import sequence_sampler
+from tfp_pixel.sampling import shared_functions
 from tfp_pixel.networks import sequence_network
 
 tf1 = tf.compat.v1
@@ -17,7 +17,7 @@ tfd = tfp.distributions
 __all__ = ['SequenceRNN']
 
 
-class SequenceRNN(tfd.Distribution):
+class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
   """An LSTM or GRU language model: a distribution over token sequences.
 
   The distribution of int token sequences `x` of `event_shape ==
@@ -339,15 +339,14 @@ class SequenceRNN(tfd.Distribution):
   def _sample_n(self, n, seed=None):
     seed = tfp.random.sanitize_seed(seed, salt='SequenceRNN')
     if tf.executing_eagerly():
-      samples = self._draw_function(tf.constant(n, tf.int32), seed)
+      # Eager sampling runs the loop as one graph, traced once for every `n`,
+      # temperature and prompt, and shared by the copies of the network.
+      draw = shared_functions.shared_function(
+          self, SequenceRNN._draw, traced=('temperature', 'prompt'))
+      samples = draw(tf.constant(n, tf.int32), seed)
     else:
       samples = self._draw(n, seed)
     return tf.cast(samples, self.dtype)
-
-  @functools.cached_property
-  def _draw_function(self):
-    # Eager sampling runs the loop as one graph, traced once for every `n`.
-    return tf.function(self._draw, autograph=False, reduce_retracing=True)
 
   def _draw(self, n, seed):
     """Int32 `[n, *batch_shape, max_length]` samples from stateless `seed`."""

@@ -35,6 +35,7 @@ import tensorflow as tf
 import tensorflow_probability as tfp
 
 from tfp_pixel.sampling import inverse_cdf
+from tfp_pixel.sampling import shared_functions
 
 __all__ = ['PixelSampler', 'PixelWalkSampler', 'compiles_by_default',
            'draw_images', 'sample']
@@ -231,13 +232,15 @@ def sample(dist, batch_size, seed, known_images=None, known_mask=None,
            jit_compile=None, **sampler_kwargs):
   """Draws images with `dist.pixel_sampler(batch_size, **sampler_kwargs)`.
 
-  Called eagerly, it runs `draw_images` in a `tf.function` kept on `dist`
-  (traced once per argument structure, and per batch size when compiled;
-  variables are read on every call, so the latest weights are used); inside a
-  graph it adds the loop to that graph (compiled or not as the graph is).
+  Called eagerly, it runs `draw_images` in a `tf.function` kept on the
+  network and shared by the distribution's copies, with the temperature as
+  an argument (`shared_functions`): traced once per argument structure, for
+  every batch size, seed and temperature; variables are read on every call,
+  so the latest weights are used. Inside a graph it adds the loop to that
+  graph (compiled or not as the graph is).
 
   Args:
-    dist: a distribution with a `pixel_sampler` method.
+    dist: a distribution of the package with a `pixel_sampler` method.
     batch_size: Python `int`, images drawn.
     seed: int, `(a, b)` or `None`; see `tfp.random.sanitize_seed`.
     known_images: optional `[batch, H, W, C]` values to keep.
@@ -255,20 +258,8 @@ def sample(dist, batch_size, seed, known_images=None, known_mask=None,
                        batch_size, seed, known_images, known_mask)
   if jit_compile is None:
     jit_compile = compiles_by_default()
-  functions = dist.__dict__.get('_tfp_pixel_draw_images')
-  if functions is None:
-    functions = {}
-    # Not an attribute Keras or `tf.Module` should track.
-    object.__setattr__(dist, '_tfp_pixel_draw_images', functions)
-  if jit_compile not in functions:
-
-    def draw(batch_size, seed, known_images, known_mask, sampler_kwargs):
-      return draw_images(dist.pixel_sampler(batch_size, **sampler_kwargs),
-                         batch_size, seed, known_images, known_mask)
-
-    functions[jit_compile] = tf.function(
-        draw, autograph=False, reduce_retracing=True,
-        jit_compile=jit_compile)
+  draw = shared_functions.shared_function(dist, _draw,
+                                          jit_compile=jit_compile)
   if known_images is None:
     # Same argument structure with and without known pixels: one trace.
     shape = [batch_size, *dist.event_shape]
@@ -277,6 +268,10 @@ def sample(dist, batch_size, seed, known_images=None, known_mask=None,
   # Uncompiled, a `Tensor` batch size: one trace serves every batch size.
   # XLA needs the shapes when it compiles.
   size = batch_size if jit_compile else tf.constant(batch_size, tf.int32)
-  images = functions[jit_compile](size, seed, known_images, known_mask,
-                                  sampler_kwargs)
+  images = draw(size, seed, known_images, known_mask, sampler_kwargs)
   return tf.ensure_shape(images, [batch_size, *dist.event_shape])
+
+
+def _draw(dist, batch_size, seed, known_images, known_mask, sampler_kwargs):
+  return draw_images(dist.pixel_sampler(batch_size, **sampler_kwargs),
+                     batch_size, seed, known_images, known_mask)
