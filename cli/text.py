@@ -91,7 +91,7 @@ def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
            click.core.ParameterSource.COMMANDLINE}
   model_options = ({_MODEL_OPTIONS[name]: model_values[name]
                     for name in given} if given else None)
-  with options.user_errors():
+  with options.user_errors(), options.stop_on_signals():
     from tfp_pixel.engine import text_training  # pylint: disable=g-import-not-at-top
     trained = text_training.train_on_texts(
         model_options, dataset=dataset, split=split, text_field=text_field,

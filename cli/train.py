@@ -98,7 +98,7 @@ def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
            if ctx.get_parameter_source(name) ==
            click.core.ParameterSource.COMMANDLINE]
   model_options = _model_options(model, arch, levels, family_values, given)
-  with options.user_errors():
+  with options.user_errors(), options.stop_on_signals():
     from tfp_pixel.engine import source_training  # pylint: disable=g-import-not-at-top
     trained = source_training.train_on_source(
         model_options, conditional=conditional, dataset=dataset,
