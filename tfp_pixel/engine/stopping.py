@@ -68,8 +68,9 @@ _state = _State()
 def signals_stop(report):
   """SIGTERM and SIGINT stop the `with` body with a `StoppedError`.
 
-  Enter it in the main thread before TensorFlow starts (elsewhere it does
-  nothing). See the module docstring.
+  Enter it in the main thread before TensorFlow starts (elsewhere, or
+  where the system has no `sigtimedwait`, it does nothing). See the module
+  docstring.
 
   Args:
     report: callable `(message)` that shows the one line when the process
@@ -81,7 +82,7 @@ def signals_stop(report):
   """
   global _state
   if (threading.current_thread() is not threading.main_thread() or
-      not hasattr(signal, 'pthread_sigmask')):
+      not hasattr(signal, 'sigtimedwait')):  # Linux has it; macOS not.
     yield
     return
   _state = _State()
