@@ -5,9 +5,9 @@ import sys
 import click
 
 __all__ = ['checkpoint_option', 'echo_trained', 'resume_options',
-           'run_option', 'scale_option',
-           'score_format_option', 'seed_option', 'training_options',
-           'user_errors', 'verbose_option']
+           'run_option', 'scale_option', 'score_format_option', 'seed_option',
+           'stop_on_signals', 'training_options', 'user_errors',
+           'verbose_option']
 
 run_option = click.option(
     '--run', 'run_dir', metavar='DIR', default=None,
@@ -114,6 +114,15 @@ def echo_trained(result):
   else:
     click.echo('Worker done at epoch {}; the chief wrote the run.'.format(
         result.epoch))
+
+
+def stop_on_signals():
+  """Context manager for a training command: SIGTERM and SIGINT stop it
+  with one line (`tfp_pixel.engine.stopping`). Enter it inside `user_errors`
+  and before TensorFlow is imported."""
+  from tfp_pixel.engine import stopping  # pylint: disable=g-import-not-at-top
+  return stopping.signals_stop(
+      lambda message: click.echo('Error: ' + message, err=True))
 
 
 class user_errors(object):  # pylint: disable=invalid-name

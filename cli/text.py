@@ -100,7 +100,7 @@ def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
   data = {name: value if name in given else None for name, value in dict(
       split=split, text_field=text_field, vocabulary=vocabulary,
       validation_fraction=validation_fraction, seed=seed).items()}
-  with options.user_errors():
+  with options.user_errors(), options.stop_on_signals():
     from tfp_pixel.engine import text_training  # pylint: disable=g-import-not-at-top
     trained = text_training.train_on_texts(
         model_options, dataset=dataset, split=data['split'],

@@ -106,7 +106,7 @@ def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
   given = [name for name in ctx.params
            if ctx.get_parameter_source(name) ==
            click.core.ParameterSource.COMMANDLINE]
-  with options.user_errors():
+  with options.user_errors(), options.stop_on_signals():
     from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import source_training  # pylint: disable=g-import-not-at-top
     resumed = runs.stored_model(run_dir)

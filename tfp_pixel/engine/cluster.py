@@ -10,7 +10,8 @@ when the workers share no filesystem, and the workers check that they were
 given the same run (`check_agreement`). A worker that dies or cannot be
 reached is noticed by TensorFlow's coordination service (heartbeats, about ten
 seconds); the others then stop with one `ClusterError` line
-(`lost_worker_errors`) instead of waiting forever.
+(`lost_worker_errors`) instead of waiting forever. How the workers start is
+`cluster_start`'s part.
 """
 
 import contextlib
@@ -20,97 +21,27 @@ import re
 
 import tensorflow as tf
 
-from tfp_pixel.data import errors as data_errors
 from tfp_pixel.engine import errors
 from tfp_pixel.engine import run_lock
 
 __all__ = [
-    'STARTUP_TIMEOUT',
+    'abort_collectives',
     'check_agreement',
-    'configure',
     'fingerprint',
     'is_chief',
     'is_multi_worker',
     'lost_worker_errors',
-    'resolve',
     'share_from_chief',
-    'start_error',
     'task_name',
     'writer_lock',
 ]
 
-STARTUP_TIMEOUT = 300.
-
-_TOO_LATE = (
-    'The multi-worker strategy must be made before TensorFlow runs anything '
-    'in the process (TensorFlow configures collective ops at program '
-    'startup): call tfp_pixel.engine.strategies.make_strategy("multiworker") '
-    'first and pass it as `strategy`.')
 _LOST = (tf.errors.UnavailableError, tf.errors.DeadlineExceededError,
          tf.errors.AbortedError, tf.errors.CancelledError)
+# TensorFlow aborts every collective of a worker once a peer is lost; the
+# error then has the code of the cause, which can be any.
+_ABORTED = 'Collective ops is aborted'
 _TASK = re.compile(r'/job:(chief|worker)(?:/replica:\d+)?/task:(\d+)')
-
-
-def resolve():
-  """The cluster the `TF_CONFIG` environment variable describes, checked.
-
-  Returns:
-    resolver: a `tf.distribute.cluster_resolver.TFConfigClusterResolver`
-      (of no cluster without `TF_CONFIG`).
-
-  Raises:
-    ValueError: one line, if `TF_CONFIG` is not JSON or its task is not a
-      chief or worker task of its cluster.
-  """
-  try:
-    resolver = tf.distribute.cluster_resolver.TFConfigClusterResolver()
-    spec = resolver.cluster_spec()
-  except ValueError as error:
-    raise ValueError('TF_CONFIG is not valid JSON: {}.'.format(
-        data_errors.one_line(error))) from None
-  if not spec.jobs:
-    return resolver
-  jobs = [job for job in ('chief', 'worker') if job in spec.jobs]
-  if resolver.task_type not in jobs or not (
-      0 <= resolver.task_id < spec.num_tasks(resolver.task_type)):
-    raise ValueError(
-        'TF_CONFIG\'s "task" must be one of the chief or worker tasks of its '
-        '"cluster", such as {{"type": "worker", "index": 0}}; got type {!r}, '
-        'index {!r}.'.format(resolver.task_type, resolver.task_id))
-  return resolver
-
-
-def configure(resolver, startup_timeout=STARTUP_TIMEOUT):
-  """Configures the coordination service of `resolver`'s cluster.
-
-  As `MultiWorkerMirroredStrategy` does, plus a time limit for every worker
-  to start (TensorFlow's own is unlimited: a worker whose peer never starts
-  waits forever). Does nothing without a cluster (no `TF_CONFIG`).
-
-  Args:
-    resolver: `tf.distribute.cluster_resolver.ClusterResolver`.
-    startup_timeout: Python `float`, seconds.
-
-  Raises:
-    ValueError: if TensorFlow has already started in this process.
-  """
-  # pylint: disable=g-import-not-at-top,protected-access
-  from tensorflow.compiler.xla.tsl.protobuf import coordination_config_pb2
-  from tensorflow.python.eager import context
-  spec = resolver.cluster_spec()
-  if not spec.jobs:
-    return
-  if context.context()._context_handle is not None:
-    raise ValueError(_TOO_LATE)
-  if context.context().coordination_service is not None:
-    return
-  jobs = [job for job in ('chief', 'worker') if job in spec.jobs]
-  context.context().configure_coordination_service(
-      service_type='standalone',
-      service_leader='/job:{}/replica:0/task:0'.format(jobs[0]),
-      coordinated_jobs=[coordination_config_pb2.CoordinatedJob(
-          name=job, num_tasks=spec.num_tasks(job)) for job in jobs],
-      cluster_register_timeout_in_ms=int(startup_timeout * 1000))
 
 
 def is_multi_worker(strategy):
@@ -147,17 +78,6 @@ def task_name(resolver):
   if resolver.task_type == 'chief':
     return 'chief'
   return '{} {}'.format(resolver.task_type, resolver.task_id)
-
-
-def start_error(resolver, error):
-  """The `ClusterError` of a worker whose server did not start (TensorFlow's
-  `UnknownError: Could not start gRPC server`)."""
-  spec = resolver.cluster_spec()
-  address = spec.task_address(resolver.task_type, resolver.task_id)
-  return errors.ClusterError(
-      '{} cannot start its server on {} ({}); is the port free on this '
-      'machine?'.format(task_name(resolver).capitalize(), address,
-                        data_errors.one_line(error)))
 
 
 def fingerprint(value):
@@ -239,18 +159,32 @@ def lost_worker_errors(resolver, when, then):
 
   Raises:
     ClusterError: in place of an `UnavailableError`, `DeadlineExceededError`,
-      `AbortedError` or `CancelledError` of TensorFlow.
+      `AbortedError` or `CancelledError` of TensorFlow, or of another of its
+      errors that names another task or says that the collectives were
+      aborted (a multi-worker run only).
   """
   try:
     yield
-  except _LOST as error:
-    if not is_multi_worker(resolver):
-      raise
+  except tf.errors.OpError as error:
     me = task_name(resolver)
+    message = error.message or ''
     peers = sorted({'chief' if job == 'chief' else 'worker ' + index
-                    for job, index in _TASK.findall(error.message or '')}
-                   - {me})
+                    for job, index in _TASK.findall(message)} - {me})
+    if not is_multi_worker(resolver) or not (
+        isinstance(error, _LOST) or peers or _ABORTED in message):
+      raise
     raise errors.ClusterError(
         '{}: {} stopped or cannot be reached {} ({}); {}.'.format(
             me.capitalize(), ' and '.join(peers) or 'another worker', when,
             type(error).__name__, then)) from None
+
+
+def abort_collectives(strategy, reason):
+  """Ends the collectives this worker of a cluster waits in, and all later
+  ones, with a `CancelledError` saying `reason` (any thread may call it).
+  Nothing for a single process, or before TensorFlow started."""
+  # pylint: disable=g-import-not-at-top,protected-access
+  from tensorflow.python.eager import context
+  if (is_multi_worker(strategy) and
+      context.context()._context_handle is not None):
+    context.context().abort_collective_ops(tf.errors.CANCELLED, reason)

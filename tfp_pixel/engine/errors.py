@@ -10,6 +10,7 @@ __all__ = [
     'NonFiniteLossError',
     'RunError',
     'RunInUseError',
+    'StoppedError',
     'UnsafeRunError',
 ]
 
@@ -48,6 +49,13 @@ class UnsafeRunError(RunError):
 
 class ClusterError(RunError):
   """A multi-worker run lost a worker (or the chief); every worker stops."""
+
+
+class StoppedError(RunError):
+  """A signal (SIGTERM, SIGINT) stopped the run; what was written is kept.
+
+  The message says which epoch was cut short and how to resume.
+  """
 
 
 class DamagedCheckpointError(ValueError):

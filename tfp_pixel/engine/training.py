@@ -9,7 +9,9 @@ record per epoch.
 Rerunning on the same run directory resumes where the newest intact checkpoint
 left off; a run directory is trained by one process at a time (`run_lock`).
 Under the multi-worker strategy the chief writes the run and the other workers
-write nothing there (`cluster`).
+write nothing there (`cluster`). A signal that stops a training command
+(`stopping`) stops it between two writes: the line it prints says which epoch
+was lost and which checkpoint a rerun resumes from.
 What the data are and how they are measured is the run's task (`tasks`: for
 image models `image_task.ImageTask`; a class-conditional configuration trains
 `p(x | y)` on `(images, labels)`, its sample grids one row per class; for the
@@ -20,6 +22,7 @@ tokens of texts).
 
 import collections
 import contextlib
+import functools
 import math
 import os
 import shutil
@@ -39,6 +42,7 @@ from tfp_pixel.engine import files
 from tfp_pixel.engine import progress
 from tfp_pixel.engine import run_lock
 from tfp_pixel.engine import runs
+from tfp_pixel.engine import stopping
 from tfp_pixel.engine import strategies
 from tfp_pixel.engine import tasks
 from tfp_pixel.engine import train_step as train_step_lib
@@ -150,29 +154,38 @@ def train(train_data,
       of the epochs before are kept.
     ClusterError: if a worker of a multi-worker run stops; rerunning every
       worker resumes from the chief's last checkpoint.
+    StoppedError: if a signal stopped a training command (see `stopping`);
+      the checkpoints written are kept.
   """
   _check_arguments(epochs, steps_per_epoch, batch_size, learning_rate)
   strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
-  with _claim_run(run_dir, config, runs_root, strategy, restart,
-                  data_record, verbose) as run:
+  note = _StopNote(strategy)
+  with (stopping.stop_message(note.message, functools.partial(
+      cluster.abort_collectives, strategy, 'Stopped by a signal.')),
+        _claim_run(run_dir, config, runs_root, strategy, restart,
+                   data_record, verbose) as run):
     task = tasks.task_for(run.config)
     tf_keras.utils.set_random_seed(seed)
     train_ds = task.dataset(train_data, batch_size, shuffle_seed=seed)
     val_ds = (None if validation_data is None else
               task.dataset(validation_data, batch_size))
-    state = training_state.TrainingState(run.config, run.paths, strategy,
-                                         learning_rate, keep_checkpoints)
+    # Collective from here on: making the variables of a cluster's strategy
+    # broadcasts the chief's values.
     with cluster.lost_worker_errors(strategy, 'while starting',
                                     'rerun the same command on every worker'):
+      state = training_state.TrainingState(run.config, run.paths, strategy,
+                                           learning_rate, keep_checkpoints)
       _restore_or_initialize(state, task, train_ds, learning_rate, verbose)
+      note.at(state)
       batches = _EpochBatches(train_ds, steps_per_epoch, state.epochs_done,
                               strategy)
       cluster.check_agreement(strategy, cluster.fingerprint(
           [run.config, batches.steps, epochs, batch_size, learning_rate, seed,
            val_ds is not None]), _DISAGREE)
-    trainer = _Trainer(
-        run, task, state, strategy, batches, val_ds, jit, verbose,
-        _Summaries(run, task, num_samples, sample_every, seed, grid_scale))
+      trainer = _Trainer(
+          run, task, state, strategy, batches, val_ds, jit, verbose,
+          _Summaries(run, task, num_samples, sample_every, seed, grid_scale),
+          note)
     records = [trainer.run_epoch(epoch, epochs)
                for epoch in range(state.epochs_done + 1, epochs + 1)]
     trainer.summaries.close()
@@ -342,7 +355,7 @@ class _Trainer(object):
   """Runs the epochs of a run: steps, validation, summaries, checkpoints."""
 
   def __init__(self, run, task, state, strategy, batches, val_ds, jit,
-               verbose, summaries):
+               verbose, summaries, note):
     self.run = run
     self.task = task
     self.state = state
@@ -352,6 +365,7 @@ class _Trainer(object):
                         strategy.experimental_distribute_dataset(val_ds))
     self.verbose = verbose
     self.summaries = summaries
+    self.note = note
     self.step = train_step_lib.make_train_step(state.dist, state.optimizer,
                                                task, strategy, jit)
     self.evaluate = train_step_lib.make_evaluate(state.dist, task, strategy,
@@ -359,6 +373,7 @@ class _Trainer(object):
 
   def run_epoch(self, epoch, epochs):
     """Trains, validates and saves one epoch; returns its metrics record."""
+    self.note.epoch = epoch
     with cluster.lost_worker_errors(
         self.strategy, 'at epoch {}'.format(epoch),
         'rerun the same command on every worker to resume from the chief\'s '
@@ -372,9 +387,11 @@ class _Trainer(object):
       if self.run.chief:
         runs.check_no_links(self.run.run_dir)
       self.summaries.end_epoch(self.state.dist, record)
-      if self.run.chief:
-        runs.append_metrics(self.run.run_dir, record)
-      self.state.save(record)
+      with stopping.deferred():
+        if self.run.chief:
+          runs.append_metrics(self.run.run_dir, record)
+        self.state.save(record)
+        self.note.at(self.state, epoch)
     _say(self.verbose, progress.epoch_summary(record, self.task.examples_name,
                                               self.task.dim_name))
     return record
@@ -383,22 +400,24 @@ class _Trainer(object):
     """Runs one epoch of steps; returns its metrics record (no epoch yet)."""
     sums = np.zeros(4)  # NLLs (reported, trained), examples, dimensions.
     start, start_cpu = time.perf_counter(), time.process_time()
-    for step_index, batch in enumerate(self.batches()):
-      step_sums = np.array(self.step(batch), dtype=np.float64)
-      if not np.all(np.isfinite(step_sums)):
-        bar.close()
-        raise NonFiniteLossError(
-            'Training loss became {} at epoch {}, step {}; stopped. The last '
-            'good checkpoint is {}. Try a lower learning rate.'.format(
-                step_sums[0], self.state.epochs_done + 1, step_index + 1,
-                self.state.last_checkpoint or 'none (no epoch had finished)'))
-      sums += step_sums
-      loss_bits = _bits(step_sums[0], step_sums[3])
-      bar.update(step_index + 1, loss_bits)
-      self.summaries.step(loss_bits, self.state.optimizer.iterations)
+    try:
+      for step_index, batch in enumerate(self.batches()):
+        step_sums = np.array(self.step(batch), dtype=np.float64)
+        if not np.all(np.isfinite(step_sums)):
+          raise NonFiniteLossError(
+              'Training loss became {} at epoch {}, step {}; stopped. The '
+              'last good checkpoint is {}. Try a lower learning rate.'.format(
+                  step_sums[0], self.state.epochs_done + 1, step_index + 1,
+                  self.state.last_checkpoint or
+                  'none (no epoch had finished)'))
+        sums += step_sums
+        loss_bits = _bits(step_sums[0], step_sums[3])
+        bar.update(step_index + 1, loss_bits)
+        self.summaries.step(loss_bits, self.state.optimizer.iterations)
+    finally:
+      bar.close()  # Before any message: the bar's line ends first.
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - start_cpu
-    bar.close()
     if sums[2] == 0:
       raise ValueError('The training data is empty.')
     return {
@@ -421,6 +440,52 @@ class _Trainer(object):
       return {}
     return {'val_bits_per_dim': _bits(sums[0], sums[3]),
             'val_bits_per_dim_levels': _bits(sums[1], sums[3])}
+
+
+class _StopNote(object):
+  """Where a run is, for the line of a stop (`stopping.stop_message`).
+
+  Plain Python values, set by the main thread: the signal thread may read
+  them while the main thread waits in TensorFlow.
+  """
+
+  def __init__(self, strategy):
+    self._multi = cluster.is_multi_worker(strategy)
+    self._chief = cluster.is_chief(strategy)
+    self._who = cluster.task_name(strategy).capitalize()
+    self.epoch = None  # The epoch being trained, if one is.
+    self.done = None  # Epochs done, once the state is restored.
+    self.checkpoint = None  # This process's checkpoint of `done`.
+
+  def at(self, state, epoch=None):
+    """Notes `state`'s epochs done and checkpoint (after restoring it, or
+    after saving `epoch`)."""
+    self.done = state.epochs_done if epoch is None else epoch
+    self.checkpoint = state.last_checkpoint
+    self.epoch = None
+
+  def message(self, signal_name):
+    """The line of a stop by `signal_name` now."""
+    head = ('{} stopped by {}'.format(self._who, signal_name) if self._multi
+            else 'Stopped by {}'.format(signal_name))
+    rerun = 'rerun the same command' + (
+        ' on every worker' if self._multi else '')
+    if self.done is None:
+      return '{} while starting; {}.'.format(head, rerun)
+    if not self.done:
+      resume = '{} to start again'.format(rerun)
+    elif self._chief:
+      resume = '{} to resume from {} (epoch {})'.format(
+          rerun, self.checkpoint or 'its last checkpoint', self.done)
+    else:
+      resume = ('{} to resume from the chief\'s last checkpoint (epoch {})'
+                .format(rerun, self.done))
+    if self.epoch is not None:
+      return '{} at epoch {}, which is lost; {}.'.format(head, self.epoch,
+                                                        resume)
+    if self.done:
+      return '{} after epoch {}; {}.'.format(head, self.done, resume)
+    return '{} before epoch 1; {}.'.format(head, resume)
 
 
 def _bits(nll_nats, dims):
