@@ -2,6 +2,8 @@
 
 import click
 
+from tfp_pixel import bounds
+
 from . import options
 
 __all__ = ['complete']
@@ -15,7 +17,10 @@ __all__ = ['complete']
               help='Hidden pixels: the bottom or right half, or an image file '
               'whose dark pixels are hidden and white ones known.')
 @click.option('-n', '--num-completions', metavar='N', type=click.IntRange(1),
-              default=4, show_default=True, help='Completions per image.')
+              default=4, show_default=True,
+              help='Completions per image (drawn in batches; the grid is '
+                   'held whole and may have {} at most).'.format(
+                       bounds.format_pixels(bounds.MAX_GRID_PIXELS)))
 @click.option('--label', metavar='K', type=click.IntRange(0), default=None,
               help='Class of the completions; needed by (and only by) a '
                    'class-conditional run.')
@@ -41,6 +46,10 @@ def complete(images, mask, num_completions, label, output, scale, checkpoint,
     from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
     run = runs.open_run(run_dir, images=True)
     image_shape = tuple(run.config['image_shape'])
+    grids.check_output(output, len(images) * (num_completions + 2),
+                       image_shape, num_columns=num_completions + 2,
+                       scale=scale, advice='give fewer images, lower -n or '
+                       '--scale')
     pictures = np.stack([data.read_image(path, image_shape)
                          for path in images])
     known = generation.occlusion_mask(mask, image_shape)

@@ -1,13 +1,35 @@
 """Options shared by several commands, defined once, and error reporting."""
 
+import math
 import sys
 
 import click
 
-__all__ = ['checkpoint_option', 'echo_trained', 'resume_options',
-           'run_option', 'scale_option', 'score_format_option', 'seed_option',
-           'stop_on_signals', 'training_options', 'user_errors',
+__all__ = ['POSITIVE_FINITE', 'checkpoint_option', 'echo_trained',
+           'resume_options', 'run_option', 'scale_option',
+           'score_format_option', 'seed_option', 'stop_on_signals',
+           'temperature_option', 'training_options', 'user_errors',
            'verbose_option']
+
+
+class _PositiveFinite(click.ParamType):
+  """A float that is finite and above 0 (`click.FloatRange` lets `nan` and
+  `inf` through)."""
+
+  name = 'float'
+
+  def convert(self, value, param, ctx):
+    try:
+      number = float(value)
+    except (TypeError, ValueError):
+      self.fail('{!r} is not a number.'.format(value), param, ctx)
+    if not (math.isfinite(number) and number > 0):
+      self.fail('{!r} is not a positive finite number.'.format(value), param,
+                ctx)
+    return number
+
+
+POSITIVE_FINITE = _PositiveFinite()
 
 run_option = click.option(
     '--run', 'run_dir', metavar='DIR', default=None,
@@ -42,6 +64,10 @@ checkpoint_option = click.option(
     '--checkpoint', type=click.Choice(['best', 'last']), default='best',
     show_default=True, help='Best-validation or last checkpoint of the run.')
 
+
+temperature_option = click.option(
+    '--temperature', metavar='T', type=POSITIVE_FINITE, default=1.,
+    show_default=True, help='Sampling temperature, positive (< 1: sharper).')
 
 scale_option = click.option(
     '--scale', metavar='N', type=click.IntRange(1), default=None,

@@ -2,6 +2,8 @@
 
 import click
 
+from tfp_pixel import bounds
+
 from . import options
 
 __all__ = ['sample']
@@ -10,14 +12,16 @@ __all__ = ['sample']
 @click.command()
 @click.option('-n', '--num-samples', metavar='N', type=click.IntRange(1),
               default=16, show_default=True,
-              help='Number of images (per class in the per-class grid).')
+              help='Number of images (per class in the per-class grid). A '
+                   '.npy array is written a batch at a time and must fit '
+                   'on the disk; a PNG grid is held whole and may have {} '
+                   'at most.'.format(bounds.format_pixels(
+                       bounds.MAX_GRID_PIXELS)))
 @click.option('--label', metavar='K', type=click.IntRange(0), default=None,
               help='Class of every image, for a class-conditional run. '
                    'Without it, such a run draws a per-class grid: one row '
                    'of N images per class.')
-@click.option('--temperature', metavar='T', type=click.FloatRange(
-    0., min_open=True), default=1., show_default=True,
-              help='Sampling temperature (< 1: sharper).')
+@options.temperature_option
 @click.option('-o', '--output', metavar='FILE', required=True,
               type=click.Path(dir_okay=False),
               help='Output: .png (a grid) or .npy (uint8 [N, H, W, C]).')
@@ -36,29 +40,35 @@ def sample(num_samples, label, temperature, output, scale, checkpoint,
     raise click.BadParameter('applies to a .png grid; a .npy array keeps the '
                              'images as they are.', param_hint='--scale')
   with options.user_errors():
+    import numpy as np  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import conditional_runs  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import generation  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import grids  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
     run = runs.open_run(run_dir, images=True)
+    image_shape = tuple(run.config['image_shape'])
     per_class = label is None and conditional_runs.is_conditional(run.config)
+    labels, count, columns = label, num_samples, None
     if per_class:
-      images, labels = generation.sample_per_class(
-          run, num_samples, temperature=temperature, seed=seed,
-          which=checkpoint)
-      grids.save_images(images, output, num_columns=num_samples,
-                        scale=scale)
+      labels = conditional_runs.per_class_labels(run.config['num_classes'],
+                                                 num_samples, None)
+      count, columns = len(labels), num_samples
+    grids.check_output(output, count, image_shape, num_columns=columns,
+                       scale=scale, advice='lower -n or --scale, or write '
+                       '.npy (streamed to disk)')
+    batches = generation.sample_batches(
+        run, count, temperature=temperature, seed=seed, which=checkpoint,
+        label=labels)
+    if output.lower().endswith('.npy'):
+      grids.write_npy(output, batches, count, image_shape)
     else:
-      images = generation.sample_images(
-          run, num_samples, temperature=temperature, seed=seed,
-          which=checkpoint, label=label)
-      grids.save_images(images, output, scale=scale)
+      grids.write_png(output, grids.image_grid(
+          np.concatenate(list(batches)), num_columns=columns, scale=scale))
   if per_class:
     click.echo('Wrote {} samples of classes 0-{} ({} each, one row per '
-               'class) to {}'.format(len(images), labels[-1], num_samples,
-                                     output))
+               'class) to {}'.format(count, labels[-1], num_samples, output))
   elif label is not None:
     click.echo('Wrote {} samples of class {} to {}'.format(
-        len(images), label, output))
+        count, label, output))
   else:
-    click.echo('Wrote {} samples to {}'.format(len(images), output))
+    click.echo('Wrote {} samples to {}'.format(count, output))

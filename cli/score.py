@@ -5,6 +5,8 @@ import sys
 
 import click
 
+from tfp_pixel import bounds
+
 from . import options
 
 __all__ = ['score']
@@ -16,7 +18,9 @@ _COLUMNS = ('path', 'nll', 'bits_per_dim', 'nll_levels', 'bits_per_dim_levels')
 @click.argument('paths', nargs=-1, required=True, metavar='PATH...')
 @options.score_format_option
 @click.option('--batch-size', metavar='N', type=click.IntRange(1), default=64,
-              show_default=True, help='Images per forward pass.')
+              show_default=True,
+              help='Images per forward pass (at most {:,} image values).'
+              .format(bounds.SCORE_BATCH_VALUES))
 @options.checkpoint_option
 @click.option('--label', metavar='K', type=click.IntRange(0), default=None,
               help='Class-conditional run: score every image under class K '
@@ -40,87 +44,186 @@ def score(paths, output_format, batch_size, checkpoint, label,
   uniformly over the 8-bit values it covers), comparable across models;
   *_levels columns are the model's own figures on its quantized levels.
   .npy/.npz and IDX files are scored image by image (FILE[i]).
+  Images are scored a batch at a time and each result printed as it comes.
   Unreadable paths are reported on stderr, and the exit code is 1 if any
-  path was skipped.
+  path was skipped; images of another size or channel count than the run's
+  are converted to it, with one note on stderr.
 
   A class-conditional run scores log p(image | label) and needs --label,
   --labels-from-data or --classify (which scores each image under its
   predicted class unless a label is given).
   """
+  skipped = 0
   with options.user_errors():
     from tfp_pixel.engine import scoring  # pylint: disable=g-import-not-at-top
-    report = scoring.score(paths, run_dir=run_dir, batch_size=batch_size,
-                             which=checkpoint, label=label,
-                             labels_from_data=labels_from_data,
-                             classify=classify)
-  for skipped in report.skipped:
-    click.echo('{}: {}'.format(skipped.path, skipped.reason), err=True)
-  rows = list(report.scores) + ([report.mean] if report.mean else [])
-  click.echo(_FORMATTERS[output_format](rows, report), nl=False)
-  if report.skipped:
-    click.echo('{} path(s) skipped.'.format(len(report.skipped)), err=True)
+    scorer = scoring.Scorer(paths, run_dir=run_dir, batch_size=batch_size,
+                            which=checkpoint, label=label,
+                            labels_from_data=labels_from_data,
+                            classify=classify)
+    writer = _WRITERS[output_format](scorer)
+    for result in scorer:
+      if isinstance(result, scoring.Skipped):
+        click.echo('{}: {}'.format(result.path, result.reason), err=True)
+        writer.skip(result)
+        skipped += 1
+      else:
+        click.echo(writer.row(result), nl=False)
+    click.echo(writer.end(), nl=False)
+  note = _conversion_note(scorer.conversions, scorer.image_shape)
+  if note:
+    click.echo(note, err=True)
+  if skipped:
+    click.echo('{} path(s) skipped.'.format(skipped), err=True)
     sys.exit(1)
 
 
-def _table(rows, report):
-  if not rows:
-    return 'No images scored.\n'
-  width = max(len(r.path) for r in rows)
-  classes = _class_columns(report)
-  header = '{:<{w}}  {:>12}  {:>12}  {:>12}  {:>12}'.format(
-      'image', 'nll (nats)', 'bits/dim', 'nll levels', 'bits/dim lvl',
-      w=width)
-  lines = ['Run: {}'.format(report.run_dir),
-           header + ''.join('  {:>9}'.format(c) for c in classes)]
-  for r in rows:
+def _conversion_note(conversions, image_shape):
+  """One line saying how many images were converted to the run's shape, or
+  `None`."""
+  resized, channels = conversions
+  recolored = 'converted from {}'.format(
+      'RGB to gray' if image_shape[2] == 1 else 'gray to RGB')
+  if resized and channels:
+    what = '{} image(s) resized and {} {}'.format(resized, channels,
+                                                  recolored)
+  elif resized or channels:
+    what = '{} image(s) {}'.format(resized or channels,
+                                   'resized' if resized else recolored)
+  else:
+    return None
+  return 'Note: {} to fit the run\'s {} images.'.format(
+      what, 'x'.join(map(str, image_shape)))
+
+
+class _Table(object):
+  """An aligned table: the run, a header, a row per image, the mean and the
+  accuracy; the path column as wide as the longest path can be."""
+
+  def __init__(self, scorer):
+    self._scorer = scorer
+    self._classes = _class_columns(scorer)
+    self._width = None
+
+  def row(self, image_score):
+    text = ''
+    if self._width is None:
+      self._width = self._scorer.longest_name()
+      header = '{:<{w}}  {:>12}  {:>12}  {:>12}  {:>12}'.format(
+          'image', 'nll (nats)', 'bits/dim', 'nll levels', 'bits/dim lvl',
+          w=self._width)
+      text = 'Run: {}\n{}\n'.format(
+          self._scorer.run_dir,
+          header + ''.join('  {:>9}'.format(c) for c in self._classes))
+    return text + self._line(image_score)
+
+  def skip(self, skipped):
+    del skipped
+
+  def end(self):
+    mean = self._scorer.mean
+    if mean is None:
+      return 'No images scored.\n'
+    text = self._line(mean, is_mean=True)
+    if self._scorer.accuracy is not None:
+      text += 'accuracy: {:.1%} ({} of {})\n'.format(
+          self._scorer.accuracy, self._scorer.correct, self._scorer.count)
+    return text
+
+  def _line(self, row, is_mean=False):
     line = '{:<{w}}  {:>12.2f}  {:>12.4f}  {:>12.2f}  {:>12.4f}'.format(
-        r.path, r.nll, r.bits_per_dim, r.nll_levels, r.bits_per_dim_levels,
-        w=width)
-    lines.append(line + ''.join(
-        '  {:>9}'.format(_text(_cell(r, c, report, ''))) for c in classes))
-  if report.accuracy is not None:
-    correct = sum(s.predicted == s.label for s in report.scores)
-    lines.append('accuracy: {:.1%} ({} of {})'.format(
-        report.accuracy, correct, len(report.scores)))
-  return '\n'.join(lines) + '\n'
+        row.path, row.nll, row.bits_per_dim, row.nll_levels,
+        row.bits_per_dim_levels, w=self._width)
+    return line + ''.join(
+        '  {:>9}'.format(_text(value)) for value in _cells(
+            row, self._classes, self._scorer, '', is_mean)) + '\n'
 
 
-def _json(rows, report):
-  del rows
-  columns = _COLUMNS + _class_columns(report)
-  result = {
-      'run': report.run_dir,
-      'images': [{c: _cell(r, c, report, None) for c in columns}
-                 for r in report.scores],
-      'mean': ({c: _cell(report.mean, c, report, None) for c in columns}
-               if report.mean else None),
-      'skipped': [s._asdict() for s in report.skipped],
-  }
-  if report.accuracy is not None:
-    result['accuracy'] = report.accuracy
-  return json.dumps(result, indent=2) + '\n'
+class _Json(object):
+  """One JSON object (`run`, `images`, `mean`, `skipped`, `accuracy`), its
+  `images` list written an image at a time."""
+
+  def __init__(self, scorer):
+    self._scorer = scorer
+    self._columns = _COLUMNS + _class_columns(scorer)
+    self._skipped = []
+    self._started = False
+
+  def row(self, image_score):
+    text = ',\n' if self._started else self._start('[\n')
+    self._started = True
+    return text + self._indented(dict(zip(
+        self._columns, _cells(image_score, self._columns, self._scorer,
+                              None))), 4)
+
+  def skip(self, skipped):
+    self._skipped.append(skipped._asdict())
+
+  def end(self):
+    text = '\n  ],\n' if self._started else self._start('[],\n')
+    mean = self._scorer.mean
+    rest = {'mean': None if mean is None else dict(zip(
+        self._columns, _cells(mean, self._columns, self._scorer, None,
+                              is_mean=True))),
+            'skipped': self._skipped}
+    if self._scorer.accuracy is not None:
+      rest['accuracy'] = self._scorer.accuracy
+    return text + ',\n'.join(
+        '  {}: {}'.format(json.dumps(key), self._indented(value, 2).lstrip())
+        for key, value in rest.items()) + '\n}\n'
+
+  def _start(self, images):
+    """The object's opening up to its `images` list, `images` after it."""
+    return '{{\n  "run": {},\n  "images": {}'.format(
+        json.dumps(self._scorer.run_dir), images)
+
+  @staticmethod
+  def _indented(value, spaces):
+    return '\n'.join(' ' * spaces + line
+                     for line in json.dumps(value, indent=2).splitlines())
 
 
-def _csv(rows, report):
-  import csv  # pylint: disable=g-import-not-at-top
-  import io  # pylint: disable=g-import-not-at-top
-  columns = _COLUMNS + _class_columns(report)
-  out = io.StringIO()
-  writer = csv.writer(out, lineterminator='\n')
-  writer.writerow(columns)
-  for r in rows:
-    writer.writerow([_cell(r, c, report, '') for c in columns])
-  return out.getvalue()
+class _Csv(object):
+  """A header line, then a line per image and the mean."""
+
+  def __init__(self, scorer):
+    self._scorer = scorer
+    self._columns = _COLUMNS + _class_columns(scorer)
+    self._started = False
+
+  def row(self, image_score):
+    text = '' if self._started else self._line(self._columns)
+    self._started = True
+    return text + self._line(
+        _cells(image_score, self._columns, self._scorer, ''))
+
+  def skip(self, skipped):
+    del skipped
+
+  def end(self):
+    text = '' if self._started else self._line(self._columns)
+    mean = self._scorer.mean
+    if mean is not None:
+      text += self._line(_cells(mean, self._columns, self._scorer, '',
+                                is_mean=True))
+    return text
+
+  @staticmethod
+  def _line(values):
+    import csv  # pylint: disable=g-import-not-at-top
+    import io  # pylint: disable=g-import-not-at-top
+    out = io.StringIO()
+    csv.writer(out, lineterminator='\n').writerow(values)
+    return out.getvalue()
 
 
-def _class_columns(report):
-  """The label columns a report needs: label, predicted and correct."""
+def _class_columns(scorer):
+  """The label columns of the results: label, predicted and correct."""
   columns = ()
-  if any(s.label is not None for s in report.scores):
+  if scorer.labelled:
     columns += ('label',)
-  if any(s.predicted is not None for s in report.scores):
+  if scorer.classifying:
     columns += ('predicted',)
-  if report.accuracy is not None:
+  if scorer.labelled and scorer.classifying:
     columns += ('correct',)
   return columns
 
@@ -129,14 +232,17 @@ def _text(value):
   return '{:.3f}'.format(value) if isinstance(value, float) else str(value)
 
 
-def _cell(row, column, report, missing):
-  """The value of `column` in a row; `correct` of the mean is the accuracy."""
-  if column == 'correct':
-    if row is report.mean:
-      return report.accuracy
-    return int(row.predicted == row.label)
-  value = getattr(row, column)
-  return missing if value is None else value
+def _cells(row, columns, scorer, missing, is_mean=False):
+  """The values of `columns` in a row (`missing` for `None`); `correct` of
+  the mean is the accuracy."""
+  values = []
+  for column in columns:
+    if column == 'correct':
+      value = scorer.accuracy if is_mean else int(row.predicted == row.label)
+    else:
+      value = getattr(row, column)
+    values.append(missing if value is None else value)
+  return values
 
 
-_FORMATTERS = {'table': _table, 'json': _json, 'csv': _csv}
+_WRITERS = {'table': _Table, 'json': _Json, 'csv': _Csv}

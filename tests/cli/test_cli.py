@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 import tfp_pixel
+from tests.conftest import one_line_error
 from tfp_pixel.engine import runs
 
 _TINY_CATEGORICAL = ['--levels', '4', '--filters', '4', '--blocks', '1',
@@ -115,8 +116,8 @@ def test_sample_to_png_and_npy(in_workdir, name, cli):
     images = np.load(name)
     assert images.shape == (4, 8, 8, 1) and images.dtype == np.uint8
     assert set(np.unique(images)) <= {0, 85, 170, 255}
-  else:  # Two by two 8x8 images drawn 8 times larger, 1-pixel gaps.
-    assert Image.open(name).size == (2 * 65 - 1, 2 * 65 - 1)
+  else:  # Two by two 8x8 images drawn 8 times larger, 2-pixel gaps.
+    assert Image.open(name).size == (2 * 66 - 2, 2 * 66 - 2)
 
 
 def test_sample_is_reproducible_by_seed(in_workdir, cli):
@@ -152,7 +153,7 @@ def test_mixture_model_end_to_end(tmp_path, monkeypatch, cli):
   assert np.load('mix.npy').shape == (2, 4, 4, 1)
 
 
-def _tiles(grid, size=8, scale=8, padding=1):
+def _tiles(grid, size=8, scale=8, padding=2):
   """Splits a grid PNG of `size`-pixel images drawn `scale` times larger
   into `[rows, columns, size, size]`, checking that every image pixel is a
   uniform `scale x scale` square."""
@@ -220,7 +221,7 @@ def test_train_steps_repeat_short_data_and_scale_sets_the_grid(tmp_path, cli):
   (record,) = runs.read_metrics(tmp_path / 'run')
   assert (record['step'], record['images']) == (5, 16 + 13 + 16 + 13 + 16)
   grid = Image.open(tmp_path / 'run' / 'samples' / 'epoch-001.png')
-  assert grid.size == (2 * 17 - 1, 2 * 17 - 1)
+  assert grid.size == (2 * 18 - 2, 2 * 18 - 2)
 
 
 def test_sample_scale_draws_each_pixel_as_a_square(in_workdir, cli):
@@ -230,11 +231,11 @@ def test_sample_scale_draws_each_pixel_as_a_square(in_workdir, cli):
     assert result.exit_code == 0, result.output
   images = np.load('raw.npy')[..., 0]
   grid = np.asarray(Image.open('scaled.png'))
-  assert grid.shape == (2 * 25 - 1, 2 * 25 - 1)
+  assert grid.shape == (2 * 26 - 2, 2 * 26 - 2)
   for i, image in enumerate(images):
     row, column = divmod(i, 2)
     np.testing.assert_array_equal(
-        grid[row * 25:row * 25 + 24, column * 25:column * 25 + 24],
+        grid[row * 26:row * 26 + 24, column * 26:column * 26 + 24],
         np.kron(image, np.ones([3, 3], np.uint8)))
   refused = cli(['sample', '--scale', '2', '-o', 'raw.npy'])
   assert refused.exit_code == 2 and '--scale' in refused.output
@@ -244,4 +245,123 @@ def test_complete_scale(in_workdir, cli):
   result = cli(['complete', 'images/0.png', '-n', '1', '--scale', '1', '-o',
                 'small.png'])
   assert result.exit_code == 0, result.output
-  assert Image.open('small.png').size == (3 * 9 - 1, 8)
+  assert Image.open('small.png').size == (3 * 10 - 2, 8)
+
+
+def test_sample_refuses_what_cannot_fit_before_drawing(in_workdir, cli):
+  # -n 99999999999 wrapped around int32; --scale 100000 was a traceback.
+  huge_npy = one_line_error(cli(['sample', '-n', '99999999999', '-o',
+                                 'huge.npy']))
+  assert huge_npy.startswith('Error: huge.npy: 99999999999 images of 8x8x1 '
+                             'need 6.4 TB on disk; ')
+  huge_png = one_line_error(cli(['sample', '-n', '4', '--scale', '100000',
+                                 '-o', 'huge.png']))
+  assert huge_png.startswith(
+      'Error: A PNG grid of 4 images of 8x8 at scale 100000 would be '
+      '1600002x1600002 (2,560,006 million pixels, 2.6 TB); a grid is held '
+      'whole in memory and may have 67 million pixels at most: lower -n or '
+      '--scale, or write .npy')
+  assert not os.path.exists('huge.npy') and not os.path.exists('huge.png')
+
+
+def test_a_png_grid_is_bounded(in_workdir, cli, monkeypatch):
+  from tfp_pixel import bounds  # pylint: disable=g-import-not-at-top
+  monkeypatch.setattr(bounds, 'MAX_GRID_PIXELS', 200 * 200)
+  # 3 x 3 tiles of 64 pixels and 2-pixel gaps: 196 x 196.
+  assert cli(['sample', '-n', '9', '-o', 'nine.png']).exit_code == 0
+  assert 'would be 262x262 (68644 pixels, 68.6 kB)' in one_line_error(
+      cli(['sample', '-n', '16', '-o', 'sixteen.png']))
+  # A row of 2 + n tiles: 394 x 64 for n = 4, 460 x 64 for n = 5.
+  monkeypatch.setattr(bounds, 'MAX_GRID_PIXELS', 400 * 64)
+  assert cli(['complete', 'images/0.png', '-n', '4', '-o',
+              'four.png']).exit_code == 0
+  assert 'would be 460x64' in one_line_error(
+      cli(['complete', 'images/0.png', '-n', '5', '-o', 'five.png']))
+
+
+def test_sample_draws_npy_a_batch_at_a_time(in_workdir, cli, monkeypatch):
+  from tfp_pixel import bounds  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine import configs  # pylint: disable=g-import-not-at-top
+  monkeypatch.setattr(bounds, 'SAMPLE_BATCH_VALUES', 3 * 8 * 8)
+  for n in (7, 3):
+    result = cli(['sample', '-n', str(n), '--seed', '2', '-o',
+                  '{}.npy'.format(n)])
+    assert result.exit_code == 0, result.output
+  images = np.load('7.npy')
+  assert images.shape == (7, 8, 8, 1)
+  np.testing.assert_array_equal(np.load('3.npy'), images[:3])
+  # Batch k of 3 images is drawn with the seed (2, k).
+  dist = tfp_pixel.load()
+  config = runs.open_run().config
+  for batch, start in enumerate(range(0, 7, 3)):
+    drawn = dist.sample(min(3, 7 - start), seed=(2, batch))
+    np.testing.assert_array_equal(images[start:start + 3],
+                                  configs.events_to_images(drawn, config))
+
+
+@pytest.mark.parametrize('value', ['nan', 'inf', '-inf', '0', '-1', 'warm'])
+def test_a_temperature_must_be_positive_and_finite(in_workdir, cli, value):
+  np.save('kept.npy', np.zeros([1, 8, 8, 1], np.uint8))
+  result = cli(['sample', '--temperature', value, '-o', 'kept.npy'])
+  assert result.exit_code == 2, result.output
+  assert "Invalid value for '--temperature': {!r} is not a {}".format(
+      value, 'number' if value == 'warm' else 'positive finite number'
+  ) in result.output
+  assert np.load('kept.npy').shape == (1, 8, 8, 1)
+
+
+def test_a_missing_output_folder_is_named(in_workdir, cli):
+  for command in (['sample'], ['complete', 'images/0.png']):
+    assert one_line_error(cli(command + ['-o', 'nodir/a.png'])) == (
+        'Error: nodir: no such folder (to write nodir/a.png).')
+
+
+def test_complete_draws_in_batches(in_workdir, cli, monkeypatch):
+  from tfp_pixel import bounds  # pylint: disable=g-import-not-at-top
+  monkeypatch.setattr(bounds, 'SAMPLE_BATCH_VALUES', 2 * 8 * 8)
+  images = sorted(str(p) for p in (in_workdir / 'images').iterdir())
+  result = cli(['complete', *images, '-n', '3', '-o', 'batched.png'])
+  assert result.exit_code == 0, result.output
+  tiles = _tiles(Image.open('batched.png'))
+  assert tiles.shape == (3, 5, 8, 8)
+  levels = np.asarray(tfp_pixel.dequantize(tfp_pixel.quantize(tiles[:, 0], 4),
+                                          4))
+  for column in (2, 3, 4):
+    np.testing.assert_array_equal(tiles[:, column, :4], levels[:, :4])
+
+
+def test_score_skips_an_empty_array_and_fails(in_workdir, cli):
+  np.save('empty.npy', np.zeros([0, 8, 8, 1], np.uint8))
+  result = cli(['score', 'empty.npy', 'images/0.png'])
+  assert result.exit_code == 1
+  assert result.stderr.splitlines() == [
+      'empty.npy: holds no images (an array of shape [0, 8, 8, 1]).',
+      '1 path(s) skipped.']
+  assert [line.split()[0] for line in result.stdout.splitlines()[2:]] == [
+      'images/0.png', 'mean']
+
+
+def test_score_notes_converted_images_once_with_their_count(in_workdir, cli):
+  os.makedirs('other')
+  digit = np.asarray(Image.open('images/0.png'))
+  Image.fromarray(digit).resize((16, 16)).save('other/big.png')
+  Image.fromarray(np.stack([digit] * 3, axis=-1)).resize((12, 4)).save(
+      'other/wide_rgb.png')
+  Image.fromarray(np.stack([digit] * 3, axis=-1)).save('other/rgb.png')
+  Image.fromarray(digit).save('other/same.png')
+  result = cli(['score', 'other'])
+  assert result.exit_code == 0, result.output
+  assert result.stderr == (
+      'Note: 2 image(s) resized and 2 converted from RGB to gray to fit the '
+      'run\'s 8x8x1 images.\n')
+  assert cli(['score', 'images']).stderr == ''
+
+
+def test_a_32_bit_integer_image_holds_8_bit_values(in_workdir, cli):
+  digit = np.asarray(Image.open('images/0.png'))
+  Image.fromarray(digit.astype(np.int32)).save('wide.tif')
+  assert Image.open('wide.tif').mode == 'I'
+  result = cli(['score', 'images/0.png', 'wide.tif', '--format', 'json'])
+  assert result.exit_code == 0, result.output
+  eight_bit, wide = json.loads(result.output)['images']
+  assert wide['path'] == 'wide.tif' and wide['nll'] == eight_bit['nll']

@@ -64,8 +64,8 @@ def test_sample_without_a_label_draws_a_row_per_class(in_workdir, cli):
   result = cli(['sample', '-n', '2', '-o', 'grid.png'])
   assert result.exit_code == 0, result.output
   assert 'classes 0-2 (2 each, one row per class)' in result.output
-  # 8x8 images drawn 8 times larger: 64-pixel tiles, 1-pixel gaps.
-  assert Image.open('grid.png').size == (2 * 65 - 1, 3 * 65 - 1)
+  # 8x8 images drawn 8 times larger: 64-pixel tiles, 2-pixel gaps.
+  assert Image.open('grid.png').size == (2 * 66 - 2, 3 * 66 - 2)
 
 
 def test_score_under_a_label(in_workdir, cli):
@@ -107,7 +107,7 @@ def test_complete_with_a_label(in_workdir, cli):
   result = cli(['complete', 'digits/0/0.png', '--label', '0', '-n', '2',
                  '-o', 'completed.png'])
   assert result.exit_code == 0, result.output
-  assert Image.open('completed.png').size == (4 * 65 - 1, 64)
+  assert Image.open('completed.png').size == (4 * 66 - 2, 64)
 
 
 @pytest.mark.parametrize('args, message', [

@@ -3,17 +3,22 @@
 import gzip
 import hashlib
 import io
+import logging
 import os
 import pathlib
 import shutil
 import struct
 import time
+import tracemalloc
 import warnings
+import zipfile
+import zlib
 
 import numpy as np
 from PIL import Image
 import pytest
 
+from tests.conftest import one_line_error
 from tfp_pixel import data
 from tfp_pixel.data import tfds_source
 
@@ -61,6 +66,19 @@ def _write_idx(path, array, magic, compress=False):
   content = header + array.astype(np.uint8).tobytes()
   path.write_bytes(gzip.compress(content) if compress else content)
   return path
+
+
+def _png_header(width, height):
+  """A gray 8-bit PNG of `width x height` pixels whose data stop after one
+  row: enough for Pillow to open it."""
+  def chunk(kind, body):
+    return (struct.pack('>I', len(body)) + kind + body +
+            struct.pack('>I', zlib.crc32(kind + body)))
+  return (b'\x89PNG\r\n\x1a\n' +
+          chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 0, 0, 0,
+                                     0)) +
+          chunk(b'IDAT', zlib.compress(b'\0' * (width + 1))) +
+          chunk(b'IEND', b''))
 
 
 def _one_line(error):
@@ -260,6 +278,76 @@ class TestFolder:
     assert len(data.load_images(image_folder).images) == 5
 
 
+  def test_integer_images(self, tmp_path):
+    values = np.arange(64, dtype=np.int32).reshape(8, 8) * 4
+    Image.fromarray(values).save(tmp_path / 'wide.tif')  # Mode I, 32 bits.
+    np.testing.assert_array_equal(data.read_image(tmp_path / 'wide.tif'),
+                                  values[..., None])
+    sixteen = (values * 257).astype(np.uint16)
+    Image.fromarray(sixteen).save(tmp_path / 'deep.png')  # Mode I;16.
+    np.testing.assert_array_equal(data.read_image(tmp_path / 'deep.png'),
+                                  values[..., None])
+    # Pillow reads a 16-bit PGM as mode I, scaled to 16 bits.
+    (tmp_path / 'deep.pgm').write_bytes(
+        b'P5 8 8 65535\n' + sixteen.astype('>u2').tobytes())
+    assert Image.open(tmp_path / 'deep.pgm').mode == 'I'
+    np.testing.assert_array_equal(data.read_image(tmp_path / 'deep.pgm'),
+                                  values[..., None])
+    Image.fromarray(values * 10).save(tmp_path / 'large.tif')
+    with pytest.raises(data.ImageReadError,
+                       match=r'32-bit integer pixels in \[0, 2520\]'):
+      data.read_image(tmp_path / 'large.tif')
+
+  def test_large_images_are_decoded_one_at_a_time_and_smaller(
+      self, tmp_path):
+    folder = tmp_path / 'photos'
+    folder.mkdir()
+    for i in range(12):
+      Image.fromarray(np.full((300, 300, 3), 20 * i, np.uint8)).save(
+          folder / '{:02d}.png'.format(i))
+    data.load_images(folder, shape=(8, 8, 1), max_images=1)  # Warm up.
+    tracemalloc.start()
+    try:
+      loaded = data.load_images(folder, shape=(8, 8, 1))
+      peak = tracemalloc.get_traced_memory()[1]
+    finally:
+      tracemalloc.stop()
+    np.testing.assert_array_equal(
+        loaded.images, np.arange(0, 240, 20).repeat(64).reshape(12, 8, 8, 1))
+    # Each decoded image is 270 kB; all of them, with float copies: 24 MB.
+    assert peak < 2e6
+
+  def test_block_averages_then_area_averages(self, tmp_path):
+    blocks = _RNG.integers(0, 256, (6, 9), dtype=np.uint8)
+    Image.fromarray(np.kron(blocks, np.ones((40, 40), np.uint8))).save(
+        tmp_path / 'blocks.png')
+    np.testing.assert_array_equal(
+        data.read_image(tmp_path / 'blocks.png', (6, 9, 1))[..., 0], blocks)
+
+  def test_decoded_pixels_are_bounded(self, tmp_path):
+    # The header of a 12000x12000 gray PNG: 144 million pixels once decoded.
+    path = tmp_path / 'huge.png'
+    path.write_bytes(_png_header(12000, 12000))
+    with pytest.raises(data.ImageReadError) as error:
+      data.read_image(path, (28, 28, 1))
+    assert _one_line(error) == (
+        'cannot read image {}: 12000x12000 pixels (144 million pixels) is '
+        'more than the 67 million pixels an image may have decoded'.format(
+            path))
+
+  def test_a_folder_loads_within_the_bound(self, image_folder, monkeypatch):
+    from tfp_pixel import bounds  # pylint: disable=g-import-not-at-top
+    monkeypatch.setattr(bounds, 'MAX_LOADED_BYTES', 4 * 8 * 8)
+    assert data.load_images(image_folder,
+                            shape=(8, 8, 1)).images.shape == (4, 8, 8, 1)
+    with pytest.raises(data.DataError) as error:
+      data.load_images(image_folder, shape=(8, 8, 3))
+    assert _one_line(error) == (
+        '{}: 4 images of 8x8x3 need 768 bytes in memory, more than the 256 '
+        'bytes a source may load; pass a smaller shape or a max_images.'
+        .format(image_folder))
+
+
 class TestIdx:
 
   @pytest.fixture
@@ -315,6 +403,33 @@ class TestIdx:
     with pytest.raises(data.DataError, match='no labels file'):
       data.load_images(folder / 'lone-images-idx3-ubyte', with_labels=True)
 
+  def test_a_header_declaring_too_much_is_refused_unread(self, tmp_path):
+    header = struct.pack('>IIII', 2051, 60000, 10000, 10000)
+    path = tmp_path / 'huge-images-idx3-ubyte.gz'
+    path.write_bytes(gzip.compress(header + b'\0\0\0'))
+    with pytest.raises(data.DataError) as error:
+      data.load_images(path)
+    assert _one_line(error) == (
+        '{}: its header declares 60000x10000x10000 of uint8 (6.0 TB), more '
+        'than the 2.1 GB a source may load.'.format(path))
+    assert data.count_images(path) == 60000
+
+  def test_a_gzip_bomb_is_not_decompressed(self, tmp_path, monkeypatch):
+    from tfp_pixel import bounds  # pylint: disable=g-import-not-at-top
+    path = _write_idx(tmp_path / 'zeros-images-idx3-ubyte.gz',
+                      np.zeros((100, 100, 100), np.uint8), 2051, True)
+    assert path.stat().st_size < 5000
+    monkeypatch.setattr(bounds, 'MAX_LOADED_BYTES', 10**5)
+    with pytest.raises(data.DataError, match=r'100x100x100 of uint8 \(1\.0 '
+                       r'MB\), more than the 100\.0 kB'):
+      data.load_images(path)
+
+  def test_no_images(self, tmp_path):
+    path = _write_idx(tmp_path / 'none-images-idx3-ubyte',
+                      np.zeros((0, 4, 4), np.uint8), 2051)
+    with pytest.raises(data.DataError, match='holds no images'):
+      data.load_images(path)
+
   def test_real_mnist_5k(self):
     if not MNIST_5K.is_dir():
       pytest.skip('shared MNIST-5k data not found at {}'.format(MNIST_5K))
@@ -368,6 +483,67 @@ class TestArrays:
     np.save(tmp_path / 'five.npy', np.zeros((2, 3, 3, 5), np.uint8))
     with pytest.raises(data.DataError, match='has 5 channels; expected 1, 3'):
       data.load_images(tmp_path / 'five.npy')
+
+
+  def test_empty_arrays_hold_no_images(self, tmp_path):
+    np.save(tmp_path / 'empty.npy', np.zeros((0, 8, 8, 1), np.uint8))
+    np.savez(tmp_path / 'empty.npz', images=np.zeros((0, 8, 8)),
+             labels=np.zeros(0))
+    for name, shape in (('empty.npy', '[0, 8, 8, 1]'),
+                        ('empty.npz', '[0, 8, 8]')):
+      with pytest.raises(data.DataError) as error:
+        data.load_images(tmp_path / name)
+      assert _one_line(error) == '{}: holds no images (an array of shape {}).'\
+          .format(tmp_path / name, shape)
+
+  def test_declared_sizes_are_checked_before_reading(self, tmp_path):
+    # Headers of a terabyte of images, with no data behind them.
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {
+        'descr': '|u1', 'fortran_order': False,
+        'shape': (10**6, 1000, 1000)})
+    with zipfile.ZipFile(tmp_path / 'bomb.npz', 'w') as archive:
+      archive.writestr('images.npy', header.getvalue())
+    with pytest.raises(data.DataError) as error:
+      data.load_images(tmp_path / 'bomb.npz')
+    assert _one_line(error) == (
+        "{}: its array 'images' (1000000x1000x1000 of uint8) would need 1.0 "
+        'TB in memory, more than the 2.1 GB a source may load.'.format(
+            tmp_path / 'bomb.npz'))
+    assert data.count_images(tmp_path / 'bomb.npz') == 10**6
+    (tmp_path / 'bomb.npy').write_bytes(b'\x93NUMPY\x01\x00' + struct.pack(
+        '<H', len(header.getvalue()) - 10) + header.getvalue()[10:])
+    with pytest.raises(data.DataError, match='bomb.npy: not a readable'):
+      data.load_images(tmp_path / 'bomb.npy')
+
+  def test_a_zip_bomb_is_not_expanded(self, tmp_path, monkeypatch):
+    from tfp_pixel import bounds  # pylint: disable=g-import-not-at-top
+    np.savez_compressed(tmp_path / 'zeros.npz',
+                        images=np.zeros((100, 100, 100), np.uint8))
+    assert (tmp_path / 'zeros.npz').stat().st_size < 5000
+    monkeypatch.setattr(bounds, 'MAX_LOADED_BYTES', 10**5)
+    with pytest.raises(data.DataError, match=r"array 'images' \(100x100x100 "
+                       r'of uint8\) would need 1\.0 MB'):
+      data.load_images(tmp_path / 'zeros.npz')
+
+  def test_npy_files_are_mapped_and_converted_in_chunks(self, tmp_path,
+                                                       monkeypatch):
+    from tfp_pixel import bounds  # pylint: disable=g-import-not-at-top
+    images = _RNG.random((64, 64, 64))  # float64, 2 MB.
+    np.save(tmp_path / 'floats.npy', images)
+    expected = np.round(images.astype(np.float32) * 255).astype(np.uint8)
+    monkeypatch.setattr(bounds, 'CONVERT_CHUNK_VALUES', 8 * 64 * 64)
+    data.load_images(tmp_path / 'floats.npy', max_images=1)  # Warm up.
+    tracemalloc.start()
+    try:
+      loaded = data.load_images(tmp_path / 'floats.npy')
+      peak = tracemalloc.get_traced_memory()[1]
+    finally:
+      tracemalloc.stop()
+    np.testing.assert_array_equal(loaded.images, expected[..., None])
+    # The result (262 kB) and float32 copies of 8 images (131 kB each); the
+    # whole file read and converted at once would take 5 MB.
+    assert peak < 1e6
 
 
 class TestOfflineDefault:
@@ -474,6 +650,22 @@ class TestTfds:
     message = _one_line(error)
     assert 'network is unreachable' in message
     assert 'tiny-images.bin' in message and 'data_dir' in message
+
+  def test_offline_error_logs_nothing_and_names_the_option(
+      self, tmp_path, tiny_tfds_name, caplog, cli):
+    with caplog.at_level(logging.WARNING):
+      with pytest.raises(data.DataError) as error:
+        data.load_images(tiny_tfds_name, data_dir=tmp_path / 'python')
+    assert 'pass data_dir (a folder holding a prepared copy' in _one_line(
+        error)
+    assert not [r for r in caplog.records if r.name == 'absl'], (
+        caplog.records)
+    result = cli(['train', '--dataset', tiny_tfds_name, '--data-dir',
+                  str(tmp_path / 'command'), '--epochs', '0', '--run',
+                  str(tmp_path / 'run')])
+    line = one_line_error(result)
+    assert 'pass --data-dir DIR (a folder holding a prepared copy' in line
+    assert 'data_dir' not in line and 'absl' not in result.output
 
   def test_real_tfds_name_offline_fails_fast(self, tmp_path):
     if tfds_source.network_reachable():

@@ -132,8 +132,8 @@ class TestTraining:
     grid = np.asarray(Image.open(os.path.join(
         conditional_training.run_dir, 'samples', 'epoch-001.png')))
     # 3 classes, one row each, of ceil(5 / 3) = 2 samples; the 8x8 images
-    # drawn 8 times larger (64-pixel tiles), 1-pixel gaps.
-    assert grid.shape == (3 * 65 - 1, 2 * 65 - 1)
+    # drawn 8 times larger (64-pixel tiles), 2-pixel gaps.
+    assert grid.shape == (3 * 66 - 2, 2 * 66 - 2)
 
   def test_the_label_reaches_the_loss(self, conditional_training,
                                       labelled_digits):

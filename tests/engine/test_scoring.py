@@ -100,3 +100,34 @@ def test_nothing_readable_gives_an_empty_report(tmp_path, trained_run):
   report = scoring.score([tmp_path / 'bad.png'], run_dir=trained_run)
   assert report.scores == [] and report.mean is None
   assert len(report.skipped) == 1
+
+
+@pytest.mark.parametrize('batch_size, values, per_batch', [
+    (4, None, 4), (10**9, 3 * 8 * 8, 3)])
+def test_images_are_read_and_scored_a_batch_at_a_time(
+    tmp_path, digits, trained_run, monkeypatch, batch_size, values,
+    per_batch):
+  from tfp_pixel import bounds  # pylint: disable=g-import-not-at-top
+  from tfp_pixel import data  # pylint: disable=g-import-not-at-top
+  if values is not None:  # --batch-size 1000000000 holds 3 images at most.
+    monkeypatch.setattr(bounds, 'SCORE_BATCH_VALUES', values)
+  paths = _write_pngs(tmp_path / 'many', digits[:10])
+  reads = []
+  read = data.read_image_and_shape
+
+  def counted(path, shape=None):
+    reads.append(path)
+    return read(path, shape)
+
+  monkeypatch.setattr(data, 'read_image_and_shape', counted)
+  scorer = scoring.Scorer(tmp_path / 'many', run_dir=trained_run,
+                          batch_size=batch_size)
+  results = iter(scorer)
+  first = next(results)
+  assert (first.path, len(reads)) == (paths[0], per_batch)
+  rest = list(results)
+  assert [r.path for r in rest] == paths[1:] and len(reads) == 10
+  report = tfp_pixel.score(tmp_path / 'many', run_dir=trained_run)
+  np.testing.assert_allclose([first.nll] + [r.nll for r in rest],
+                             [s.nll for s in report.scores], rtol=1e-6)
+  assert scorer.mean.nll == pytest.approx(report.mean.nll)

@@ -15,13 +15,13 @@ from tfp_pixel.data.errors import one_line
 from tfp_pixel.data.errors import reason_of
 from tfp_pixel.data.folder import class_ids
 from tfp_pixel.data.folder import class_of
-from tfp_pixel.data.folder import ScannedImages
 from tfp_pixel.data.folder import list_image_files
 from tfp_pixel.data.folder import names_are_class_ids
 from tfp_pixel.data.folder import read_image
-from tfp_pixel.data.folder import scan_images
+from tfp_pixel.data.folder import read_image_and_shape
 from tfp_pixel.data.idx import is_idx_file
 from tfp_pixel.data.image_set import ImageSet
+from tfp_pixel.data.loader import count_images
 from tfp_pixel.data.loader import load_images
 from tfp_pixel.data.offline_default import OFFLINE_DEFAULT_NAME
 from tfp_pixel.data.pipeline import make_datasets
@@ -32,10 +32,10 @@ __all__ = [
     'ImageReadError',
     'ImageSet',
     'OFFLINE_DEFAULT_NAME',
-    'ScannedImages',
     'class_ids',
     'class_of',
     'convert_images',
+    'count_images',
     'is_idx_file',
     'list_image_files',
     'load_images',
@@ -44,6 +44,6 @@ __all__ = [
     'one_line',
     'parse_shape',
     'read_image',
+    'read_image_and_shape',
     'reason_of',
-    'scan_images',
 ]

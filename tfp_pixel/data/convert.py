@@ -9,6 +9,7 @@ luma weights (as Pillow does), and drops an alpha channel.
 import numpy as np
 import tensorflow as tf
 
+from tfp_pixel import bounds
 from tfp_pixel.data.errors import DataError
 
 __all__ = [
@@ -20,7 +21,6 @@ __all__ = [
 ]
 
 _LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114], np.float32)
-_RESIZE_CHUNK = 512
 
 
 def parse_shape(text):
@@ -74,6 +74,10 @@ def check_shape(shape):
 def convert_images(images, shape, source='images'):
   """Converts images to `shape`: resizes them and converts gray <-> RGB.
 
+  The images are converted `bounds.CONVERT_CHUNK_VALUES` values at a time
+  into the uint8 result, so that a large array (a memory-mapped `.npy` file,
+  floats) costs little more than the result.
+
   Args:
     images: array of shape `[N, H, W]` or `[N, H, W, C]` with `C` in
       {1, 3, 4} (the alpha channel of RGBA is dropped). uint8, integers in
@@ -88,20 +92,15 @@ def convert_images(images, shape, source='images'):
   Raises:
     DataError: if the images have the wrong rank, channel count or values.
   """
-  images = as_image_array(images, source)
-  if shape is None:
-    return _to_uint8(images)
-  height, width, channels = check_shape(shape)
-  if images.shape[1:] == (height, width, channels):
-    return _to_uint8(images)
-  values = images.astype(np.float32)
-  if values.shape[-1] == 3 and channels == 1:
-    values = values @ _LUMA_WEIGHTS[:, np.newaxis]
-  if values.shape[1:3] != (height, width):
-    values = _resize(values, height, width)
-  if values.shape[-1] == 1 and channels == 3:
-    values = np.repeat(values, 3, axis=-1)
-  return np.clip(np.round(values), 0, 255).astype(np.uint8)
+  images = _image_view(images, source)
+  target = images.shape[1:] if shape is None else check_shape(shape)
+  if images.dtype == np.uint8 and images.shape[1:] == target:
+    return np.array(images, order='C')  # A copy: not a view of a mapped file.
+  scale = _value_scale(images, source)
+  converted = np.empty((len(images),) + tuple(target), np.uint8)
+  for start, chunk in _chunks(images):
+    converted[start:start + len(chunk)] = _convert(chunk, target, scale)
+  return converted
 
 
 def stack_images(images, sources, shape):
@@ -153,6 +152,18 @@ def as_image_array(images, source='images'):
   Raises:
     DataError: if the images have the wrong rank, channel count or values.
   """
+  images = _image_view(images, source)
+  if images.dtype == np.uint8:
+    return images
+  return images.astype(np.float32) * np.float32(_value_scale(images, source))
+
+
+def _image_view(images, source):
+  """`[N, H, W, C]` with `C` in {1, 3} (alpha sliced off), without a copy.
+
+  Raises:
+    DataError: if the images have the wrong rank or channel count.
+  """
   images = np.asarray(images)
   if images.ndim == 3:
     images = images[..., np.newaxis]
@@ -165,52 +176,70 @@ def as_image_array(images, source='images'):
   elif channels not in (1, 3):
     raise DataError('{} has {} channels; expected 1, 3 or 4.'.format(
         source, channels))
+  return images
+
+
+def _value_scale(images, source):
+  """What the values are multiplied by to lie in `[0, 255]`: 255 for bools
+  and for floats in `[0, 1]`, else 1.
+
+  Raises:
+    DataError: for another dtype, or values that are not finite or lie
+      outside `[0, 255]`.
+  """
   if images.dtype == np.uint8:
-    return images
-  return _to_float255(images, source)
-
-
-def _to_float255(images, source):
-  """Maps bool, integer or float intensities onto float32 `[0, 255]`."""
+    return 1.
   if images.dtype == bool:
-    return images.astype(np.float32) * 255.
-  if not (np.issubdtype(images.dtype, np.integer) or
-          np.issubdtype(images.dtype, np.floating)):
+    return 255.
+  floating = np.issubdtype(images.dtype, np.floating)
+  if not (floating or np.issubdtype(images.dtype, np.integer)):
     raise DataError('{} have dtype {}; expected uint8, integers or floats.'
                     .format(source, images.dtype))
-  if images.size == 0:
-    return images.astype(np.float32)
-  if np.issubdtype(images.dtype, np.floating) and not np.all(
-      np.isfinite(images)):
-    raise DataError('{} contain NaN or infinite values.'.format(source))
-  low, high = images.min(), images.max()
+  low = high = None
+  for _, chunk in _chunks(images):
+    if floating and not np.all(np.isfinite(chunk)):
+      raise DataError('{} contain NaN or infinite values.'.format(source))
+    low = chunk.min() if low is None else min(low, chunk.min())
+    high = chunk.max() if high is None else max(high, chunk.max())
+  if low is None:
+    return 1.
   if low < 0 or high > 255:
     raise DataError('{} have values in [{}, {}]; expected [0, 255] (or [0, 1] '
                     'for floats).'.format(source, low, high))
+  return 255. if floating and high <= 1 else 1.
+
+
+def _chunks(images):
+  """`(start, images[start:start + k])` for chunks of about
+  `bounds.CONVERT_CHUNK_VALUES` values (at least one image each)."""
+  per_image = max(1, int(np.prod(images.shape[1:])))
+  step = max(1, bounds.CONVERT_CHUNK_VALUES // per_image)
+  for start in range(0, len(images), step):
+    yield start, images[start:start + step]
+
+
+def _convert(images, target, scale):
+  """A chunk of `[n, H, W, C]` images (`C` in {1, 3}, values in `[0, 255]`
+  once multiplied by `scale`) as uint8 `[n, *target]`."""
+  height, width, channels = target
   values = images.astype(np.float32)
-  if np.issubdtype(images.dtype, np.floating) and high <= 1:
-    values *= 255.
-  return values
-
-
-def _to_uint8(images):
-  if images.dtype == np.uint8:
-    return np.ascontiguousarray(images)
-  return np.clip(np.round(images), 0, 255).astype(np.uint8)
+  if scale != 1.:
+    values *= np.float32(scale)
+  if values.shape[-1] == 3 and channels == 1:
+    values = values @ _LUMA_WEIGHTS[:, np.newaxis]
+  if values.shape[1:3] != (height, width):
+    values = _resize(values, height, width)
+  if values.shape[-1] == 1 and channels == 3:
+    values = np.repeat(values, 3, axis=-1)
+  return np.clip(np.round(values), 0, 255).astype(np.uint8)
 
 
 def _resize(values, height, width):
   """Resizes float `[N, h, w, C]` images, averaging areas when shrinking."""
   shrinking = height <= values.shape[1] and width <= values.shape[2]
   method = 'area' if shrinking else 'bilinear'
-  chunks = [
-      tf.image.resize(values[start:start + _RESIZE_CHUNK], (height, width),
-                      method=method, antialias=True).numpy()
-      for start in range(0, len(values), _RESIZE_CHUNK)
-  ]
-  if not chunks:
-    return np.zeros((0, height, width, values.shape[-1]), np.float32)
-  return np.concatenate(chunks)
+  return tf.image.resize(values, (height, width), method=method,
+                         antialias=True).numpy()
 
 
 def _without_alpha(shape):

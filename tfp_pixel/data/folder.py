@@ -1,42 +1,32 @@
 """Images read with Pillow from files and folders, labelled by sub-folder."""
 
-import collections
 import os
 import warnings
 
 import numpy as np
 from PIL import Image
 
+from tfp_pixel import bounds
+from tfp_pixel import interface
 from tfp_pixel.data import convert
 from tfp_pixel.data.errors import DataError
 from tfp_pixel.data.errors import ImageReadError
-from tfp_pixel.data.errors import one_line
-from tfp_pixel.data.errors import reason_of
 from tfp_pixel.data.image_set import ImageSet
 
 __all__ = [
     'IMAGE_EXTENSIONS',
-    'ScannedImages',
     'class_ids',
     'class_of',
     'list_image_files',
     'load_folder',
     'names_are_class_ids',
     'read_image',
-    'scan_images',
+    'read_image_and_shape',
 ]
 
 IMAGE_EXTENSIONS = ('.bmp', '.gif', '.jpeg', '.jpg', '.png')
-
-ScannedImages = collections.namedtuple('ScannedImages',
-                                       ['files', 'images', 'skipped'])
-ScannedImages.__doc__ = """What `scan_images` read, and what it could not.
-
-Attributes:
-  files: `list` of the image files read, in order.
-  images: `list` of their uint8 `[H, W, C]` arrays.
-  skipped: `list` of `(path, reason)` pairs, one line each.
-"""
+# Formats whose `I`-mode images Pillow widens from 16-bit samples.
+_SIXTEEN_BIT_FORMATS = ('PNG', 'PPM')
 
 
 def list_image_files(paths):
@@ -70,53 +60,17 @@ def list_image_files(paths):
   return sorted(files)
 
 
-def scan_images(paths, shape):
-  """Reads every image among `paths`, going on past the ones it cannot read.
-
-  Folders are searched recursively (`list_image_files`); a file named
-  explicitly is read whatever its extension. Each path or file that yields no
-  image is reported with a one-line reason instead of an error.
-
-  Args:
-    paths: image files and folders.
-    shape: `(height, width, channels)` to convert every image to.
-
-  Returns:
-    scanned: a `ScannedImages`.
-  """
-  files, skipped = [], []
-  for path in map(os.fspath, paths):
-    if os.path.isfile(path):
-      files.append(path)
-      continue
-    try:
-      found = list_image_files([path])
-    except (DataError, OSError) as error:
-      skipped.append((path, reason_of(error, path)))
-      continue
-    if not found:
-      skipped.append((path, 'no image files in this folder'))
-    files.extend(found)
-  read, images = [], []
-  for name in sorted(set(files), key=files.index):
-    try:
-      images.append(read_image(name, shape))
-    except ImageReadError as error:
-      skipped.append((name, error.reason))
-      continue
-    except (DataError, OSError) as error:
-      skipped.append((name, one_line(error)))
-      continue
-    read.append(name)
-  return ScannedImages(read, images, skipped)
-
-
 def read_image(path, shape=None):
   """Reads one image file (PNG, JPEG, BMP, GIF, ...) with Pillow.
 
   Palette images become RGB (gray when the palette is gray), 16-bit images are
-  scaled to 8 bits and alpha channels are dropped. Of an animation, the first
-  frame is read.
+  scaled to 8 bits, 32-bit integer images must hold 8-bit values (0 to 255),
+  and alpha channels are dropped. Of an animation, the first frame is read.
+  An image much larger than `shape` is decoded smaller (a JPEG's draft
+  scaling, then Pillow's `reduce`: block averages) down to at least twice
+  `shape`, then area-averaged to it, so that one large file never costs more
+  than its decoded pixels. A file of more than `bounds.MAX_IMAGE_PIXELS`
+  decoded pixels is refused.
 
   Args:
     path: the image file.
@@ -127,14 +81,29 @@ def read_image(path, shape=None):
     image: uint8 `np.ndarray` of shape `[H, W, C]`, `C` being 1 or 3.
 
   Raises:
-    ImageReadError: if the file cannot be opened or decoded, is truncated, or
-      is not an image.
+    ImageReadError: if the file cannot be opened or decoded, is truncated, is
+      not an image, or is too large.
     DataError: if `shape` is invalid.
+  """
+  return read_image_and_shape(path, shape)[0]
+
+
+def read_image_and_shape(path, shape=None):
+  """`read_image`, and the image's own shape before any conversion.
+
+  Returns:
+    image: uint8 `np.ndarray` `[H, W, C]`, as `read_image` returns it.
+    source_shape: `(height, width, channels)` of the file (`channels` 1 or
+      3, as read before any conversion to `shape`).
+
+  Raises:
+    As `read_image`.
   """
   if shape is not None:
     shape = convert.check_shape(shape)
-  pixels = _decode(path)
-  return convert.convert_images(pixels[np.newaxis], shape, source=path)[0]
+  pixels, size = _decode(path, None if shape is None else shape[:2])
+  image = convert.convert_images(pixels[np.newaxis], shape, source=path)[0]
+  return image, size + pixels.shape[-1:]
 
 
 def load_folder(path, shape=None, with_labels=False, max_images=None):
@@ -143,7 +112,8 @@ def load_folder(path, shape=None, with_labels=False, max_images=None):
   With `with_labels`, each immediate sub-folder of `path` is a class (see
   `class_ids`: sub-folders named `0`, `1`, ... are those classes, other names
   get ids 0, 1, ... in sorted order). Files that cannot be read are skipped
-  with one warning each.
+  with one warning each. Images are decoded and converted one at a time, so
+  that only the converted images are held.
 
   Args:
     path: a folder (searched recursively) or a single image file.
@@ -158,8 +128,8 @@ def load_folder(path, shape=None, with_labels=False, max_images=None):
 
   Raises:
     DataError: if there is no readable image, images differ in shape and no
-      `shape` is given, or labels are asked for but there are no class
-      sub-folders.
+      `shape` is given, labels are asked for but there are no class
+      sub-folders, or the images need more than `bounds.MAX_LOADED_BYTES`.
   """
   path = os.fspath(path)
   files = list_image_files(path)
@@ -167,22 +137,30 @@ def load_folder(path, shape=None, with_labels=False, max_images=None):
     raise DataError('{}: no image files ({}) found.'.format(
         path, ', '.join(IMAGE_EXTENSIONS)))
   class_names = _class_names(path, files) if with_labels else None
-
-  pixels, read_files = [], []
+  count = len(files) if max_images is None else min(len(files), max_images)
+  images, read_files = None, []
   for name in files:
-    if len(pixels) == max_images:
+    if len(read_files) == count:
       break
     try:
-      pixels.append(_decode(name))
+      image = read_image(name, shape)
     except ImageReadError as error:
       warnings.warn('{} (skipped)'.format(error), stacklevel=2)
       continue
+    if images is None:
+      images = _allocate(path, count, image.shape)
+    elif image.shape != images.shape[1:]:
+      raise DataError(
+          'images differ in shape: {} is {} but {} is {}; pass a shape such '
+          'as 28x28x1 to convert them.'.format(
+              read_files[0], _format(images.shape[1:]), name,
+              _format(image.shape)))
+    images[len(read_files)] = image
     read_files.append(name)
-  if not pixels:
+  if not read_files:
     raise DataError('{}: none of the {} image files could be read.'.format(
         path, len(files)))
-
-  images = convert.stack_images(pixels, read_files, shape)
+  images = images[:len(read_files)]
   labels = num_classes = None
   if with_labels:
     ids = class_ids(class_names)
@@ -240,12 +218,41 @@ def _class_names(root, files):
   return sorted({class_of(root, f) for f in files})
 
 
-def _decode(path):
-  """Decodes an image file to uint8 `[H, W, C]` with `C` in {1, 3, 4}."""
+def _decode(path, size=None):
+  """Decodes an image file to uint8 `[H, W, C]`, `C` in {1, 3}.
+
+  Args:
+    path: the image file.
+    size: optional `(height, width)` the image is to be converted to: a
+      larger image is decoded smaller, down to at least twice this size.
+
+  Returns:
+    pixels: uint8 `np.ndarray` `[H, W, C]`.
+    source_size: `(height, width)` of the file.
+
+  Raises:
+    ImageReadError: if the file cannot be read or has too many pixels.
+  """
   try:
-    with Image.open(path) as image:
-      image.load()
-      return _pixels(image)
+    with warnings.catch_warnings():
+      # Pillow warns of images above its own limit; ours is lower.
+      warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+      with Image.open(path) as image:
+        source_size = image.size[::-1]
+        if size is not None:
+          image.draft(None, (2 * size[1], 2 * size[0]))
+        width, height = image.size
+        if width * height > bounds.MAX_IMAGE_PIXELS:
+          raise ImageReadError(path, '{}x{} pixels ({}) is more than the {} '
+                               'an image may have decoded'.format(
+                                   width, height,
+                                   bounds.format_pixels(width * height),
+                                   bounds.format_pixels(
+                                       bounds.MAX_IMAGE_PIXELS)))
+        image.load()
+        return _pixels(image, size), source_size
+  except ImageReadError:
+    raise
   except FileNotFoundError:
     raise ImageReadError(path, 'no such file') from None
   except Image.DecompressionBombError as error:
@@ -257,23 +264,64 @@ def _decode(path):
     raise ImageReadError(path, reason) from None
 
 
-def _pixels(image):
-  """Returns the pixels of a Pillow image as uint8 `[H, W, C]`."""
+def _pixels(image, size):
+  """The pixels of a loaded Pillow image as uint8 `[H, W, C]`, `C` in {1, 3},
+  block-averaged down to at least twice `size` when it is given."""
   mode = image.mode
   if mode == 'P' or mode == 'PA':
-    mode = 'L' if _has_gray_palette(image) else 'RGB'
-    image = image.convert(mode)
-  elif mode.startswith('I;16') or mode == 'I':
-    values = np.asarray(image, np.float64) / 257.  # 65535 -> 255.
-    return np.round(values).clip(0, 255).astype(np.uint8)[..., np.newaxis]
+    image = image.convert('L' if _has_gray_palette(image) else 'RGB')
+  elif mode.startswith('I'):
+    image = Image.fromarray(_eight_bit(image))
   elif mode in ('1', 'LA', 'La', 'F'):
     image = image.convert('L')
-  elif mode not in ('L', 'RGB', 'RGBA'):
-    image = image.convert('RGB')
+  elif mode != 'L':
+    image = image.convert('RGB')  # Drops alpha.
+  if size is not None:
+    factor = min(image.height // (2 * size[0]), image.width // (2 * size[1]))
+    if factor >= 2:
+      image = image.reduce(factor)
   pixels = np.asarray(image, np.uint8)
   if pixels.ndim == 2:
     pixels = pixels[..., np.newaxis]
   return pixels
+
+
+def _eight_bit(image):
+  """The uint8 `[H, W]` values of an integer-mode (`I`, `I;16`) image.
+
+  16-bit samples (`I;16` modes; the `I` mode Pillow gives 16-bit PNG and
+  PGM/PPM files) are scaled, 65535 to 255. Other `I` images hold 32-bit
+  integers, taken as they are: they must be 8-bit values.
+
+  Raises:
+    ValueError: if 32-bit integers lie outside 0 to 255.
+  """
+  values = np.asarray(image)
+  if image.mode.startswith('I;16') or image.format in _SIXTEEN_BIT_FORMATS:
+    # round(v / 257) in integers: v / 257 is never halfway between two.
+    return ((values.astype(np.uint32) * 2 + 257) // 514).astype(np.uint8)
+  low, high = int(values.min(initial=0)), int(values.max(initial=0))
+  if low < 0 or high > 255:
+    raise ValueError('32-bit integer pixels in [{}, {}]; expected 8-bit '
+                     'values (0 to 255)'.format(low, high))
+  return values.astype(np.uint8)
+
+
+def _allocate(source, count, shape):
+  """An uninitialized uint8 `[count, *shape]` array, within the bound."""
+  needed = count * int(np.prod(shape))
+  if needed > bounds.MAX_LOADED_BYTES:
+    raise DataError(
+        '{}: {} images of {} need {} in memory, more than the {} a source may '
+        'load; pass a smaller {} or a {}.'.format(
+            source, count, _format(shape), bounds.format_bytes(needed),
+            bounds.format_bytes(bounds.MAX_LOADED_BYTES),
+            interface.argument('shape'), interface.argument('max_images')))
+  return np.empty((count,) + tuple(shape), np.uint8)
+
+
+def _format(shape):
+  return 'x'.join(str(d) for d in shape)
 
 
 def _has_gray_palette(image):

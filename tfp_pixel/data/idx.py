@@ -14,12 +14,14 @@ import zlib
 
 import numpy as np
 
+from tfp_pixel import bounds
 from tfp_pixel.data import convert
 from tfp_pixel.data.errors import DataError
 from tfp_pixel.data.image_set import ImageSet
 from tfp_pixel.data.image_set import check_labels
 
 __all__ = [
+    'count_images',
     'find_labels_file',
     'is_idx_file',
     'load_idx',
@@ -48,6 +50,10 @@ def is_idx_file(path):
 def read_idx(path):
   """Reads an IDX file (gzip-compressed or not) into a numpy array.
 
+  The header is read first: a file whose header declares more than
+  `bounds.MAX_LOADED_BYTES` is refused before its data are read (or
+  decompressed).
+
   Args:
     path: the file.
 
@@ -55,36 +61,46 @@ def read_idx(path):
     array: `np.ndarray` with the file's shape and element type.
 
   Raises:
-    DataError: if the file cannot be read, its magic number is not IDX, or its
-      size does not match its header (e.g. a truncated file).
+    DataError: if the file cannot be read, its magic number is not IDX, its
+      size does not match its header (e.g. a truncated file), or its header
+      declares too much data.
   """
   path = os.fspath(path)
-  data = _read_bytes(path)
-  if len(data) < 4:
-    raise DataError('{}: truncated IDX file ({} bytes).'.format(
-        path, len(data)))
-  zeros, type_code, ndim = struct.unpack('>HBB', data[:4])
-  magic = struct.unpack('>I', data[:4])[0]
-  if zeros != 0 or type_code not in _DTYPES or ndim < 1:
-    raise DataError('{}: not an IDX file (magic number {}).'.format(
-        path, magic))
-  header_size = 4 + 4 * ndim
-  if len(data) < header_size:
-    raise DataError('{}: truncated IDX header.'.format(path))
-  dims = struct.unpack('>{}I'.format(ndim), data[4:header_size])
-  dtype = _DTYPES[type_code]
-  expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
-  actual = len(data) - header_size
-  if actual < expected:
+  with _open(path) as f:
+    dims, dtype = _read_header(path, f)
+    expected = int(np.prod(dims, dtype=np.float64)) * dtype.itemsize
+    if expected > bounds.MAX_LOADED_BYTES:
+      raise DataError(
+          '{}: its header declares {} of {} ({}), more than the {} a source '
+          'may load.'.format(path, 'x'.join(map(str, dims)), dtype.name,
+                             bounds.format_bytes(expected),
+                             bounds.format_bytes(bounds.MAX_LOADED_BYTES)))
+    data = _read(path, f, expected)
+    extra = len(_read(path, f, 2**20))
+  if len(data) < expected:
     raise DataError(
         '{}: truncated IDX file: header {} needs {} bytes of data, found {}.'
-        .format(path, 'x'.join(map(str, dims)), expected, actual))
-  if actual > expected:
+        .format(path, 'x'.join(map(str, dims)), expected, len(data)))
+  if extra:
     raise DataError(
-        '{}: IDX file has {} bytes after the {} data its header announces.'
-        .format(path, actual - expected, 'x'.join(map(str, dims))))
-  array = np.frombuffer(data, dtype, offset=header_size).reshape(dims)
+        '{}: IDX file has {}{} bytes after the {} data its header announces.'
+        .format(path, 'over ' if extra == 2**20 else '', extra,
+                'x'.join(map(str, dims))))
+  array = np.frombuffer(data, dtype).reshape(dims)
   return array.astype(dtype.newbyteorder('='))
+
+
+def count_images(path):
+  """The number of images (the first dimension) an IDX file's header
+  declares.
+
+  Raises:
+    DataError: if the file cannot be read or is not an IDX file.
+  """
+  path = os.fspath(path)
+  with _open(path) as f:
+    dims, _ = _read_header(path, f)
+  return dims[0]
 
 
 def find_labels_file(images_path):
@@ -125,14 +141,18 @@ def load_idx(path, shape=None, with_labels=False, max_images=None):
     image_set: an `ImageSet`.
 
   Raises:
-    DataError: if a file is invalid, the labels file is missing, or the counts
-      of images and labels differ.
+    DataError: if a file is invalid or holds no images, the labels file is
+      missing, the counts of images and labels differ, or the images need
+      more than `bounds.MAX_LOADED_BYTES`.
   """
   path = os.fspath(path)
   images = read_idx(path)
   if images.ndim not in (3, 4):
     raise DataError('{}: IDX images must have 3 or 4 dimensions, got shape {}.'
                     .format(path, list(images.shape)))
+  if not len(images):
+    raise DataError('{}: holds no images (an array of shape {}).'.format(
+        path, list(images.shape)))
   labels = num_classes = None
   if with_labels:
     labels_path = find_labels_file(path)
@@ -150,6 +170,14 @@ def load_idx(path, shape=None, with_labels=False, max_images=None):
     labels = None if labels is None else labels[:max_images]
   if labels is not None:
     num_classes = int(labels.max(initial=-1)) + 1
+  if shape is not None and len(images) * int(np.prod(shape)) > (
+      bounds.MAX_LOADED_BYTES):
+    raise DataError(
+        '{}: {} images converted to {} would need {} in memory, more than the '
+        '{} a source may load.'.format(
+            path, len(images), 'x'.join(map(str, shape)),
+            bounds.format_bytes(len(images) * int(np.prod(shape))),
+            bounds.format_bytes(bounds.MAX_LOADED_BYTES)))
   images = convert.convert_images(images, shape, source=path)
   return ImageSet(images, labels, num_classes, os.path.basename(path))
 
@@ -159,17 +187,42 @@ def _replace(name, old, new):
   return name.replace(old, new).replace(old.upper(), new.upper())
 
 
-def _read_bytes(path):
+def _open(path):
+  """The file, decompressed as it is read when it is gzip-compressed."""
   try:
-    with open(path, 'rb') as f:
-      data = f.read()
-    if data[:2] == _GZIP_MAGIC:
-      data = gzip.decompress(data)
+    f = open(path, 'rb')
   except FileNotFoundError:
     raise DataError('{}: no such file.'.format(path)) from None
+  except OSError as error:
+    raise DataError('{}: cannot read: {}'.format(
+        path, ' '.join(str(error).split()))) from None
+  with f:
+    compressed = f.read(2) == _GZIP_MAGIC
+  return gzip.open(path, 'rb') if compressed else open(path, 'rb')
+
+
+def _read_header(path, f):
+  """The `(dims, dtype)` of an open IDX file's header."""
+  magic_bytes = _read(path, f, 4)
+  if len(magic_bytes) < 4:
+    raise DataError('{}: truncated IDX file ({} bytes).'.format(
+        path, len(magic_bytes)))
+  zeros, type_code, ndim = struct.unpack('>HBB', magic_bytes)
+  if zeros != 0 or type_code not in _DTYPES or ndim < 1:
+    raise DataError('{}: not an IDX file (magic number {}).'.format(
+        path, struct.unpack('>I', magic_bytes)[0]))
+  dims_bytes = _read(path, f, 4 * ndim)
+  if len(dims_bytes) < 4 * ndim:
+    raise DataError('{}: truncated IDX header.'.format(path))
+  return struct.unpack('>{}I'.format(ndim), dims_bytes), _DTYPES[type_code]
+
+
+def _read(path, f, size):
+  """Up to `size` bytes of `f`, fewer at its end."""
+  try:
+    return f.read(size)
   except EOFError:
     raise DataError('{}: truncated gzip file.'.format(path)) from None
   except (OSError, zlib.error) as error:
     raise DataError('{}: cannot read: {}'.format(
         path, ' '.join(str(error).split()))) from None
-  return data

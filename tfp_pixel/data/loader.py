@@ -11,7 +11,7 @@ from tfp_pixel.data import tfds_source
 from tfp_pixel.data.errors import DataError
 from tfp_pixel.data.image_set import check_max_images
 
-__all__ = ['load_images']
+__all__ = ['count_images', 'load_images']
 
 
 def load_images(dataset=None, shape=None, data_dir=None, split='train',
@@ -71,6 +71,21 @@ def load_images(dataset=None, shape=None, data_dir=None, split='train',
   name, _, name_split = dataset.partition(':')
   return tfds_source.load_tfds(name.strip(), split=name_split.strip() or split,
                                data_dir=data_dir, **options)
+
+
+def count_images(path):
+  """The number of images an array file (`.npy`, `.npz`, IDX) declares in
+  its header, without reading its data.
+
+  Raises:
+    DataError: if the file cannot be read or is not such a file.
+  """
+  path = os.fspath(path)
+  if os.path.splitext(path)[1].lower() in arrays.ARRAY_EXTENSIONS:
+    return arrays.count_images(path)
+  if idx.is_idx_file(path):
+    return idx.count_images(path)
+  raise DataError('{}: not an array file (.npy, .npz or IDX).'.format(path))
 
 
 def _load_folder(path, split, options):

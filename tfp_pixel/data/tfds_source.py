@@ -7,6 +7,8 @@ files already on disk (TFDS's manual folder or download cache), or a one-line
 `DataError` says what to do instead.
 """
 
+import contextlib
+import logging
 import os
 import socket
 import threading
@@ -14,6 +16,7 @@ import urllib.parse
 
 import numpy as np
 
+from tfp_pixel import interface
 from tfp_pixel.data import convert
 from tfp_pixel.data.errors import DataError
 from tfp_pixel.data.image_set import ImageSet
@@ -50,7 +53,9 @@ def load_tfds(name, split='train', data_dir=None, shape=None,
   """
   tfds = _import_tfds()
   builder = _builder(tfds, name, data_dir)
-  if not builder.is_prepared():
+  with _quiet_absl_warnings():
+    prepared = builder.is_prepared()
+  if not prepared:
     _prepare(tfds, builder, name)
   image_key, label_key = _feature_keys(tfds, builder, name, with_labels)
   sliced = max_images is not None and '[' not in split
@@ -101,6 +106,19 @@ def _import_tfds():
   return tfds
 
 
+@contextlib.contextmanager
+def _quiet_absl_warnings():
+  """Drops TFDS's absl warnings, such as the one that a data set not yet
+  prepared has no `dataset_info.json`: `_prepare` explains in one line."""
+  logger = logging.getLogger('absl')
+  level = logger.level
+  logger.setLevel(logging.ERROR)
+  try:
+    yield
+  finally:
+    logger.setLevel(level)
+
+
 def _builder(tfds, name, data_dir):
   try:
     return tfds.builder(name, data_dir=data_dir)
@@ -125,10 +143,10 @@ def _prepare(tfds, builder, name):
   else:
     raise DataError(
         'TFDS dataset {!r} is not prepared in {} and the network is '
-        'unreachable: pass a data_dir holding a prepared copy ({}/), put its '
-        'raw files{} in {}, or use a folder of images, an IDX file or an .npz '
-        'file instead.'.format(
-            name, builder.data_dir_root,
+        'unreachable: pass {} (a folder holding a prepared copy, {}/), put '
+        'its raw files{} in {}, or use a folder of images, an IDX file or an '
+        '.npz file instead.'.format(
+            name, builder.data_dir_root, interface.argument('data_dir'),
             os.path.relpath(builder.data_dir, builder.data_dir_root),
             _raw_file_names(url_infos), manual_dir))
   try:

@@ -31,11 +31,18 @@ def write_atomically(path, write):
   Args:
     path: destination file name.
     write: callable taking the open binary file.
+
+  Raises:
+    FileNotFoundError: naming `path`'s folder, if it does not exist.
   """
   path = os.fspath(path)
   directory = os.path.dirname(os.path.abspath(path))
-  fd, temp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX,
-                              suffix=os.path.splitext(path)[1])
+  try:
+    fd, temp = tempfile.mkstemp(dir=directory, prefix=TEMP_PREFIX,
+                                suffix=os.path.splitext(path)[1])
+  except (FileNotFoundError, NotADirectoryError):
+    raise FileNotFoundError('{}: no such folder (to write {}).'.format(
+        os.path.dirname(path) or '.', path)) from None
   try:
     os.fchmod(fd, _mode_of_new(path))
     with os.fdopen(fd, 'wb') as f:

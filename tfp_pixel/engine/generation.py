@@ -4,20 +4,71 @@ Each function takes the run as a `runs.Run` (opened once by the caller) or a
 run folder (`None`: the latest run). A class-conditional run draws images of a
 requested class (`label`), or one row of images per class
 (`sample_per_class`).
+
+Images are drawn in batches of at most `batch_size(image_shape)` images (the
+sampler's memory grows with the batch): batch `k` with the stateless seed
+`(seed, k)`, so that the first batch is what one call of `dist.sample` with
+`(seed, 0)` draws. `sample_batches` yields them one at a time, for a caller
+that streams them to a file.
 """
+
+import math
 
 import numpy as np
 
+from tfp_pixel import bounds
 from tfp_pixel import data
 from tfp_pixel.engine import conditional_runs
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import runs
 from tfp_pixel.sampling import completion
 
-__all__ = ['OCCLUSIONS', 'complete_images', 'occlusion_mask',
-           'sample_images', 'sample_per_class']
+__all__ = ['OCCLUSIONS', 'batch_size', 'complete_images', 'occlusion_mask',
+           'sample_batches', 'sample_images', 'sample_per_class']
 
 OCCLUSIONS = ('bottom-half', 'right-half')
+
+
+def batch_size(image_shape):
+  """Images drawn at once: `bounds.SAMPLE_BATCH_VALUES` values, at least one
+  image (20 images of 28x28x1, 256 of 8x8x1)."""
+  return max(1, bounds.SAMPLE_BATCH_VALUES // int(np.prod(image_shape)))
+
+
+def sample_batches(run=None, num_samples=16, temperature=1., seed=0,
+                   which='best', label=None):
+  """Samples images from a run's trained model, a batch at a time.
+
+  The run and its checkpoint are opened (and `label` checked) before the
+  first batch is drawn.
+
+  Args:
+    run: a `runs.Run` or a run folder; defaults to the latest run.
+    num_samples: Python `int`, how many images in all.
+    temperature: positive Python `float`; the model's distribution is
+      `dist.copy(temperature=temperature)`.
+    seed: Python `int`.
+    which: `'best'` or `'last'` checkpoint.
+    label: for (and only for) a class-conditional run, the class of the
+      images: a Python `int` for every image, or one per image
+      `[num_samples]`.
+
+  Returns:
+    batches: an iterator of uint8 `np.ndarray`s `[n, height, width,
+      channels]` whose `n`s add up to `num_samples`.
+
+  Raises:
+    ValueError: if `temperature` is not a positive finite number, the run
+      is missing, or `label` is missing for a class-conditional run, given
+      for another, not one of its classes, or not one per image.
+  """
+  if not (math.isfinite(temperature) and temperature > 0):
+    raise ValueError('temperature must be a positive finite number, got '
+                     '{!r}.'.format(temperature))
+  run = runs.open_run(run, images=True)
+  labels = _checked_labels(label, run, int(num_samples))
+  dist = run.load_model(which, temperature)
+  return _batches(dist, run.config, int(num_samples), seed, labels)
 
 
 def sample_images(run=None, num_samples=16, temperature=1., seed=0,
@@ -25,28 +76,16 @@ def sample_images(run=None, num_samples=16, temperature=1., seed=0,
   """Samples images from a run's trained model.
 
   Args:
-    run: a `runs.Run` or a run folder; defaults to the latest run.
-    num_samples: Python `int`, how many images.
-    temperature: positive Python `float`; the model's distribution is
-      `dist.copy(temperature=temperature)`.
-    seed: Python `int`.
-    which: `'best'` or `'last'` checkpoint.
-    label: Python `int`, the class of every image, for (and only for) a
-      class-conditional run.
+    As `sample_batches`.
 
   Returns:
     images: uint8 `np.ndarray` `[num_samples, height, width, channels]`.
 
   Raises:
-    ValueError: if the run is missing, or `label` is missing for a class-conditional run,
-      given for another, or not one of its classes.
+    As `sample_batches`.
   """
-  run = runs.open_run(run, images=True)
-  onehot = _label_input(label, run)
-  dist = run.load_model(which, temperature)
-  events = dist.sample(int(num_samples), seed=(int(seed), 0),
-                       conditional_input=onehot)
-  return configs.events_to_images(events, run.config)
+  return np.concatenate(list(sample_batches(run, num_samples, temperature,
+                                            seed, which, label)))
 
 
 def sample_per_class(run=None, samples_per_class=8, temperature=1.,
@@ -73,19 +112,19 @@ def sample_per_class(run=None, samples_per_class=8, temperature=1.,
   run = runs.open_run(run, images=True)
   conditional_runs.require_conditional(run.config, 'A per-class grid',
                                        run.path)
-  dist = run.load_model(which, temperature)
   labels = conditional_runs.per_class_labels(
       run.config['num_classes'], samples_per_class, max_classes)
-  events = dist.sample(
-      len(labels), seed=(int(seed), 0),
-      conditional_input=conditional_runs.conditional_input(labels,
-                                                           run.config))
-  return configs.events_to_images(events, run.config), labels
+  return sample_images(run, len(labels), temperature, seed, which,
+                       labels), labels
 
 
 def complete_images(images, known, run=None, num_completions=4, seed=0,
                     which='best', label=None):
   """Fills in the unknown pixels of 8-bit images with a run's trained model.
+
+  The completions are drawn in batches of at most `batch_size` images, batch
+  `k` with the seed `(seed, k)`: for each chunk of images, a chunk of
+  completions at a time.
 
   Args:
     images: uint8 `np.ndarray` `[batch, height, width, channels]` of the run's
@@ -106,20 +145,38 @@ def complete_images(images, known, run=None, num_completions=4, seed=0,
   Raises:
     ValueError: if the run is missing, the images or mask do not fit it, or
       `label` is missing for a class-conditional run, given for another, or
-      not one of its classes.
+      not one of its classes, or `num_completions < 1`.
   """
   run = runs.open_run(run, images=True)
   images = np.asarray(images, np.uint8)
-  if np.ndim(label) == 1 and len(label) != len(images):
-    raise ValueError('{} labels for {} images; give one label, or one per '
-                     'image.'.format(len(label), len(images)))
-  onehot = _label_input(label, run)
+  if num_completions < 1:
+    raise ValueError('num_completions must be at least 1, got {}.'.format(
+        num_completions))
+  labels = _checked_labels(label, run, len(images))
   dist = run.load_model(which)
   events = configs.images_to_events(images, run.config)
-  completions = completion.complete(
-      dist, events, known, n=num_completions, seed=(int(seed), 0),
-      conditional_input=onehot)
-  return configs.events_to_images(completions, run.config)
+  known = np.asarray(known, bool)
+  per_image = known.ndim == 4
+  size = batch_size(run.config['image_shape'])
+  rows = max(1, min(len(images), size))
+  columns = max(1, size // rows)
+  completions = np.empty((num_completions,) + images.shape, np.uint8)
+  batch = 0
+  for start in range(0, len(images), rows):
+    stop = start + rows
+    onehot = None
+    if labels is not None:
+      onehot = conditional_runs.conditional_input(
+          labels if labels.ndim == 0 else labels[start:stop], run.config)
+    for first in range(0, num_completions, columns):
+      count = min(columns, num_completions - first)
+      drawn = completion.complete(
+          dist, events[start:stop], known[start:stop] if per_image else known,
+          n=count, seed=(int(seed), batch), conditional_input=onehot)
+      completions[first:first + count, start:stop] = configs.events_to_images(
+          drawn, run.config)
+      batch += 1
+  return completions
 
 
 def occlusion_mask(spec, image_shape):
@@ -152,8 +209,13 @@ def occlusion_mask(spec, image_shape):
   return known
 
 
-def _label_input(label, run):
-  """The one-hot `conditional_input` of `label`, or `None` for no label."""
+def _checked_labels(label, run, num_images):
+  """`label` as int64 class ids (a scalar, or `[num_images]`), or `None`.
+
+  Raises:
+    ValueError: if `label` is missing for a class-conditional run, given for
+      another, not one of its classes, or not one per image.
+  """
   config = run.config
   if label is None:
     if conditional_runs.is_conditional(config):
@@ -164,4 +226,22 @@ def _label_input(label, run):
     return None
   conditional_runs.require_conditional(config, 'A label', run.path)
   labels = conditional_runs.check_labels(label, config['num_classes'])
-  return conditional_runs.conditional_input(labels, config)
+  if labels.ndim > 1 or (labels.ndim == 1 and len(labels) != num_images):
+    raise ValueError('{} labels for {} images; give one label, or one per '
+                     'image.'.format(labels.size, num_images))
+  return labels
+
+
+def _batches(dist, config, num_images, seed, labels):
+  """Yields `num_images` images of `dist` in batches, batch `k` drawn with
+  the seed `(seed, k)`."""
+  size = batch_size(config['image_shape'])
+  for batch, start in enumerate(range(0, num_images, size)):
+    count = min(size, num_images - start)
+    onehot = None
+    if labels is not None:
+      onehot = conditional_runs.conditional_input(
+          labels if labels.ndim == 0 else labels[start:start + count], config)
+    events = dist.sample(count, seed=(int(seed), batch),
+                         conditional_input=onehot)
+    yield configs.events_to_images(events, config)

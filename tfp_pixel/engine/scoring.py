@@ -8,6 +8,10 @@ A class-conditional run scores `p(x | y)`: under one given label, under the
 labels of the data (class sub-folders named by class id, the labels of an
 `.npz` file or of an IDX images file), or it classifies each image by
 likelihood, `argmax_y log p(x | y)`, with the accuracy where labels are known.
+
+A `Scorer` reads, converts and scores the images a batch at a time and yields
+each result as it comes: only one batch of images (and one array file) is
+held, whatever the number of files. `score` collects its results.
 """
 
 import collections
@@ -16,14 +20,17 @@ import os
 import numpy as np
 import tensorflow as tf
 
+from tfp_pixel import bounds
 from tfp_pixel import data
 from tfp_pixel.engine import conditional_runs
 from tfp_pixel.engine import image_task
 from tfp_pixel.engine import runs
 
 __all__ = [
+    'Conversions',
     'ImageScore',
     'ScoreReport',
+    'Scorer',
     'Skipped',
     'score',
     'score_images',
@@ -52,9 +59,20 @@ Fields:
 Skipped = collections.namedtuple('Skipped', ['path', 'reason'])
 Skipped.__doc__ = """A path that could not be scored, and why (one line)."""
 
+Conversions = collections.namedtuple('Conversions', ['resized', 'channels'])
+Conversions.__doc__ = """How many scored images were converted to the run's
+shape.
+
+Fields:
+  resized: Python `int`, images of another height or width, resized.
+  channels: Python `int`, images of another channel count, converted (RGB to
+    gray, or gray to RGB).
+"""
+
 ScoreReport = collections.namedtuple(
-    'ScoreReport', ['run_dir', 'scores', 'skipped', 'mean', 'accuracy'],
-    defaults=(None,))
+    'ScoreReport',
+    ['run_dir', 'scores', 'skipped', 'mean', 'accuracy', 'conversions'],
+    defaults=(None, Conversions(0, 0)))
 ScoreReport.__doc__ = """The result of `score`.
 
 Fields:
@@ -65,6 +83,8 @@ Fields:
     when nothing was scored.
   accuracy: Python `float`, the share of images whose predicted class is
     their given label, when classifying labelled images; else `None`.
+  conversions: `Conversions`, the scored images converted to the run's
+    shape.
 """
 
 
@@ -74,7 +94,7 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
 
   Images are converted to the run's shape and quantized to its levels the way
   training converted them. A path that cannot be scored (missing, unreadable,
-  truncated, not an image, unconvertible, an empty folder, no label) is
+  truncated, not an image, unconvertible, empty, an empty folder, no label) is
   reported in `skipped`, and the rest are still scored. `.npy`/`.npz` and IDX
   image files are read as arrays of images, named `FILE[i]`.
 
@@ -86,6 +106,9 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
   labels file beside an IDX images file. `classify` predicts each image's
   class as the one of highest likelihood (and scores it under that class when
   it has no label); with labels, the report gives the accuracy.
+
+  The report holds every result; to score more files than their results
+  should take in memory, iterate a `Scorer`.
 
   Args:
     paths: image files and folders (searched recursively), or one of them.
@@ -108,52 +131,203 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
       no label source and no `classify`, both `label` and `labels_from_data`
       are given, or `label` is not a class of the model.
   """
-  if isinstance(paths, (str, os.PathLike)):
-    paths = [paths]
-  run = runs.open_run(run_dir, images=True)
-  config = run.config
-  _check_label_options(run, label, labels_from_data, classify)
-  names, images, labels, skipped = _load(paths, config, labels_from_data)
-  if not images:
-    return ScoreReport(run.path, [], skipped, None)
-  images = np.stack(images)
-  if label is not None:
-    labels = np.full(len(images), conditional_runs.check_labels(
-        label, config['num_classes']))
-  dist = run.load_model(which)
-  if classify:
-    nll, nll_levels, predicted = _classify(dist, config, images, batch_size,
-                                           labels)
-  else:
-    nll, nll_levels = score_images(dist, config, images, batch_size, labels)
+  scorer = Scorer(paths, run_dir, batch_size, which, label, labels_from_data,
+                  classify)
+  scores, skipped = [], []
+  for result in scorer:
+    (skipped if isinstance(result, Skipped) else scores).append(result)
+  return ScoreReport(scorer.run_dir, scores, skipped, scorer.mean,
+                     scorer.accuracy, scorer.conversions)
+
+
+class Scorer(object):
+  """Scores image files under a trained model, a batch at a time.
+
+  Iterating a `Scorer` (once) yields an `ImageScore` for each image and a
+  `Skipped` for each path that cannot be scored, in path order. Images are
+  read and converted one at a time and scored `batch_size` at a time (at
+  most `bounds.SCORE_BATCH_VALUES` image values); an
+  array file (`.npy`, `.npz`, IDX) is read whole, within
+  `bounds.MAX_LOADED_BYTES`. Once iterated, `mean`, `accuracy` and
+  `conversions` describe what was scored.
+
+  The arguments are those of `score`, and so are the errors, raised by the
+  constructor (which opens the run and restores its checkpoint) before any
+  image is read.
+  """
+
+  def __init__(self, paths, run_dir=None, batch_size=64, which='best',
+               label=None, labels_from_data=False, classify=False):
+    if isinstance(paths, (str, os.PathLike)):
+      paths = [paths]
+    self._run = runs.open_run(run_dir, images=True)
+    config = self._run.config
+    _check_label_options(self._run, label, labels_from_data, classify)
+    self._label = None if label is None else int(
+        conditional_runs.check_labels(label, config['num_classes']))
+    self._labels_from_data = labels_from_data
+    self._classify = classify
+    self._batch_size = max(1, min(int(batch_size), (
+        bounds.SCORE_BATCH_VALUES // int(np.prod(config['image_shape'])))))
+    self._sources = _plan(paths, config, labels_from_data)
+    self._batch_nll = _nll_function(self._run.load_model(which), config)
+    self._task = image_task.ImageTask(config)
+    self._count = 0
+    self._sums = np.zeros(4)
+    self._correct = 0
+    self._resized = self._channels = 0
+
+  @property
+  def run_dir(self):
+    """`str`, the run whose model scores the images."""
+    return self._run.path
+
+  @property
+  def image_shape(self):
+    """`(height, width, channels)`, the run's images."""
+    return tuple(self._run.config['image_shape'])
+
+  @property
+  def labelled(self):
+    """Whether every score has a given `label` (`label` or
+    `labels_from_data`)."""
+    return self._label is not None or self._labels_from_data
+
+  @property
+  def classifying(self):
+    """Whether every score has a `predicted` class."""
+    return self._classify
+
+  def longest_name(self):
+    """The length of the longest `path` a result can have (array files'
+    image counts read from their headers), and at least `len('mean')`."""
+    longest = len('mean')
+    for source in self._sources:
+      if isinstance(source, _Array):
+        try:
+          count = data.count_images(source.path)
+        except (data.DataError, OSError):
+          continue
+        longest = max(longest, len(_array_name(source.path, count - 1)))
+      else:
+        longest = max(longest, len(source.path))
+    return longest
+
+  @property
+  def count(self):
+    """Python `int`, the images scored so far."""
+    return self._count
+
+  @property
+  def correct(self):
+    """Python `int`, the labelled images classified correctly so far."""
+    return self._correct
+
+  @property
+  def mean(self):
+    """`ImageScore` of the means (path `'mean'`), or `None` before any."""
+    if not self._count:
+      return None
+    return ImageScore('mean', *(self._sums / self._count).tolist())
+
+  @property
+  def accuracy(self):
+    """Share of correctly classified labelled images, or `None`."""
+    if not (self._count and self._classify and self.labelled):
+      return None
+    return self._correct / self._count
+
+  @property
+  def conversions(self):
+    """`Conversions` of the images scored so far."""
+    return Conversions(self._resized, self._channels)
+
+  def __iter__(self):
+    pending = []
+    for source in self._sources:
+      if isinstance(source, Skipped):
+        yield source
+        continue
+      try:
+        images = list(self._read(source))
+      except data.ImageReadError as error:
+        yield Skipped(source.path, error.reason)
+        continue
+      except (ValueError, OSError) as error:
+        yield Skipped(source.path, data.reason_of(error, source.path))
+        continue
+      for image in images:
+        pending.append(image)
+        if len(pending) == self._batch_size:
+          yield from self._score(pending)
+          pending = []
+    if pending:
+      yield from self._score(pending)
+
+  def _read(self, source):
+    """`(name, image, label)` of each image of a source, converted.
+
+    Raises:
+      ValueError, OSError: if the source cannot be read or has no label.
+    """
+    image_shape = tuple(self._run.config['image_shape'])
+    if isinstance(source, _Array):
+      image_set = data.load_images(source.path,
+                                   with_labels=self._labels_from_data)
+      labels = [self._label] * len(image_set.images)
+      if self._labels_from_data:
+        labels = conditional_runs.check_labels(
+            image_set.labels, self._run.config['num_classes'],
+            'a data label').tolist()
+      images = self._converted(image_set.images, image_shape, source.path)
+      return ((_array_name(source.path, i), image, label)
+              for i, (image, label) in enumerate(zip(images, labels)))
+    if isinstance(source.label, str):
+      raise data.DataError(source.label)
+    image, own_shape = data.read_image_and_shape(source.path, image_shape)
+    self._count_conversion(own_shape, image_shape, 1)
+    label = source.label if self._labels_from_data else self._label
+    return [(source.path, image, label)]
+
+  def _converted(self, images, image_shape, path):
+    self._count_conversion(images.shape[1:], image_shape, len(images))
+    return data.convert_images(images, image_shape, source=path)
+
+  def _count_conversion(self, own_shape, image_shape, count):
+    if tuple(own_shape[:2]) != tuple(image_shape[:2]):
+      self._resized += count
+    if own_shape[2] != image_shape[2]:
+      self._channels += count
+
+  def _score(self, pending):
+    """Scores `(name, image, label)`s; yields their `ImageScore`s."""
+    names, images, labels = zip(*pending)
+    images = np.stack(images)
+    labels = np.array(labels, np.int64) if self.labelled else None
+    config = self._run.config
     predicted = None
-  accuracy = (None if predicted is None or labels is None else
-              float(np.mean(predicted == labels)))
-  return _report(run.path, config, names, nll, nll_levels, labels, predicted,
-                 skipped, accuracy)
-
-
-def _classify(dist, config, images, batch_size, labels):
-  """NLLs under each image's true (else predicted) class, and predictions."""
-  per_class = score_images_per_class(dist, config, images, batch_size)
-  predicted = np.argmin(per_class[1], axis=1)
-  chosen = predicted if labels is None else labels
-  nll, nll_levels = (np.take_along_axis(p, chosen[:, np.newaxis], 1)[:, 0]
-                     for p in per_class)
-  return nll, nll_levels, predicted
-
-
-def _report(run_dir, config, names, nll, nll_levels, labels, predicted,
-            skipped, accuracy):
-  task = image_task.ImageTask(config)
-  bits, bits_levels = task.bits_per_dim(nll), task.bits_per_dim(nll_levels)
-  scores = [ImageScore(*row) for row in zip(
-      names, nll.tolist(), bits.tolist(), nll_levels.tolist(),
-      bits_levels.tolist(), _as_list(labels, len(names)),
-      _as_list(predicted, len(names)))]
-  mean = ImageScore('mean', float(nll.mean()), float(bits.mean()),
-                    float(nll_levels.mean()), float(bits_levels.mean()))
-  return ScoreReport(run_dir, scores, skipped, mean, accuracy)
+    if self._classify:
+      per_class = _score_per_class(self._batch_nll, config, images,
+                                   len(images))
+      predicted = np.argmin(per_class[1], axis=1)
+      chosen = predicted if labels is None else labels
+      nll, nll_levels = (np.take_along_axis(p, chosen[:, np.newaxis], 1)[:, 0]
+                         for p in per_class)
+    else:
+      nll, nll_levels = _score_batches(self._batch_nll, images, len(images),
+                                       labels)
+    bits = self._task.bits_per_dim(nll)
+    bits_levels = self._task.bits_per_dim(nll_levels)
+    columns = np.stack([nll, bits, nll_levels, bits_levels], axis=1)
+    self._count += len(images)
+    self._sums += columns.sum(axis=0)
+    if predicted is not None and labels is not None:
+      self._correct += int(np.sum(predicted == labels))
+    for i, name in enumerate(names):
+      yield ImageScore(
+          name, *columns[i].tolist(),
+          None if labels is None else int(labels[i]),
+          None if predicted is None else int(predicted[i]))
 
 
 def score_images(dist, config, images, batch_size=64, labels=None):
@@ -190,12 +364,8 @@ def score_images_per_class(dist, config, images, batch_size=64):
     nll_levels: float64 `np.ndarray` `[N, num_classes]`, the same of their
       quantized levels.
   """
-  batch_nll = _nll_function(dist, config)
-  per_class = [
-      _score_batches(batch_nll, images, batch_size,
-                     np.full(len(images), k, np.int64))
-      for k in range(config['num_classes'])]
-  return tuple(np.stack([p[k] for p in per_class], axis=1) for k in range(2))
+  return _score_per_class(_nll_function(dist, config), config, images,
+                          batch_size)
 
 
 def _nll_function(dist, config):
@@ -207,6 +377,14 @@ def _nll_function(dist, config):
     return task.nll(dist, images if labels is None else (images, labels))
 
   return batch_nll
+
+
+def _score_per_class(batch_nll, config, images, batch_size):
+  per_class = [
+      _score_batches(batch_nll, images, batch_size,
+                     np.full(len(images), k, np.int64))
+      for k in range(config['num_classes'])]
+  return tuple(np.stack([p[k] for p in per_class], axis=1) for k in range(2))
 
 
 def _score_batches(batch_nll, images, batch_size, labels):
@@ -238,46 +416,36 @@ def _check_label_options(run, label, labels_from_data, classify):
         'or --classify.'.format(run_dir, config['num_classes']))
 
 
-def _load(paths, config, with_labels):
-  """Reads the images of `paths`; returns names, images, labels and skipped.
+_Array = collections.namedtuple('_Array', ['path'])
+_Image = collections.namedtuple('_Image', ['path', 'label'])
 
-  Labels are an int64 `np.ndarray` when `with_labels`, else `None`.
-  """
-  image_shape = tuple(config['image_shape'])
-  names, images, labels, skipped = [], [], [], []
-  seen = set()
+
+def _plan(paths, config, with_labels):
+  """What to read, in path order: `_Array` files, `_Image` files (with their
+  folder label, or why they have none) and `Skipped` paths."""
+  sources, seen = [], set()
   for path in map(os.fspath, paths):
     if os.path.isfile(path) and _is_array_file(path):
-      try:
-        image_set = data.load_images(path, shape=image_shape,
-                                     with_labels=with_labels)
-      except (data.DataError, OSError) as error:
-        skipped.append(Skipped(path, data.reason_of(error, path)))
-        continue
-      names.extend('{}[{}]'.format(path, i)
-                   for i in range(len(image_set.images)))
-      images.extend(image_set.images)
-      labels.extend(image_set.labels if with_labels else ())
+      sources.append(_Array(path))
       continue
-    scanned = data.scan_images([path], image_shape)
-    skipped.extend(Skipped(*pair) for pair in scanned.skipped)
-    file_labels = (_folder_labels(path, scanned.files, config['num_classes'])
-                   if with_labels else {})
-    for name, image in zip(scanned.files, scanned.images):
-      if name in seen:
+    if os.path.isfile(path):
+      files = [path]
+    else:
+      try:
+        files = data.list_image_files([path])
+      except (data.DataError, OSError) as error:
+        sources.append(Skipped(path, data.reason_of(error, path)))
         continue
-      seen.add(name)
-      if with_labels and not isinstance(file_labels[name], int):
-        skipped.append(Skipped(name, file_labels[name]))
+      if not files:
+        sources.append(Skipped(path, 'no image files in this folder'))
         continue
-      names.append(name)
-      images.append(image)
-      labels.extend([file_labels[name]] if with_labels else ())
-  if with_labels:
-    labels = conditional_runs.check_labels(np.array(labels, np.int64),
-                                           config['num_classes'],
-                                           'a data label')
-  return names, images, labels if with_labels else None, skipped
+    labels = (_folder_labels(path, files, config['num_classes'])
+              if with_labels else {})
+    for name in files:
+      if name not in seen:
+        seen.add(name)
+        sources.append(_Image(name, labels.get(name)))
+  return sources
 
 
 def _folder_labels(path, files, num_classes):
@@ -315,5 +483,5 @@ def _is_array_file(path):
           data.is_idx_file(path))
 
 
-def _as_list(values, size):
-  return [None] * size if values is None else [int(v) for v in values]
+def _array_name(path, index):
+  return '{}[{}]'.format(path, index)
