@@ -18,6 +18,7 @@ from tfp_pixel.engine import configs
 from tfp_pixel.engine import runs
 from tfp_pixel.engine import strategies
 from tfp_pixel.engine import training
+from tfp_pixel.families import model_size
 
 __all__ = ['SourceTraining', 'train_on_source']
 
@@ -69,6 +70,9 @@ def train_on_source(model_options=None, conditional=False, dataset=None,
 
   Raises:
     ValueError: one line, if the source, the options or the data do not fit.
+    ModelTooLargeError: one line, if the model would need more memory than
+      the bound at `batch_size`; with a known shape, before any image is
+      loaded.
     RunError: as `training.train` raises them (another process trains the
       run, a lost worker, ...).
   """
@@ -80,22 +84,20 @@ def train_on_source(model_options=None, conditional=False, dataset=None,
     with_labels = conditional or bool(stored and stored['num_classes'])
     image_shape = data.parse_shape(shape) if shape else (
         tuple(stored['image_shape']) if stored else None)
+    if image_shape is not None:
+      # Before the images are converted to that shape; the labels' few
+      # parameters are not known yet.
+      model_size.check(_config(model_options, stored, image_shape, None),
+                       batch_size)
     image_set = data.load_images(dataset, shape=image_shape,
                                  data_dir=data_dir, with_labels=with_labels,
                                  max_images=max_images)
     image_shape = tuple(image_set.images.shape[1:])
-    if stored is None or model_options is not None:
-      options = dict(model_options or {'model': None})
-      config = configs.make_config(
-          options.pop('model') or configs.DEFAULT_MODEL, image_shape,
-          num_classes=image_set.num_classes if conditional else None,
-          **options)
-    else:
-      config = stored
-      if config['num_classes']:
-        conditional_runs.check_labels(
-            image_set.labels, config['num_classes'],
-            'A label of ' + image_set.name)
+    config = _config(model_options, stored, image_shape,
+                     image_set.num_classes if conditional else None)
+    if config is stored and config['num_classes']:
+      conditional_runs.check_labels(image_set.labels, config['num_classes'],
+                                    'A label of ' + image_set.name)
     train_ds, val_ds = data.make_datasets(
         image_set.images,
         labels=image_set.labels if config['num_classes'] else None,
@@ -110,4 +112,13 @@ def train_on_source(model_options=None, conditional=False, dataset=None,
         seed=seed, strategy=strategy, **train_kwargs)
     return SourceTraining(result, config, len(image_set.images), image_shape,
                           image_set.name)
+
+
+def _config(model_options, stored, image_shape, num_classes):
+  """The run's configuration: the stored one unless options are given."""
+  if stored is not None and model_options is None:
+    return stored
+  options = dict(model_options or {'model': None})
+  return configs.make_config(options.pop('model') or configs.DEFAULT_MODEL,
+                             image_shape, num_classes=num_classes, **options)
 

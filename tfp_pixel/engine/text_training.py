@@ -18,7 +18,7 @@ from tfp_pixel.engine import runs
 from tfp_pixel.engine import strategies
 from tfp_pixel.engine import text_task
 from tfp_pixel.engine import training
-from tfp_pixel.families import registry
+from tfp_pixel.families import model_size
 from tfp_pixel.families import text as text_family
 from tfp_pixel.text import corpus
 from tfp_pixel.text import offline_corpus
@@ -77,6 +77,8 @@ def train_on_texts(model_options=None, dataset=None, split='lines',
   Raises:
     ValueError: one line (a `TextDataError` for the texts), if the source,
       the options or the run do not fit.
+    ModelTooLargeError: one line, before any text is read, if the model
+      would need more memory than the bound at `batch_size`.
   """
   strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
   with cluster.writer_lock(run_dir, strategy):
@@ -86,23 +88,19 @@ def train_on_texts(model_options=None, dataset=None, split='lines',
     if stored is not None and stored['model'] != text_family.NAME:
       raise ValueError('{} is a run of the {} model, not a text run.'.format(
           run_dir, stored['model']))
-    options = dict(model_options or {})
-    if stored is None or model_options is not None:
-      max_length = options.get('max_length') or registry.family(
-          text_family.NAME).defaults['max_length']
-    else:
-      max_length = stored['max_length']
+    tokenizer = text_task.load_tokenizer(
+        run_dir, stored['vocabulary_size']) if resuming else None
+    # The largest vocabulary the run may have: checked before any text is
+    # read.
+    config = _config(model_options, stored, tokenizer.vocabulary_size
+                     if tokenizer else vocabulary_size)
+    model_size.check(config, batch_size)
     documents = sources.read_documents(dataset, split, text_field)
     documents = documents[:max_documents]
     data = corpus.prepare_text_data(
-        documents, max_length, vocabulary_size, level, validation_fraction,
-        seed, tokenizer=text_task.load_tokenizer(run_dir) if resuming else None)
-    if stored is None or model_options is not None:
-      config = configs.make_config(
-          text_family.NAME, vocabulary_size=data.tokenizer.vocabulary_size,
-          **options)
-    else:
-      config = stored
+        documents, config['max_length'], vocabulary_size, level,
+        validation_fraction, seed, tokenizer=tokenizer)
+    config = _config(model_options, stored, data.tokenizer.vocabulary_size)
     if not resuming and cluster.is_chief(strategy):
       run_dir = run_dir or runs.new_run_dir(runs_root)
       os.makedirs(run_dir, exist_ok=True)
@@ -119,3 +117,12 @@ def train_on_texts(model_options=None, dataset=None, split='lines',
         strategy=strategy, **train_kwargs)
     return TextTraining(result, config, len(documents), data.tokenizer,
                         source_name)
+
+
+def _config(model_options, stored, vocabulary_size):
+  """The run's configuration: the stored one unless options are given."""
+  if stored is not None and model_options is None:
+    return stored
+  return configs.make_config(text_family.NAME,
+                             vocabulary_size=vocabulary_size,
+                             **(model_options or {}))

@@ -41,6 +41,7 @@ from tfp_pixel.engine import strategies
 from tfp_pixel.engine import tasks
 from tfp_pixel.engine import train_step as train_step_lib
 from tfp_pixel.engine import training_state
+from tfp_pixel.families import model_size
 
 __all__ = ['NonFiniteLossError', 'TrainResult', 'train']
 
@@ -132,6 +133,8 @@ def train(train_data,
   Raises:
     ValueError: for invalid arguments, data (also missing or out-of-range
       labels of a class-conditional model) or a mismatching configuration.
+    ModelTooLargeError: if the model would need more memory than the bound
+      at `batch_size` (`tfp_pixel.families.model_size`).
     RunInUseError: if another process is training the run directory.
     DamagedCheckpointError: if the run has checkpoints but none is intact.
     NonFiniteLossError: if the loss becomes NaN or infinite; the checkpoints
@@ -140,8 +143,11 @@ def train(train_data,
       worker resumes from the chief's last checkpoint.
   """
   _check_arguments(epochs, steps_per_epoch, batch_size, learning_rate)
+  if config is not None:  # Before a new run's folder is made.
+    model_size.check(configs.complete_config(config), batch_size)
   strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
   with _claim_run(run_dir, config, runs_root, strategy) as run:
+    model_size.check(run.config, batch_size)
     task = tasks.task_for(run.config)
     tf_keras.utils.set_random_seed(seed)
     train_ds = task.dataset(train_data, batch_size, shuffle_seed=seed)
