@@ -235,3 +235,11 @@ def test_score_reads_an_endless_source_up_to_the_bound(in_workdir, cli):
   assert ('/dev/zero is larger than 64 MiB, the most a text source may '
           'hold') in result.output
   assert 'verses.txt[2]' in result.output
+
+
+def test_score_has_a_bound_on_all_its_documents(in_workdir, cli, monkeypatch):
+  from tfp_pixel.text import sources  # pylint: disable=g-import-not-at-top
+  monkeypatch.setattr(sources, 'MAX_DOCUMENTS', 3)
+  assert cli(['text', 'score', 'verses.txt']).exit_code == 0
+  line = one_line_error(cli(['text', 'score', 'verses.txt', 'verses.txt']))
+  assert 'more than 3 documents to score up to verses.txt' in line

@@ -81,3 +81,11 @@ def test_bad_arguments_are_refused_before_any_draw(model, kwargs, message):
   dist, tokenizer = model
   with pytest.raises(ValueError, match=message):
     generation.draw_texts(dist, tokenizer, **kwargs)
+
+
+def test_a_prompt_longer_than_the_bound_is_refused(model, monkeypatch):
+  dist, tokenizer = model
+  monkeypatch.setattr(generation, 'MAX_TOKENS', 2)
+  with pytest.raises(ValueError, match='The prompt has 3 tokens, more than 2'):
+    generation.draw_texts(dist, tokenizer, prompt='recipe for pasta',
+                          max_tokens=1)

@@ -48,7 +48,8 @@ def read_documents(source=None, split='lines', text_field='text'):
     documents: `list` of `str`.
 
   Raises:
-    TextDataError: if the source is missing, unreadable or has no document.
+    TextDataError: if the source is missing, unreadable, has no document or
+      is larger than `MAX_SOURCE_BYTES` or `MAX_DOCUMENTS`.
   """
   if source is None or source == offline_corpus.NAME:
     return offline_corpus.load_documents()
