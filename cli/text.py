@@ -1,12 +1,14 @@
 """`tfp-pixel text`: train, sample and score the LSTM/GRU text model."""
 
 import json
+import math
 import sys
 
 import click
 
 from tfp_pixel.families import registry
 from tfp_pixel.families import text as text_family
+from tfp_pixel.text import generation
 
 from . import options
 
@@ -25,6 +27,24 @@ split_option = click.option(
     default='lines', show_default=True,
     help='How .txt files are cut into documents: one per line, per '
          'paragraph (blank-line separated) or per file.')
+
+
+class _Temperature(click.ParamType):
+  """A positive, finite float: 0, a negative number, `inf` and `nan` are
+  refused before any work."""
+
+  name = 'temperature'
+
+  def convert(self, value, param, ctx):
+    try:
+      temperature = float(value)
+    except (TypeError, ValueError):
+      self.fail('{!r} is not a number.'.format(value), param, ctx)
+    if not (temperature > 0 and math.isfinite(temperature)):
+      self.fail('{} is not a positive, finite temperature.'.format(value),
+                param, ctx)
+    return temperature
+
 
 text_field_option = click.option(
     '--text-field', metavar='NAME', default='text', show_default=True,
@@ -120,15 +140,17 @@ def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
 @click.option('--prompt', metavar='TEXT', default=None,
               help='The start of every text (tokenized like the training '
                    'texts).')
-@click.option('--temperature', metavar='T', type=click.FloatRange(
-    0., min_open=True), default=1., show_default=True,
-              help='Sampling temperature (< 1: more predictable).')
+@click.option('--temperature', metavar='T', type=_Temperature(), default=1.,
+              show_default=True,
+              help='Sampling temperature, positive and finite (< 1: more '
+                   'predictable).')
 @click.option('-n', '--num-samples', metavar='N', type=click.IntRange(1),
-              default=5, show_default=True, help='Number of texts.')
-@click.option('--max-tokens', metavar='N', type=click.IntRange(1),
-              default=None,
-              help='Most tokens drawn after the prompt. Default: the run\'s '
-                   'max length.')
+              default=5, show_default=True,
+              help='Number of texts (drawn and written a batch at a time).')
+@click.option('--max-tokens', metavar='N', type=click.IntRange(
+    1, generation.MAX_TOKENS), default=None,
+              help='Most tokens drawn after the prompt, at most {}. Default: '
+                   'the run\'s max length.'.format(generation.MAX_TOKENS))
 @click.option('--format', 'output_format', type=click.Choice(
     ['text', 'json']), default='text', show_default=True,
               help='One text per paragraph, or a JSON list.')
@@ -145,10 +167,15 @@ def sample(prompt, temperature, num_samples, max_tokens, output_format,
         run_dir, prompt=prompt, num_samples=num_samples,
         temperature=temperature, max_tokens=max_tokens, seed=seed,
         which=checkpoint)
-  if output_format == 'json':
-    click.echo(json.dumps(texts, indent=2, ensure_ascii=False))
-  else:
-    click.echo('\n\n'.join(texts))
+    # Written as they come, a batch at a time: the JSON list too.
+    for index, text in enumerate(texts):
+      if output_format == 'json':
+        click.echo('{}\n  {}'.format(',' if index else '[', json.dumps(
+            text, ensure_ascii=False)), nl=False)
+      else:
+        click.echo('\n' + text if index else text)
+    if output_format == 'json':
+      click.echo('\n]')
 
 
 @text.command()

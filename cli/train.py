@@ -6,6 +6,8 @@ family's options are offered once, and the family is chosen by `--model`,
 has its own command, `tfp-pixel text train`.
 """
 
+import math
+
 import click
 
 from tfp_pixel.families import registry
@@ -34,9 +36,20 @@ def _family_options(command):
 
 
 def _click_type(option):
-  kind = click.IntRange if option.kind == 'int' else click.FloatRange
+  kind = click.IntRange if option.kind == 'int' else _FiniteFloatRange
   return kind(option.minimum, option.maximum,
               max_open=option.maximum_open)
+
+
+class _FiniteFloatRange(click.FloatRange):
+  """A `click.FloatRange` that also refuses `nan` (which passes every
+  comparison of a range) and infinities."""
+
+  def convert(self, value, param, ctx):
+    value = super().convert(value, param, ctx)
+    if not math.isfinite(value):
+      self.fail('{} is not a finite number.'.format(value), param, ctx)
+    return value
 
 
 def _models_epilog():

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 
 import pytest
 
@@ -162,3 +163,83 @@ def test_the_image_commands_refuse_a_text_run(in_workdir, cli, command):
   assert result.exit_code != 0
   assert 'is a run of the text model, not of an image model' in (
       one_line_error(result))
+
+
+@pytest.mark.parametrize('temperature', ['nan', 'inf', '0', '-1', 'warm'])
+def test_a_temperature_not_positive_and_finite_is_refused_first(
+    tmp_path, cli, temperature):
+  # A run that does not exist: the option is refused before anything else.
+  result = cli(['text', 'sample', '--temperature', temperature, '--run',
+                str(tmp_path / 'nowhere')])
+  line = one_line_error(result)
+  assert "Invalid value for '--temperature'" in line, line
+
+
+def test_max_tokens_has_a_bound(tmp_path, cli):
+  result = cli(['text', 'sample', '--max-tokens', '10000000', '--run',
+                str(tmp_path / 'nowhere')])
+  line = one_line_error(result)
+  assert "'--max-tokens'" in line and '1000000' in line
+
+
+@pytest.mark.parametrize('output_format', ['json', 'text'])
+def test_many_texts_are_written_batch_by_batch(in_workdir, cli, monkeypatch,
+                                               output_format):
+  import tfp_pixel  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.text import generation  # pylint: disable=g-import-not-at-top
+  monkeypatch.setattr(generation, 'MAX_BATCH_ELEMENTS', 1000)
+  texts = generation.generate(*_run_model(in_workdir), num_samples=25,
+                              seed=3)
+  drawn = []
+  sample_n = tfp_pixel.SequenceRNN._sample_n
+  monkeypatch.setattr(
+      tfp_pixel.SequenceRNN, '_sample_n',
+      lambda self, n, seed=None: drawn.append(int(n)) or sample_n(self, n,
+                                                                  seed))
+  result = cli(['text', 'sample', '-n', '25', '--seed', '3', '--format',
+                output_format])
+  assert result.exit_code == 0, result.output
+  assert len(drawn) > 2 and sum(drawn) == 25
+  if output_format == 'json':
+    assert result.output == json.dumps(texts, indent=2,
+                                       ensure_ascii=False) + '\n'
+  else:
+    assert result.output == '\n\n'.join(texts) + '\n'
+
+
+def _run_model(workdir):
+  from tfp_pixel.engine import text_runs  # pylint: disable=g-import-not-at-top
+  return text_runs.load_text_model(_latest(workdir))
+
+
+def test_a_tokenizer_larger_than_the_model_is_one_line(in_workdir, cli,
+                                                       tmp_path):
+  from tfp_pixel.text import tokenizer as tokenizer_lib  # pylint: disable=g-import-not-at-top
+  run = tmp_path / 'run'
+  shutil.copytree(_latest(in_workdir), run)
+  words = tokenizer_lib.Tokenizer.load(run / 'tokenizer.json')
+  # The run's words after 100 others: their ids are outside the model's 60.
+  tokenizer_lib.Tokenizer(
+      list(tokenizer_lib.SPECIAL_TOKENS) +
+      ['filler{}'.format(i) for i in range(100)] + words.vocabulary[3:],
+      'word').save(run / 'tokenizer.json')
+  for command in (['score', 'verses.txt'], ['sample', '--prompt', 'god']):
+    line = one_line_error(cli(['text'] + command + ['--run', str(run)]))
+    assert '{} has 160 tokens, more than the vocabulary of the run\'s ' \
+           'model (60'.format(run / 'tokenizer.json') in line
+
+
+def test_score_reads_an_endless_source_up_to_the_bound(in_workdir, cli):
+  result = cli(['text', 'score', '/dev/zero', 'verses.txt'])
+  assert result.exit_code == 1
+  assert ('/dev/zero is larger than 64 MiB, the most a text source may '
+          'hold') in result.output
+  assert 'verses.txt[2]' in result.output
+
+
+def test_score_has_a_bound_on_all_its_documents(in_workdir, cli, monkeypatch):
+  from tfp_pixel.text import sources  # pylint: disable=g-import-not-at-top
+  monkeypatch.setattr(sources, 'MAX_DOCUMENTS', 3)
+  assert cli(['text', 'score', 'verses.txt']).exit_code == 0
+  line = one_line_error(cli(['text', 'score', 'verses.txt', 'verses.txt']))
+  assert 'more than 3 documents to score up to verses.txt' in line

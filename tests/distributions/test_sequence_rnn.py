@@ -121,6 +121,17 @@ class TestSequenceRNN:
                                rtol=1e-5, atol=1e-5)
     assert np.isfinite(expected).any() and np.isinf(expected).any()
 
+  @pytest.mark.parametrize('chunk_length', [1, 2, 3, 10])
+  def test_log_prob_in_chunks_equals_log_prob(self, chunk_length):
+    dist = self.distribution(allow_unknown=True).copy(temperature=.5)
+    sequences = self.all_sequences()
+    whole = dist.log_prob(sequences).numpy()
+    chunked = dist.log_prob_in_chunks(sequences, chunk_length).numpy()
+    assert chunked.shape == whole.shape
+    np.testing.assert_array_equal(np.isinf(chunked), np.isinf(whole))
+    finite = np.isfinite(whole)
+    np.testing.assert_allclose(chunked[finite], whole[finite], rtol=1e-5)
+
   # ---- causality -------------------------------------------------------------
 
   def test_logits_do_not_depend_on_the_token_or_later_ones(self, monkeypatch):

@@ -1,10 +1,13 @@
 """Tests of model configurations and their builds."""
 
+import json
+
 import numpy as np
 import pytest
 import tensorflow as tf
 
 import tfp_pixel
+from tests.conftest import one_line_error
 from tfp_pixel.engine import configs
 
 
@@ -19,7 +22,6 @@ def test_mixture_defaults_follow_the_book_example():
 
 
 def test_config_is_json_and_round_trips():
-  import json  # pylint: disable=g-import-not-at-top
   config = configs.make_config('categorical', (8, 8, 3), num_levels=4,
                               num_filters=6)
   assert configs.make_config(**json.loads(json.dumps(config))) == config
@@ -67,3 +69,42 @@ def test_images_to_events_quantizes_for_either_model(categorical_config,
   back = configs.events_to_images(levels, categorical_config)
   assert back.dtype == np.uint8
   np.testing.assert_array_equal(np.ravel(back), [0, 0, 85, 255])
+
+
+@pytest.mark.parametrize('model, key, value, message', [
+    ('categorical', 'num_filters', '64', 'must be an integer'),
+    ('categorical', 'num_filters', 64.0, 'must be an integer'),
+    ('categorical', 'num_filters', True, 'must be an integer'),
+    ('categorical', 'num_filters', 0, 'must be at least 1'),
+    ('categorical', 'num_output_filters', 'wide', 'must be an integer'),
+    ('categorical', 'dropout_rate', float('nan'), 'must be a finite number'),
+    ('categorical', 'dropout_rate', 1., r'must be in \[0.0, 1.0\)'),
+    ('pixelcnn', 'receptive_field_dims', [3, '3'],
+     'must be a list of 2 integers'),
+    ('pixelcnn', 'use_weight_norm', 'yes', 'must be true or false'),
+    ('pixelrnn', 'architecture', 7, 'must be a string'),
+    ('text', 'units', '128', 'must be an integer'),
+])
+def test_each_key_has_the_type_of_its_default(model, key, value, message):
+  shape = None if model == 'text' else (8, 8, 1)
+  with pytest.raises(ValueError, match='`{}` of the {} model {}'.format(
+      key, model, message)):
+    configs.make_config(model, shape, **{key: value})
+
+
+def test_a_float_key_takes_an_integer_and_a_nullable_key_none():
+  config = configs.make_config('categorical', (8, 8, 1), dropout_rate=0,
+                               num_output_filters=None)
+  assert config['dropout_rate'] == 0 and config['num_output_filters'] is None
+
+
+def test_a_wrong_type_in_config_json_is_one_line(cli, tmp_path):
+  config = configs.make_config('categorical', (8, 8, 1), num_levels=4)
+  config['num_filters'] = '64'
+  (tmp_path / 'config.json').write_text(json.dumps(config))
+  line = one_line_error(cli(['sample', '-n', '1', '-o',
+                             str(tmp_path / 'x.png'), '--run',
+                             str(tmp_path)]))
+  assert str(tmp_path / 'config.json') in line
+  assert "`num_filters` of the categorical model must be an integer, got " \
+         "'64'" in line

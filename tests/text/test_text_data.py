@@ -216,3 +216,62 @@ def test_text_data_is_split_and_the_tokenizer_sees_training_text_only():
   np.testing.assert_array_equal(again.train, data.train)
   with pytest.raises(TextDataError, match='no document to train on'):
     corpus.prepare_text_data([], 4)
+
+
+# ---- bounds of a source ----------------------------------------------------------
+
+
+def test_a_source_larger_than_the_bound_is_one_line(tmp_path, monkeypatch):
+  monkeypatch.setattr(sources, 'MAX_SOURCE_BYTES', 1024)
+  path = tmp_path / 'long.txt'
+  path.write_text('word ' * 205)  # 1025 bytes, one line
+  with pytest.raises(TextDataError) as error:
+    sources.read_documents(path, split='files')
+  assert str(error.value) == (
+      '{} is larger than 0.000976562 MiB, the most a text source may '
+      'hold'.format(path))
+  path.write_text('word ' * 204)
+  assert len(sources.read_documents(path)[0]) == 204 * 5 - 1
+  for name in ('a.txt', 'b.txt'):
+    (tmp_path / name).write_text('word ' * 150)
+  (tmp_path / 'long.txt').unlink()
+  with pytest.raises(TextDataError, match='its .txt files together'):
+    sources.read_documents(tmp_path)
+
+
+def test_an_endless_file_is_read_up_to_the_bound(monkeypatch):
+  monkeypatch.setattr(sources, 'MAX_SOURCE_BYTES', 4096)
+  with pytest.raises(TextDataError, match='/dev/zero is larger than'):
+    sources.read_documents('/dev/zero')
+
+
+@pytest.mark.parametrize('name, content', [
+    ('lines.txt', 'a\nb\n\nc\nd\n'),
+    ('lines.jsonl', '{"text": "a"}\n{"text": "b"}\n{"text": "c"}\n'
+                    '{"text": "d"}\n'),
+])
+def test_a_source_of_more_documents_than_the_bound_is_one_line(
+    tmp_path, monkeypatch, name, content):
+  monkeypatch.setattr(sources, 'MAX_DOCUMENTS', 3)
+  (tmp_path / name).write_text(content)
+  with pytest.raises(TextDataError, match='has more than 3 documents'):
+    sources.read_documents(tmp_path / name)
+  monkeypatch.setattr(sources, 'MAX_DOCUMENTS', 4)
+  assert len(sources.read_documents(tmp_path / name)) == 4
+
+
+def test_encode_array_is_encode_without_a_list():
+  words = Tokenizer.fit(['the cat, the hat.'], 6)
+  text = 'The  cat\u00a0sat; the\nhat!'
+  np.testing.assert_array_equal(words.encode_array(text), words.encode(text))
+  assert words.encode_array(text).dtype == np.int32
+  chars = Tokenizer.fit(['ab c'], 10, level='char')
+  np.testing.assert_array_equal(chars.encode_array(' a\tbz \n'),
+                                chars.encode(' a\tbz \n'))
+
+
+def test_more_event_tokens_than_the_bound_is_one_line(monkeypatch):
+  monkeypatch.setattr(corpus, 'MAX_EVENT_TOKENS', 100)
+  with pytest.raises(TextDataError, match='more than the 100 a text run'):
+    corpus.prepare_text_data(['a b'] * 11, max_length=10)
+  assert len(corpus.prepare_text_data(['a b'] * 10, max_length=10).train)

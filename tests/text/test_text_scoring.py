@@ -53,3 +53,44 @@ def test_perplexity_bits_per_character_and_unknown_words(model):
   np.testing.assert_allclose(
       mean.perplexity,
       math.exp(sum(s.nll for s in scores) / sum(s.tokens for s in scores)))
+
+
+def _long_text(words=60):
+  return ' '.join(['the cat sat , a dog ran far away'] * (words // 10)) + ' .'
+
+
+def test_a_long_document_scored_in_chunks_equals_it_scored_whole(
+    model, monkeypatch):
+  dist, tokenizer = model
+  text = _long_text()
+  ids = tokenizer.encode(text) + [tokenizer.end_token]
+  whole = -dist.copy(max_length=len(ids)).log_prob(ids).numpy()
+  # Chunks of 3 tokens: the document is more than 15 of them.
+  monkeypatch.setattr(scoring, 'MAX_LOGITS', 3 * dist.vocabulary_size)
+  chunked = scoring.score_documents(dist, tokenizer, [text, TEXTS[0]])
+  assert len(ids) > 15 * 3
+  np.testing.assert_allclose(chunked[0].nll, whole, rtol=1e-5)
+  np.testing.assert_allclose(
+      chunked[1].nll, scoring.score_documents(dist, tokenizer,
+                                              TEXTS[:1])[0].nll, rtol=1e-5)
+
+
+def test_no_logits_of_more_than_the_bound_whatever_the_length(model,
+                                                              monkeypatch):
+  dist, tokenizer = model
+  from tfp_pixel.networks import sequence_network  # pylint: disable=g-import-not-at-top
+  sizes = []
+  logits = sequence_network.SequenceNetwork.logits
+
+  def recorded(self, outputs, *args, **kwargs):
+    result = logits(self, outputs, *args, **kwargs)
+    sizes.append(int(tf.size(result)))
+    return result
+
+  monkeypatch.setattr(sequence_network.SequenceNetwork, 'logits', recorded)
+  monkeypatch.setattr(scoring, 'MAX_LOGITS', 4 * dist.vocabulary_size)
+  monkeypatch.setattr(scoring, 'MAX_BATCH_TOKENS', 100)
+  texts = [_long_text(200), _long_text(20)] + TEXTS * 3
+  scores = scoring.score_documents(dist, tokenizer, texts, batch_size=64)
+  assert scores[0].tokens > 150
+  assert 0 < max(sizes) <= 4 * dist.vocabulary_size

@@ -60,6 +60,9 @@ class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
   continuation. Padding tokens in a prompt are skipped (the state carries
   over them), so prompts of different lengths batch with padding.
 
+  `log_prob_in_chunks` is `log_prob` a chunk of positions at a time, in
+  memory that does not grow with `max_length` (texts of any length).
+
   `sample` draws one token per cell step, carrying the recurrent state
   (`tfp_pixel.sampling.sequence_sampler`), stops a sequence at its end token,
   and accepts int and stateless `(a, b)` seeds (split per step). It works in
@@ -284,6 +287,70 @@ class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
     after_end = tf.math.cumsum(
         tf.cast(tf.equal(rows, self._end_token), tf.int32), axis=-1,
         exclusive=True) > 0
+    scored, impossible = self._scored(outputs, rows, after_end)
+    return tf.reshape(self._with_impossible(scored, impossible), leading)
+
+  def log_prob_in_chunks(self, value, chunk_length,
+                         name='log_prob_in_chunks'):
+    """`log_prob(value)`, computed `chunk_length` positions at a time.
+
+    The recurrent layers run over one chunk of the sequences at a time,
+    carrying their state to the next, and each chunk's logits are reduced to
+    the log-probabilities of its tokens before the next chunk is computed:
+    beyond the tokens themselves, the memory needed grows with `rows *
+    chunk_length * vocabulary_size`, not with `max_length`, so that very long
+    texts (a copy with a `max_length` that fits them) can be scored whole.
+    The result is `log_prob(value)` (to float rounding).
+
+    Args:
+      value: int `Tensor` `[..., max_length]`, as for `log_prob`.
+      chunk_length: positive Python `int`, positions per chunk.
+      name: Python `str` name of the operations.
+
+    Returns:
+      log_prob: float `Tensor` of the broadcast leading shape.
+
+    Raises:
+      ValueError: if `chunk_length` is not a positive integer, or `value`
+        does not have the event shape.
+    """
+    if isinstance(chunk_length, bool) or int(chunk_length) != chunk_length or (
+        chunk_length < 1):
+      raise ValueError('`chunk_length` must be a positive integer, got '
+                       '{!r}.'.format(chunk_length))
+    chunk_length = int(chunk_length)
+    with self._name_and_control_scope(name):
+      rows, leading = self._rows(value)
+      inputs, mask = self._context(leading)
+      outputs, state = self._network.run(self._network.embed(inputs),
+                                         mask=mask)
+      # The outputs that predict the chunk's first token: the context's.
+      before = outputs[:, -1:]
+      num_rows = tf.shape(rows)[0]
+      total = tf.zeros([num_rows], self._float_dtype)
+      ended = impossible = tf.zeros([num_rows, 1], tf.bool)
+      run = (self._network.graph_run if tf.executing_eagerly() else
+             self._network.run)
+      for start in range(0, self._max_length, chunk_length):
+        chunk = rows[:, start:start + chunk_length]
+        outputs, state = run(self._network.embed(chunk), state)
+        ends = tf.cast(tf.equal(chunk, self._end_token), tf.int32)
+        after_end = tf.logical_or(
+            ended, tf.math.cumsum(ends, axis=-1, exclusive=True) > 0)
+        scored, chunk_impossible = self._scored(
+            tf.concat([before, outputs[:, :-1]], axis=1), chunk, after_end)
+        total += tf.reduce_sum(scored, -1)
+        impossible = tf.logical_or(impossible, chunk_impossible)
+        ended = tf.logical_or(ended, tf.reduce_any(ends > 0, -1,
+                                                   keepdims=True))
+        before = outputs[:, -1:]
+      return tf.reshape(self._with_impossible(total[:, tf.newaxis],
+                                              impossible), leading)
+
+  def _scored(self, outputs, rows, after_end):
+    """Per-position log-probabilities of `rows` from the `outputs` that
+    predict them (zero after the end), and whether a row has something
+    other than padding after its end (`[rows, 1]`)."""
     # Only the positions up to the end need the softmax, by far the costliest
     # layer; XLA needs static shapes, so it gets every position.
     if control_flow_util.GraphOrParentsInXlaContext(
@@ -297,14 +364,16 @@ class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
           self._token_log_probs(tf.gather_nd(outputs, positions),
                                 tf.gather_nd(rows, positions)),
           tf.shape(rows, out_type=tf.int64))
-    # Padding after the end costs nothing, any other token is impossible.
     impossible = tf.logical_and(after_end,
                                 tf.not_equal(rows, self._padding_token))
-    log_prob = tf.reduce_sum(scored, -1) + tf.where(
-        tf.reduce_any(impossible, -1),
-        tf.constant(-np.inf, self._float_dtype),
+    return scored, tf.reduce_any(impossible, -1, keepdims=True)
+
+  def _with_impossible(self, scored, impossible):
+    """The sum of `scored` over its last axis, `-inf` where `impossible`:
+    padding after the end costs nothing, any other token is impossible."""
+    return tf.reduce_sum(scored, -1) + tf.where(
+        impossible[:, 0], tf.constant(-np.inf, self._float_dtype),
         tf.constant(0., self._float_dtype))
-    return tf.reshape(log_prob, leading)
 
   def _token_log_probs(self, outputs, tokens):
     logits = self._network.logits(outputs, self._temperature, self.logit_bias)
@@ -320,13 +389,7 @@ class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
         batch shape and flattened.
       leading: int32 vector, the broadcast leading shape (`rows` elements).
     """
-    tokens = self._checked_tokens(tokens)
-    leading = tf.shape(tokens)[:-1]
-    if self._prompt is not None:
-      leading = tf.broadcast_dynamic_shape(leading, self.batch_shape_tensor())
-    rows = tf.reshape(
-        tf.broadcast_to(tokens, tf.concat([leading, [self._max_length]], 0)),
-        [-1, self._max_length])
+    rows, leading = self._rows(tokens)
     inputs, mask = self._context(leading)
     num_context = tf.shape(inputs)[1]
     inputs = tf.concat([inputs, rows[:, :-1]], axis=1)
@@ -335,6 +398,18 @@ class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
     outputs, _ = self._network.run(self._network.embed(inputs), mask=mask,
                                    training=training)
     return outputs[:, num_context - 1:], rows, leading
+
+  def _rows(self, tokens):
+    """Int32 `[rows, max_length]` tokens, broadcast against the batch shape
+    and flattened, and the broadcast leading shape (`rows` elements)."""
+    tokens = self._checked_tokens(tokens)
+    leading = tf.shape(tokens)[:-1]
+    if self._prompt is not None:
+      leading = tf.broadcast_dynamic_shape(leading, self.batch_shape_tensor())
+    rows = tf.reshape(
+        tf.broadcast_to(tokens, tf.concat([leading, [self._max_length]], 0)),
+        [-1, self._max_length])
+    return rows, leading
 
   def _sample_n(self, n, seed=None):
     seed = tfp.random.sanitize_seed(seed, salt='SequenceRNN')

@@ -27,6 +27,7 @@ import tensorflow as tf
 from tfp_pixel import class_labels
 from tfp_pixel import quantization
 from tfp_pixel import shapes
+from tfp_pixel.families import model_size
 from tfp_pixel.families import registry
 
 DEFAULT_MODEL = registry.DEFAULT_FAMILY
@@ -62,7 +63,9 @@ def make_config(model, image_shape=None, num_levels=None, num_classes=None,
 
   Raises:
     ValueError: one line, if `model`, a shape, a level count or a keyword is
-      invalid, or image arguments are given to a model of other data.
+      invalid (of another type than the family's default, or outside the
+      range of its command-line option), or image arguments are given to a
+      model of other data.
   """
   family = registry.family(model)
   unknown = sorted(set(model_kwargs) - set(family.defaults))
@@ -83,6 +86,8 @@ def make_config(model, image_shape=None, num_levels=None, num_classes=None,
   config.update(family.defaults)
   config.update({k: _as_json(v) for k, v in model_kwargs.items()
                  if v is not None})
+  for key in family.defaults:
+    _check_value(family, key, config[key])
   architecture = config.get('architecture')
   if family.architectures and architecture not in family.architectures.values():
     raise ValueError('`architecture` of the {} model must be one of {}, got '
@@ -163,8 +168,11 @@ def build_model(config):
 
   Raises:
     ValueError: if `config` is invalid.
+    ModelTooLargeError: one line, if the model would need more memory than
+      the bound (`model_size.check`), before anything is allocated.
   """
   config = complete_config(config)
+  model_size.check(config)
   return registry.family(config['model']).build(config)
 
 
@@ -190,6 +198,68 @@ def events_to_images(events, config):
 
 def _shown(value):
   return 'x'.join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _check_value(family, key, value):
+  """Raises a one-line `ValueError` unless `value` has the type of `key`'s
+  default (or `family.nullable`'s) and is in the range of its option."""
+  default = family.defaults[key]
+  if default is None:
+    if value is None:
+      return
+    default = family.nullable[key]()
+  if isinstance(default, list):
+    fits = isinstance(value, list) and len(value) == len(default) and all(
+        _has_type_of(item, default[0]) for item in value)
+    expected = 'a list of {} {}'.format(len(default),
+                                         _TYPE_NAMES[type(default[0])][1])
+  else:
+    fits = _has_type_of(value, default)
+    expected = _TYPE_NAMES[type(default)][0]
+  if not fits:
+    raise ValueError('`{}` of the {} model must be {}, got {!r}.'.format(
+        key, family.name, expected, value))
+  for option in family.options:
+    if option.key == key and not _in_range(value, option):
+      raise ValueError('`{}` of the {} model must be {}, got {!r}.'.format(
+          key, family.name, _range_text(option), value))
+
+
+# What a value of each type is called: alone, and in a list.
+_TYPE_NAMES = {bool: ('true or false', 'booleans'),
+               int: ('an integer', 'integers'),
+               float: ('a finite number', 'finite numbers'),
+               str: ('a string', 'strings')}
+
+
+def _has_type_of(value, default):
+  """Whether `value` may stand where `default` does: the same JSON type (an
+  integer for a float too), never a `bool` for a number."""
+  if isinstance(default, bool):
+    return isinstance(value, bool)
+  if isinstance(default, int):
+    return isinstance(value, (int, np.integer)) and not isinstance(value,
+                                                                   bool)
+  if isinstance(default, float):
+    return isinstance(value, (int, float, np.integer, np.floating)) and (
+        not isinstance(value, bool)) and bool(np.isfinite(value))
+  return isinstance(value, type(default))
+
+
+def _in_range(value, option):
+  if option.minimum is not None and value < option.minimum:
+    return False
+  if option.maximum is None:
+    return True
+  return value < option.maximum or (value == option.maximum and
+                                    not option.maximum_open)
+
+
+def _range_text(option):
+  if option.maximum is None:
+    return 'at least {}'.format(option.minimum)
+  return 'in [{}, {}{}'.format(option.minimum, option.maximum,
+                               ')' if option.maximum_open else ']')
 
 
 def _as_json(value):

@@ -20,6 +20,7 @@ from tfp_pixel.engine import run_data
 from tfp_pixel.engine import runs
 from tfp_pixel.engine import strategies
 from tfp_pixel.engine import training
+from tfp_pixel.families import model_size
 
 __all__ = ['SourceTraining', 'train_on_source']
 
@@ -85,6 +86,9 @@ def train_on_source(model_options=None, conditional=None, dataset=None,
   Raises:
     ValueError: one line, if the source, the options or the data do not fit
       (also: a resume asking for another model or other data).
+    ModelTooLargeError: one line, if the model would need more memory than
+      the bound at `batch_size`; with a known shape, before any image is
+      loaded.
     RunError: as `training.train` raises them (another process trains the
       run, a lost worker, ...).
   """
@@ -108,6 +112,11 @@ def train_on_source(model_options=None, conditional=None, dataset=None,
                        'resume it, or train a new run.'.format(
                            run_dir, 'on' if stored['num_classes'] else
                            'without'))
+    if loading['shape'] is not None:
+      # Before the images are converted to that shape; the labels' few
+      # parameters are not known yet.
+      model_size.check(_config(run_dir, model_options, stored,
+                               loading['shape'], None), batch_size)
     with_labels = bool(conditional or (stored and stored['num_classes']))
     image_set = data.load_images(
         loading['dataset'], shape=loading['shape'],
@@ -118,19 +127,11 @@ def train_on_source(model_options=None, conditional=None, dataset=None,
     record = run_data.record(settled, len(image_set.images),
                              run_data.fingerprint(image_set.images,
                                                   image_set.labels))
-    options = dict(model_options or {})
-    if stored is None:
-      config = configs.make_config(
-          options.pop('model', None) or configs.DEFAULT_MODEL, image_shape,
-          num_classes=image_set.num_classes if conditional else None,
-          **options)
-    else:
-      config = configs.resumed_config(run_dir, stored,
-                                      dict(options, image_shape=image_shape))
-      if config['num_classes']:
-        conditional_runs.check_labels(
-            image_set.labels, config['num_classes'],
-            'A label of ' + image_set.name)
+    config = _config(run_dir, model_options, stored, image_shape,
+                     image_set.num_classes if conditional else None)
+    if stored is not None and config['num_classes']:
+      conditional_runs.check_labels(image_set.labels, config['num_classes'],
+                                    'A label of ' + image_set.name)
     train_ds, val_ds = data.make_datasets(
         image_set.images,
         labels=image_set.labels if config['num_classes'] else None,
@@ -145,6 +146,18 @@ def train_on_source(model_options=None, conditional=None, dataset=None,
         data_record=record, **train_kwargs)
     return SourceTraining(result, config, len(image_set.images), image_shape,
                           image_set.name)
+
+
+def _config(run_dir, model_options, stored, image_shape, num_classes):
+  """The run's configuration: a new one from `model_options`, or the stored
+  one, which the options given must match."""
+  options = dict(model_options or {})
+  if stored is not None:
+    return configs.resumed_config(run_dir, stored,
+                                  dict(options, image_shape=image_shape))
+  return configs.make_config(options.pop('model', None) or
+                             configs.DEFAULT_MODEL, image_shape,
+                             num_classes=num_classes, **options)
 
 
 def _stored_config(run_dir):

@@ -44,26 +44,34 @@ def load_text_model(run=None, which='best'):
 
   Raises:
     ValueError: one line, if the run is missing, is not a text run or has no
-      checkpoint or tokenizer.
+      checkpoint or tokenizer, or its tokenizer does not fit the model.
   """
   run = runs.open_run(run)
   if run.config['model'] != text_family.NAME:
     raise ValueError('{} is a run of the {} model, not a text run.'.format(
         run.path, run.config['model']))
-  return run.load_model(which), text_task.load_tokenizer(run.path)
+  tokenizer = text_task.load_tokenizer(run.path,
+                                      run.config['vocabulary_size'])
+  return run.load_model(which), tokenizer
 
 
 def sample_texts(run=None, prompt=None, num_samples=5, temperature=1.,
                  max_tokens=None, seed=0, which='best'):
-  """Texts drawn from a text run (see `tfp_pixel.text.generation.generate`).
+  """Texts drawn from a text run, batch by batch (see
+  `tfp_pixel.text.generation.draw_texts`).
+
+  Returns:
+    texts: an iterator of `num_samples` `str`.
 
   Raises:
-    ValueError: one line, for a bad run, prompt or argument.
+    ValueError: one line, for a bad run, prompt or argument, before any text
+      is drawn.
   """
   dist, tokenizer = load_text_model(run, which)
-  return generation.generate(dist, tokenizer, prompt=prompt,
-                             num_samples=num_samples, temperature=temperature,
-                             max_tokens=max_tokens, seed=seed)
+  return generation.draw_texts(dist, tokenizer, prompt=prompt,
+                               num_samples=num_samples,
+                               temperature=temperature,
+                               max_tokens=max_tokens, seed=seed)
 
 
 def score_texts(paths, run=None, split='lines', text_field='text',
@@ -85,20 +93,26 @@ def score_texts(paths, run=None, split='lines', text_field='text',
     report: a `TextScoreReport`.
 
   Raises:
-    ValueError: one line, for a bad run.
+    ValueError: one line, for a bad run, or more than
+      `sources.MAX_DOCUMENTS` documents in all.
   """
   run = runs.open_run(run)
   dist, tokenizer = load_text_model(run, which)
-  names, texts, skipped = [], [], []
+  scores, skipped = [], []
   for path in paths:
     try:
       documents = sources.read_documents(path, split, text_field)
     except errors.TextDataError as error:
       skipped.append((str(path), str(error)))
       continue
-    names.extend('{}[{}]'.format(path, i + 1) for i in range(len(documents)))
-    texts.extend(documents)
-  scores = scoring.score_documents(dist, tokenizer, texts, names,
-                                   batch_size) if texts else []
+    if len(scores) + len(documents) > sources.MAX_DOCUMENTS:
+      raise errors.TextDataError(
+          'more than {} documents to score up to {}: score fewer sources at '
+          'a time'.format(sources.MAX_DOCUMENTS, path))
+    # One source at a time: a command holds the texts of one source.
+    scores.extend(scoring.score_documents(
+        dist, tokenizer, documents,
+        ['{}[{}]'.format(path, i + 1) for i in range(len(documents))],
+        batch_size))
   return TextScoreReport(run.path, scores, skipped,
                          scoring.mean_score(scores) if scores else None)

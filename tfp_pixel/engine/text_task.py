@@ -15,6 +15,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfp_pixel.engine import files
+from tfp_pixel.text import errors
 from tfp_pixel.text import generation
 from tfp_pixel.text import tokenizer as tokenizer_lib
 
@@ -28,13 +29,28 @@ def tokenizer_path(run_dir):
   return os.path.join(os.fspath(run_dir), TOKENIZER_FILE)
 
 
-def load_tokenizer(run_dir):
+def load_tokenizer(run_dir, vocabulary_size=None):
   """The `Tokenizer` of a text run.
 
+  Args:
+    run_dir: the run folder.
+    vocabulary_size: optional Python `int`, the vocabulary of the run's
+      model, which the tokenizer's ids must fit in.
+
   Raises:
-    TextDataError: one line, if it is missing or unreadable.
+    TextDataError: one line, if it is missing, unreadable or has more tokens
+      than `vocabulary_size`.
   """
-  return tokenizer_lib.Tokenizer.load(tokenizer_path(run_dir))
+  path = tokenizer_path(run_dir)
+  tokenizer = tokenizer_lib.Tokenizer.load(path)
+  if vocabulary_size is not None and (
+      tokenizer.vocabulary_size > vocabulary_size):
+    raise errors.TextDataError(
+        '{} has {} tokens, more than the vocabulary of the run\'s model '
+        '({}, its config.json\'s vocabulary_size): it is not the tokenizer '
+        'of this run.'.format(path, tokenizer.vocabulary_size,
+                              vocabulary_size))
+  return tokenizer
 
 
 class TextTask(object):
@@ -103,7 +119,8 @@ class TextTask(object):
     line), and a TensorBoard text summary (to the default writer); `scale`,
     the pixel size of image grids, has no use here."""
     del scale
-    texts = generation.generate(dist, load_tokenizer(paths.root),
+    tokenizer = load_tokenizer(paths.root, self._vocabulary_size)
+    texts = generation.generate(dist, tokenizer,
                                 num_samples=num_samples, seed=seed)
     files.write_text(
         os.path.join(paths.samples, 'epoch-{:03d}.txt'.format(epoch)),

@@ -19,6 +19,7 @@ from tfp_pixel.engine import runs
 from tfp_pixel.engine import strategies
 from tfp_pixel.engine import text_task
 from tfp_pixel.engine import training
+from tfp_pixel.families import model_size
 from tfp_pixel.families import registry
 from tfp_pixel.families import text as text_family
 from tfp_pixel.text import corpus
@@ -88,6 +89,8 @@ def train_on_texts(model_options=None, dataset=None, split=None,
     ValueError: one line (a `TextDataError` for the texts), if the source,
       the options or the run do not fit (also: a resume asking for another
       model or other data).
+    ModelTooLargeError: one line, before any text is read, if the model
+      would need more memory than the bound at `batch_size`.
   """
   strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
   with cluster.writer_lock(run_dir, strategy):
@@ -109,28 +112,24 @@ def train_on_texts(model_options=None, dataset=None, split=None,
         epochs_done=max([r['epoch'] for r in runs.read_metrics(run_dir)],
                         default=0) if resuming else 0)
     loading = settled.options
-    options = dict(model_options or {})
-    if stored is None:
-      max_length = options.get('max_length') or registry.family(
-          text_family.NAME).defaults['max_length']
-    else:
-      configs.resumed_config(run_dir, stored, options)
-      max_length = stored['max_length']
+    tokenizer = text_task.load_tokenizer(
+        run_dir, stored['vocabulary_size']) if resuming else None
+    # The largest vocabulary the run may have: checked before any text is
+    # read.
+    config = _config(run_dir, model_options, stored, tokenizer.vocabulary_size
+                     if tokenizer else loading['vocabulary_size'])
+    model_size.check(config, batch_size)
     documents = sources.read_documents(loading['dataset'], loading['split'],
                                        loading['text_field'])
     documents = documents[:loading['max_documents']]
     record = run_data.record(settled, len(documents),
                              run_data.fingerprint(list(documents)))
     data = corpus.prepare_text_data(
-        documents, max_length, loading['vocabulary_size'], loading['level'],
-        loading['validation_fraction'], loading['seed'],
-        tokenizer=text_task.load_tokenizer(run_dir) if resuming else None)
-    if stored is None:
-      config = configs.make_config(
-          text_family.NAME, vocabulary_size=data.tokenizer.vocabulary_size,
-          **options)
-    else:
-      config = stored
+        documents, config['max_length'], loading['vocabulary_size'],
+        loading['level'], loading['validation_fraction'], loading['seed'],
+        tokenizer=tokenizer)
+    config = _config(run_dir, model_options, stored,
+                     data.tokenizer.vocabulary_size)
     if not resuming and cluster.is_chief(strategy):
       run_dir = run_dir or runs.new_run_dir(runs_root)
       os.makedirs(run_dir, exist_ok=True)
@@ -148,6 +147,16 @@ def train_on_texts(model_options=None, dataset=None, split=None,
         strategy=strategy, data_record=record, **train_kwargs)
     return TextTraining(result, config, len(documents), data.tokenizer,
                         source_name)
+
+
+def _config(run_dir, model_options, stored, vocabulary_size):
+  """The run's configuration: a new one from `model_options`, or the stored
+  one, which the options given must match."""
+  if stored is not None:
+    return configs.resumed_config(run_dir, stored, model_options)
+  return configs.make_config(text_family.NAME,
+                             vocabulary_size=vocabulary_size,
+                             **(model_options or {}))
 
 
 _DATA_DEFAULTS = dict(

@@ -47,6 +47,7 @@ from tfp_pixel.engine import strategies
 from tfp_pixel.engine import tasks
 from tfp_pixel.engine import train_step as train_step_lib
 from tfp_pixel.engine import training_state
+from tfp_pixel.families import model_size
 
 __all__ = ['NonFiniteLossError', 'TrainResult', 'train']
 
@@ -146,6 +147,8 @@ def train(train_data,
   Raises:
     ValueError: for invalid arguments, data (also missing or out-of-range
       labels of a class-conditional model) or a mismatching configuration.
+    ModelTooLargeError: if the model would need more memory than the bound
+      at `batch_size` (`tfp_pixel.families.model_size`).
     RunInUseError: if another process is training the run directory.
     UnsafeRunError: if the run holds a symbolic link (nothing is written
       through one) or its lock is not a regular file.
@@ -158,12 +161,15 @@ def train(train_data,
       the checkpoints written are kept.
   """
   _check_arguments(epochs, steps_per_epoch, batch_size, learning_rate)
+  if config is not None:  # Before a new run's folder is made.
+    model_size.check(configs.complete_config(config), batch_size)
   strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
   note = _StopNote(strategy)
   with (stopping.stop_message(note.message, functools.partial(
       cluster.abort_collectives, strategy, 'Stopped by a signal.')),
         _claim_run(run_dir, config, runs_root, strategy, restart,
                    data_record, verbose) as run):
+    model_size.check(run.config, batch_size)
     task = tasks.task_for(run.config)
     tf_keras.utils.set_random_seed(seed)
     train_ds = task.dataset(train_data, batch_size, shuffle_seed=seed)

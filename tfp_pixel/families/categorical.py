@@ -1,9 +1,46 @@
 """The `categorical` family: `tfp_pixel.CategoricalPixelCNN`, a softmax over
 `K` levels per channel, with the masked (`plain`) or the `gated` network."""
 
+from tfp_pixel.families import model_size
 from tfp_pixel.families import registry
 
 __all__ = ['FAMILY']
+
+
+def _estimate(config):
+  height, width, channels = config['image_shape']
+  filters = config['num_filters']
+  blocks = config['num_residual_blocks']
+  first, kernel = config['first_kernel_size'], config['kernel_size']
+  conv = model_size.conv_parameters
+  if config['architecture'] == 'plain':
+    half = filters // 2
+    layers = conv(first**2, channels, filters) + blocks * (
+        conv(1, filters, half) + conv(kernel**2, half, half) +
+        conv(1, half, filters))
+    features = channels + filters + 5 * blocks * filters
+    label_features = filters + 2 * blocks * filters
+  else:
+
+    def gated(inputs, size, residual):
+      taps = size // 2 + 1
+      return (conv(taps * size, inputs, 2 * filters) +
+              conv(taps, inputs, 2 * filters) +
+              conv(1, 2 * filters, 2 * filters) +
+              (conv(1, filters, filters) if residual else 0))
+
+    layers = gated(channels, first, False) + blocks * gated(filters, kernel,
+                                                            True)
+    features = channels + 16 * (blocks + 1) * filters
+    label_features = 4 * (blocks + 1) * filters
+  output_filters = config['num_output_filters'] or filters
+  head, head_features = model_size.head_size(
+      filters, output_filters, channels, config['num_levels'])
+  labels = (config['num_classes'] or 0) * (
+      label_features + 2 * output_filters + channels * config['num_levels'])
+  return model_size.Estimate(parameters=layers + head + labels,
+                             activations=height * width * (features +
+                                                           head_features))
 
 
 FAMILY = registry.register(registry.ModelFamily(
@@ -27,6 +64,8 @@ FAMILY = registry.register(registry.ModelFamily(
     ),
     architectures={'plain': 'plain', 'gated': 'gated'},
     selected_by=('--blocks', '--levels'),
+    estimate=_estimate,
+    nullable={'num_output_filters': int},
     build=registry.level_model_build(
         'tfp_pixel.distributions.categorical_pixel_cnn',
         'CategoricalPixelCNN')))

@@ -1,6 +1,7 @@
 """The `pixelcnn` family: `tfp_pixel.PixelCNN`, PixelCNN++ with logistic
 mixtures (the defaults are the book example's)."""
 
+from tfp_pixel.families import model_size
 from tfp_pixel.families import registry
 
 __all__ = ['FAMILY']
@@ -14,6 +15,48 @@ def _build(config):
       image_shape=tuple(config['image_shape']), low=0,
       high=config['num_levels'] - 1, num_classes=config['num_classes'],
       **kwargs)
+
+
+def _estimate(config):
+  """The size of TFP's `_PixelCNNNetwork` (Salimans et al. 2017): a
+  vertical and a horizontal stack of gated residual layers, `num_resnet` per
+  resolution up, one more down, halving the resolution between them."""
+  height, width, channels = config['image_shape']
+  filters, resnet = config['num_filters'], config['num_resnet']
+  hierarchies, mix = config['num_hierarchies'], config['num_logistic_mix']
+  rows, cols = config['receptive_field_dims']
+  doubled = 2 if config['resnet_activation'] == 'concat_elu' else 1
+  conv = model_size.conv_parameters
+  # Weight norm adds a scale per output: one more bias's worth.
+  norm = 2 if config['use_weight_norm'] else 1
+
+  def gated(taps, aux_inputs):
+    return (conv(taps, doubled * filters, filters) +
+            (conv(1, doubled * aux_inputs, filters) if aux_inputs else 0) +
+            conv(taps, doubled * filters, 2 * filters) + norm * 3 * filters +
+            (config['num_classes'] or 0) * 2 * filters)
+
+  vertical, horizontal = (2 * rows - 3) * cols, 3 * cols
+  parameters = (conv((2 * rows - 1) * cols, channels, filters) +
+                2 * conv(horizontal, channels, filters) +
+                4 * (hierarchies - 1) * conv(4 * cols, filters, filters))
+  features, scale = 0, 1.
+  for level in range(hierarchies):
+    down = resnet + (level > 0)
+    parameters += resnet * (gated(vertical, 0) + gated(horizontal, filters))
+    parameters += down * (gated(vertical, filters) +
+                          gated(horizontal, 2 * filters))
+    # Per gated layer: both activations, the convolutions, the auxiliary
+    # input, dropout, the gate and the residual sum.
+    features += scale * 2 * (resnet + down) * (2 * doubled + 8) * filters
+    scale /= 4
+  outputs = mix * (2 * channels + channels * (channels - 1) // 2 + 1)
+  parameters += conv(1, filters, outputs)
+  # The mixture's log-likelihood: a dozen tensors of every component and
+  # channel.
+  features += channels + outputs + 12 * mix * channels
+  return model_size.Estimate(parameters=int(parameters),
+                             activations=int(height * width * features))
 
 
 FAMILY = registry.register(registry.ModelFamily(
@@ -42,5 +85,6 @@ FAMILY = registry.register(registry.ModelFamily(
         registry.dropout_option('dropout_p'),
     ),
     selected_by=('--mix',),
+    estimate=_estimate,
     build=_build,
     event_dtype='float32'))

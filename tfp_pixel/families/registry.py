@@ -90,6 +90,9 @@ class ModelFamily:
     selected_by: flags whose presence picks this family when `--model` and
       `--arch` are not given (see `choose_family`).
     build: callable `(config) -> distribution`, from a checked config.
+    estimate: callable `(config) -> model_size.Estimate`: the parameters
+      and the activations per example of the model `config` describes,
+      from its sizes alone (see `tfp_pixel.families.model_size`).
     event_dtype: `'float32'` or `'int32'`, the dtype of its image events
       (quantized levels).
     make_task: callable `(config) -> task` for a family whose data are not
@@ -98,17 +101,22 @@ class ModelFamily:
     reads_images: whether its events are images: its configurations then
       have the `SHARED_KEYS`, and `tfp-pixel train` offers it. A family of
       other data (text) has only its own keys and a `make_task`.
+    nullable: the type (`int`, `float`, `str`) of each keyword whose default
+      is `None`, which then takes that type or `None`; every other keyword
+      takes the type of its default.
   """
   name: str
   summary: str
   defaults: dict
   build: Callable
+  estimate: Callable
   options: Tuple[Option, ...] = ()
   architectures: dict = dataclasses.field(default_factory=dict)
   selected_by: Tuple[str, ...] = ()
   event_dtype: str = 'int32'
   make_task: Optional[Callable] = None
   reads_images: bool = True
+  nullable: dict = dataclasses.field(default_factory=dict)
 
   def option(self, flag):
     """The family's `Option` of `flag`, or `None`."""

@@ -1,5 +1,7 @@
 """The network of `SequenceRNN`: embedding, stacked LSTM or GRU, dense head."""
 
+import functools
+
 import tensorflow as tf
 import tf_keras
 
@@ -114,6 +116,13 @@ class SequenceNetwork(tf.Module):
                                     mask=mask, training=training)
       final_state.extend(layer_state)
     return outputs, final_state
+
+  @functools.cached_property
+  def graph_run(self):
+    """`run` as one `tf.function` (traced for a few shapes), for eager
+    callers that call it often, such as chunked scoring: run eagerly, the
+    layers' loop over time runs operation by operation."""
+    return tf.function(self.run, autograph=False, reduce_retracing=True)
 
   def step(self, tokens, state):
     """One step of every layer's cell for a batch of single tokens.

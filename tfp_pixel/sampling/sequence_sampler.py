@@ -51,7 +51,10 @@ def draw_sequences(next_logits, logits, state, max_length, seed, end_token,
   Returns:
     tokens: int32 `[batch, max_length]`.
   """
-  step_seeds = tfp.random.split_seed(seed, n=max_length, salt='draw_sequences')
+  # `n` as a tensor: one `[max_length, 2]` tensor rather than a tuple of
+  # `max_length` seeds, which the loop body would stack again at every step.
+  step_seeds = tfp.random.split_seed(
+      seed, n=tf.constant(max_length, tf.int32), salt='draw_sequences')
   batch_size = tf.shape(logits)[0]
   # Steps first, [max_length, batch]: a step is one row of a scatter.
   tokens = tf.fill(tf.stack([max_length, batch_size]),

@@ -7,7 +7,11 @@ import numpy as np
 from tfp_pixel.text import errors
 from tfp_pixel.text import tokenizer as tokenizer_lib
 
-__all__ = ['TextData', 'prepare_text_data']
+__all__ = ['MAX_EVENT_TOKENS', 'TextData', 'prepare_text_data']
+
+# The most tokens of the event arrays (documents x max_length): 1 GiB of
+# int32.
+MAX_EVENT_TOKENS = 2**28
 
 TextData = collections.namedtuple('TextData',
                                   ['train', 'validation', 'tokenizer'])
@@ -39,8 +43,16 @@ def prepare_text_data(documents, max_length, vocabulary_size=10000,
     data: `TextData`.
 
   Raises:
-    TextDataError: if no document is left to train on.
+    TextDataError: if no document is left to train on, or the events would
+      have more than `MAX_EVENT_TOKENS` tokens.
   """
+  if len(documents) * max_length > MAX_EVENT_TOKENS:
+    raise errors.TextDataError(
+        '{} documents of {} tokens are {} tokens, more than the {} a text '
+        'run may train on: use a smaller --max-length or '
+        '--max-documents'.format(len(documents), max_length,
+                                 len(documents) * max_length,
+                                 MAX_EVENT_TOKENS))
   if not 0. <= validation_fraction < 1.:
     raise errors.TextDataError(
         'the validation fraction must be in [0, 1), got {}'.format(

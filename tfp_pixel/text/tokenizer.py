@@ -9,7 +9,8 @@ import numpy as np
 
 from tfp_pixel.text import errors
 
-__all__ = ['LEVELS', 'SPECIAL_TOKENS', 'Tokenizer']
+__all__ = ['LEVELS', 'SPECIAL_TOKENS', 'Tokenizer', 'iter_tokens',
+           'split_text']
 
 LEVELS = ('word', 'char')
 # Token ids 0, 1 and 2, in the order of `SequenceRNN`'s defaults.
@@ -18,6 +19,11 @@ SPECIAL_TOKENS = (PADDING, UNKNOWN, END)
 
 _FORMAT = 'tfp_pixel.text.Tokenizer'
 _PUNCTUATION = re.compile('([{}])'.format(re.escape(string.punctuation)))
+# A word-level token: a punctuation character, or a run of other
+# non-whitespace characters (what `split_text` gives, one at a time).
+_WORD_TOKEN = re.compile('[{0}]|[^\\s{0}]+'.format(
+    re.escape(string.punctuation)))
+_WHITESPACE = re.compile(r'\s+')
 _NO_SPACE_BEFORE = re.compile(r' ([.,;:!?)\]}])')
 _NO_SPACE_AFTER = re.compile(r'([(\[{]) ')
 _APOSTROPHE = re.compile(r"(\w) ' (\w)")
@@ -125,6 +131,14 @@ class Tokenizer:
     unknown = self.unknown_token
     return [self._ids.get(token, unknown) for token in self.split(text)]
 
+  def encode_array(self, text):
+    """Token ids of `text` (no end token), int32 `np.ndarray`: `encode`
+    without a Python object per token, for long texts."""
+    ids, unknown = self._ids, self.unknown_token
+    return np.fromiter((ids.get(token, unknown)
+                        for token in iter_tokens(text, self.level)),
+                       np.int32)
+
   def encode_prompt(self, text):
     """Token ids of a prompt, which must have a token of the vocabulary.
 
@@ -208,3 +222,10 @@ def split_text(text, level='word'):
   if level == 'char':
     return list(' '.join(text.split()))
   return _PUNCTUATION.sub(r' \1 ', text.lower()).split()
+
+
+def iter_tokens(text, level='word'):
+  """The tokens of `split_text(text, level)`, one at a time."""
+  if level == 'char':
+    return iter(_WHITESPACE.sub(' ', text).strip())
+  return (match.group() for match in _WORD_TOKEN.finditer(text.lower()))
