@@ -103,8 +103,8 @@ _TRAINING_OPTIONS = (
     click.option('--batch-size', metavar='N', type=click.IntRange(1),
                  default=32, show_default=True,
                  help='Global batch, split across replicas.'),
-    click.option('--learning-rate', metavar='LR', type=click.FloatRange(
-        0., min_open=True), default=1e-3, show_default=True,
+    click.option('--learning-rate', metavar='LR', type=POSITIVE_FINITE,
+                 default=1e-3, show_default=True,
                  help='Adam learning rate.'),
     click.option('--jit/--no-jit', default=False, show_default=True,
                  help='XLA-compile the training step.'),

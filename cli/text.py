@@ -1,7 +1,6 @@
 """`tfp-pixel text`: train, sample and score the LSTM/GRU text model."""
 
 import json
-import math
 import sys
 
 import click
@@ -27,23 +26,6 @@ split_option = click.option(
     default='lines', show_default=True,
     help='How .txt files are cut into documents: one per line, per '
          'paragraph (blank-line separated) or per file.')
-
-
-class _Temperature(click.ParamType):
-  """A positive, finite float: 0, a negative number, `inf` and `nan` are
-  refused before any work."""
-
-  name = 'temperature'
-
-  def convert(self, value, param, ctx):
-    try:
-      temperature = float(value)
-    except (TypeError, ValueError):
-      self.fail('{!r} is not a number.'.format(value), param, ctx)
-    if not (temperature > 0 and math.isfinite(temperature)):
-      self.fail('{} is not a positive, finite temperature.'.format(value),
-                param, ctx)
-    return temperature
 
 
 text_field_option = click.option(
@@ -140,7 +122,8 @@ def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
 @click.option('--prompt', metavar='TEXT', default=None,
               help='The start of every text (tokenized like the training '
                    'texts).')
-@click.option('--temperature', metavar='T', type=_Temperature(), default=1.,
+@click.option('--temperature', metavar='T', type=options.POSITIVE_FINITE,
+              default=1.,
               show_default=True,
               help='Sampling temperature, positive and finite (< 1: more '
                    'predictable).')

@@ -120,6 +120,17 @@ def test_sample_to_png_and_npy(in_workdir, name, cli):
     assert Image.open(name).size == (2 * 66 - 2, 2 * 66 - 2)
 
 
+@pytest.mark.parametrize('name', ['grid.png', 'samples.npy'])
+def test_outputs_get_the_mode_of_the_umask(in_workdir, name, cli):
+  old = os.umask(0o022)
+  try:
+    result = cli(['sample', '-n', '2', '-o', 'mode-' + name])
+  finally:
+    os.umask(old)
+  assert result.exit_code == 0, result.output
+  assert os.stat('mode-' + name).st_mode & 0o777 == 0o644
+
+
 def test_sample_is_reproducible_by_seed(in_workdir, cli):
   for name in ('a.npy', 'b.npy'):
     assert cli(['sample', '-n', '2', '--seed', '3', '-o', name]).exit_code == 0

@@ -783,3 +783,30 @@ class TestMakeDatasets:
     arguments.update(kwargs)
     with pytest.raises(data.DataError, match=match):
       data.make_datasets(**arguments)
+
+
+class _WritesWhenUnpickled:
+  """A payload whose unpickling would create the file `path`."""
+
+  def __init__(self, path):
+    self.path = str(path)
+
+  def __reduce__(self):
+    return (pathlib.Path.touch, (pathlib.Path(self.path),))
+
+
+@pytest.mark.parametrize('suffix', ['.npy', '.npz'])
+def test_pickled_arrays_are_refused_and_never_run(tmp_path, suffix):
+  touched = tmp_path / 'ran'
+  payload = np.empty((2,), dtype=object)
+  payload[:] = [_WritesWhenUnpickled(touched), 1]
+  path = tmp_path / ('images' + suffix)
+  if suffix == '.npy':
+    np.save(path, payload, allow_pickle=True)
+  else:
+    np.savez(path, images=payload)
+  with pytest.raises(data.DataError) as refused:
+    data.load_images(str(path))
+  assert str(path) in str(refused.value)
+  assert '\n' not in str(refused.value)
+  assert not touched.exists()

@@ -68,7 +68,8 @@ def sample_batches(run=None, num_samples=16, temperature=1., seed=0,
   run = runs.open_run(run, images=True)
   labels = _checked_labels(label, run, int(num_samples))
   dist = run.load_model(which, temperature)
-  return _batches(dist, run.config, int(num_samples), seed, labels)
+  return draw_batches(dist, run.config, int(num_samples),
+                      lambda batch: (int(seed), batch), labels)
 
 
 def sample_images(run=None, num_samples=16, temperature=1., seed=0,
@@ -232,9 +233,20 @@ def _checked_labels(label, run, num_images):
   return labels
 
 
-def _batches(dist, config, num_images, seed, labels):
-  """Yields `num_images` images of `dist` in batches, batch `k` drawn with
-  the seed `(seed, k)`."""
+def draw_batches(dist, config, num_images, seed_of_batch, labels=None):
+  """Yields `num_images` images of `dist` in batches of `batch_size` images.
+
+  Args:
+    dist: a distribution built from `config`.
+    config: the model configuration.
+    num_images: Python `int`.
+    seed_of_batch: callable `k -> seed` of batch `k`.
+    labels: for a class-conditional model, the class of every image (a
+      scalar) or of each `[num_images]`; else `None`.
+
+  Yields:
+    images: uint8 `np.ndarray`s `[n, height, width, channels]`.
+  """
   size = batch_size(config['image_shape'])
   for batch, start in enumerate(range(0, num_images, size)):
     count = min(size, num_images - start)
@@ -242,6 +254,6 @@ def _batches(dist, config, num_images, seed, labels):
     if labels is not None:
       onehot = conditional_runs.conditional_input(
           labels if labels.ndim == 0 else labels[start:start + count], config)
-    events = dist.sample(count, seed=(int(seed), batch),
+    events = dist.sample(count, seed=seed_of_batch(batch),
                          conditional_input=onehot)
     yield configs.events_to_images(events, config)

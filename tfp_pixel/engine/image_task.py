@@ -18,6 +18,7 @@ import tensorflow as tf
 
 from tfp_pixel.engine import conditional_runs
 from tfp_pixel.engine import configs
+from tfp_pixel.engine import generation
 from tfp_pixel.engine import grids
 from tfp_pixel.engine import metrics
 
@@ -121,21 +122,39 @@ class ImageTask(object):
     A class-conditional model's grid has one row per class (the first
     `conditional_runs.MAX_GRID_CLASSES`), `ceil(num_samples / rows)` columns.
     Each pixel is a `scale x scale` square (`None`: `grids.default_scale`).
+    The images are drawn in bounded batches (`generation.draw_batches`), the
+    first with `seed`, batch `k` with `seed` folded with `k`.
+
+    Raises:
+      ValueError: if the grid would pass `bounds.MAX_GRID_PIXELS`.
     """
-    if not self._conditional:
-      events = dist.sample(num_samples, seed=seed)
-      columns = None
-    else:
-      num_classes = self._config['num_classes']
-      rows = min(num_classes, conditional_runs.MAX_GRID_CLASSES)
-      columns = max(1, -(-num_samples // rows))
-      labels = conditional_runs.per_class_labels(num_classes, columns)
-      events = dist.sample(
-          len(labels), seed=seed,
-          conditional_input=conditional_runs.conditional_input(
-              labels, self._config))
-    return grids.image_grid(configs.events_to_images(events, self._config),
+    labels, columns = self._grid_layout(num_samples)
+    count = num_samples if labels is None else len(labels)
+    self.check_samples(num_samples, scale)
+    batches = generation.draw_batches(
+        dist, self._config, count,
+        lambda k: seed if k == 0 else tf.random.experimental.stateless_fold_in(
+            seed, k), labels)
+    return grids.image_grid(np.concatenate(list(batches)),
                             num_columns=columns, scale=scale)
+
+  def check_samples(self, num_samples, scale=None):
+    """Checks, before training, that the epoch grid of `num_samples` at
+    `scale` fits `bounds.MAX_GRID_PIXELS`; raises a one-line `ValueError`."""
+    labels, columns = self._grid_layout(num_samples)
+    grids.check_grid(num_samples if labels is None else len(labels),
+                     self._image_shape, columns, scale,
+                     advice='lower --num-samples or --scale')
+
+  def _grid_layout(self, num_samples):
+    """`(labels, columns)` of the epoch grid: `(None, None)` unless the model
+    is class-conditional (a row of each of its first classes)."""
+    if not self._conditional:
+      return None, None
+    num_classes = self._config['num_classes']
+    rows = min(num_classes, conditional_runs.MAX_GRID_CLASSES)
+    columns = max(1, -(-num_samples // rows))
+    return conditional_runs.per_class_labels(num_classes, columns), columns
 
   def write_samples(self, dist, num_samples, seed, paths, epoch, scale=None):
     """Writes the epoch's sample grid, `samples/epoch-EEE.png`, and its

@@ -53,6 +53,10 @@ def load_tokenizer(run_dir, vocabulary_size=None):
   return tokenizer
 
 
+# Tokens of the texts drawn after each epoch, held and written at once.
+MAX_EPOCH_SAMPLE_TOKENS = 2**22
+
+
 class TextTask(object):
   """The text side of a training run, for the model `config` describes."""
 
@@ -113,6 +117,17 @@ class TextTask(object):
     and the trained figure, which are the same for text."""
     nll = -dist.log_prob(batch, training=training)
     return nll, nll
+
+  def check_samples(self, num_samples, scale=None):
+    """Checks, before training, that each epoch's `num_samples` texts (of
+    up to `max_length` tokens, written in one file) stay within
+    `MAX_EPOCH_SAMPLE_TOKENS`; raises a one-line `ValueError`."""
+    del scale
+    if num_samples * self._max_length > MAX_EPOCH_SAMPLE_TOKENS:
+      raise ValueError(
+          '{} sample texts of up to {} tokens each epoch are more than the '
+          '{} tokens an epoch\'s samples may hold: lower --num-samples.'.format(
+              num_samples, self._max_length, MAX_EPOCH_SAMPLE_TOKENS))
 
   def write_samples(self, dist, num_samples, seed, paths, epoch, scale=None):
     """Writes the epoch's samples, `samples/epoch-EEE.txt` (one text per

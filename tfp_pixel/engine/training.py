@@ -162,14 +162,15 @@ def train(train_data,
   """
   _check_arguments(epochs, steps_per_epoch, batch_size, learning_rate)
   if config is not None:  # Before a new run's folder is made.
-    model_size.check(configs.complete_config(config), batch_size)
+    _check_fits(configs.complete_config(config), batch_size, num_samples,
+                grid_scale)
   strategy = strategies.make_strategy(strategy)  # First: see `strategies`.
   note = _StopNote(strategy)
   with (stopping.stop_message(note.message, functools.partial(
       cluster.abort_collectives, strategy, 'Stopped by a signal.')),
         _claim_run(run_dir, config, runs_root, strategy, restart,
                    data_record, verbose) as run):
-    model_size.check(run.config, batch_size)
+    _check_fits(run.config, batch_size, num_samples, grid_scale)
     task = tasks.task_for(run.config)
     tf_keras.utils.set_random_seed(seed)
     train_ds = task.dataset(train_data, batch_size, shuffle_seed=seed)
@@ -200,6 +201,14 @@ def train(train_data,
       metrics=runs.read_metrics(run.run_dir) if run.chief else records,
       step_traces=trainer.step.experimental_get_tracing_count(),
       distribution=state.dist, chief=run.chief)
+
+
+def _check_fits(config, batch_size, num_samples, grid_scale):
+  """Refuses, in one line, a model or an epoch's samples that would pass
+  the memory bounds (`model_size`, the task's `check_samples`)."""
+  model_size.check(config, batch_size)
+  if num_samples > 0:
+    tasks.task_for(config).check_samples(num_samples, grid_scale)
 
 
 def _check_arguments(epochs, steps_per_epoch, batch_size, learning_rate):
