@@ -23,9 +23,11 @@ The bounds, and the code that checks them:
   float32 copies (`data.convert`).
 """
 
+import os
+
 __all__ = ['CONVERT_CHUNK_VALUES', 'MAX_GRID_PIXELS', 'MAX_IMAGE_PIXELS',
            'MAX_LOADED_BYTES', 'SAMPLE_BATCH_VALUES', 'SCORE_BATCH_VALUES',
-           'format_bytes', 'format_pixels']
+           'environment_number', 'format_bytes', 'format_pixels']
 
 # 8192 x 8192: decoded as RGBA by Pillow, 256 MiB.
 MAX_IMAGE_PIXELS = 2**26
@@ -44,11 +46,42 @@ SCORE_BATCH_VALUES = 2**16
 CONVERT_CHUNK_VALUES = 2**22
 
 
+def environment_number(variable, default, unit):
+  """The positive, finite number the environment variable `variable` holds,
+  or `default` when it is unset or blank.
+
+  Args:
+    variable: Python `str`, the variable's name.
+    default: what an unset variable means.
+    unit: Python `str`, what the number counts (`'seconds'`), for the
+      message.
+
+  Raises:
+    ValueError: one line, if the variable holds anything else.
+  """
+  text = os.environ.get(variable, '').strip()
+  if not text:
+    return default
+  try:
+    number = float(text)
+  except ValueError:
+    number = float('nan')
+  if not 0 < number < float('inf'):
+    raise ValueError('{} must be a positive number of {}, got {!r}.'.format(
+        variable, unit, text))
+  return number
+
+
 def format_bytes(count):
-  """`count` bytes in words: `'512 bytes'`, `'3.4 MB'`, `'2.1 GB'`."""
-  for unit, size in (('TB', 1e12), ('GB', 1e9), ('MB', 1e6), ('kB', 1e3)):
+  """`count` bytes in words, in binary units: `'512 bytes'`, `'3.2 GiB'`,
+  `'5,090 TiB'`, `'7.1e+06 TiB'`."""
+  for unit, size in (('TiB', 2**40), ('GiB', 2**30), ('MiB', 2**20),
+                     ('KiB', 2**10)):
     if count >= size:
-      return '{:.1f} {}'.format(count / size, unit)
+      value = count / size
+      shown = ('{:.3g}' if value < 1e3 else '{:,.0f}' if value < 1e6 else
+               '{:.2g}').format(value)
+      return '{} {}'.format(shown, unit)
   return '{} bytes'.format(int(count))
 
 

@@ -10,7 +10,7 @@ imports no TensorFlow.
 import contextlib
 import contextvars
 
-__all__ = ['argument', 'command_line']
+__all__ = ['argument', 'command_line', 'differences']
 
 # Python argument -> (as a Python caller passes it, as the command line does).
 _NAMES = {
@@ -39,3 +39,25 @@ def command_line():
     yield
   finally:
     _COMMAND_LINE.reset(token)
+
+
+def differences(stored, asked, keys):
+  """`'key=stored (asked: value), ...'`: what a request changes of a run.
+
+  Args:
+    stored: `dict` of the run's values.
+    asked: `dict` of the values asked for.
+    keys: the keys that differ, in order.
+  """
+  return ', '.join('{}={} (asked: {})'.format(key, _shown(stored[key]),
+                                               _shown(asked[key]))
+                   for key in keys)
+
+
+def _shown(value):
+  """Shapes as `28x28x1`, `None` as `none`."""
+  if value is None:
+    return 'none'
+  if isinstance(value, (list, tuple)):
+    return 'x'.join(map(str, value))
+  return str(value)

@@ -264,12 +264,12 @@ def test_sample_refuses_what_cannot_fit_before_drawing(in_workdir, cli):
   huge_npy = one_line_error(cli(['sample', '-n', '99999999999', '-o',
                                  'huge.npy']))
   assert huge_npy.startswith('Error: huge.npy: 99999999999 images of 8x8x1 '
-                             'need 6.4 TB on disk; ')
+                             'need 5.82 TiB on disk; ')
   huge_png = one_line_error(cli(['sample', '-n', '4', '--scale', '100000',
                                  '-o', 'huge.png']))
   assert huge_png.startswith(
       'Error: A PNG grid of 4 images of 8x8 at scale 100000 would be '
-      '1600002x1600002 (2,560,006 million pixels, 2.6 TB); a grid is held '
+      '1600002x1600002 (2,560,006 million pixels, 2.33 TiB); a grid is held '
       'whole in memory and may have 67 million pixels at most: lower -n or '
       '--scale, or write .npy')
   assert not os.path.exists('huge.npy') and not os.path.exists('huge.png')
@@ -280,7 +280,7 @@ def test_a_png_grid_is_bounded(in_workdir, cli, monkeypatch):
   monkeypatch.setattr(bounds, 'MAX_GRID_PIXELS', 200 * 200)
   # 3 x 3 tiles of 64 pixels and 2-pixel gaps: 196 x 196.
   assert cli(['sample', '-n', '9', '-o', 'nine.png']).exit_code == 0
-  assert 'would be 262x262 (68644 pixels, 68.6 kB)' in one_line_error(
+  assert 'would be 262x262 (68644 pixels, 67 KiB)' in one_line_error(
       cli(['sample', '-n', '16', '-o', 'sixteen.png']))
   # A row of 2 + n tiles: 394 x 64 for n = 4, 460 x 64 for n = 5.
   monkeypatch.setattr(bounds, 'MAX_GRID_PIXELS', 400 * 64)

@@ -67,9 +67,9 @@ def test_a_resume_reads_the_runs_own_data(run, cli):
 
 def test_a_resume_on_other_data_is_refused_unless_fine_tuning(run, cli):
   error = one_line_error(_resume(cli, run, '--dataset', 'second.npy'))
-  assert error.startswith('Error: {} was trained on other data: dataset was '
-                          '{}, asked {}.'.format(run, run.parent / 'first.npy',
-                                                 run.parent / 'second.npy'))
+  assert error.startswith('Error: {} was trained on other data: dataset={} '
+                          '(asked: {}).'.format(run, run.parent / 'first.npy',
+                                                run.parent / 'second.npy'))
   assert error.endswith('pass --fine-tune to go on training on these (the run '
                         'records them).')
   assert runs.read_metrics(run)[-1]['epoch'] == 1
@@ -97,7 +97,7 @@ def test_a_source_whose_contents_changed_is_refused(run, cli, digits):
                                     ['--shape', '4x4x1']])
 def test_other_data_options_are_refused(run, cli, option):
   key = option[0][2:].replace('-', '_')
-  assert 'trained on other data: {} was'.format(key) in one_line_error(
+  assert 'trained on other data: {}='.format(key) in one_line_error(
       _resume(cli, run, *option))
 
 

@@ -410,8 +410,8 @@ class TestIdx:
     with pytest.raises(data.DataError) as error:
       data.load_images(path)
     assert _one_line(error) == (
-        '{}: its header declares 60000x10000x10000 of uint8 (6.0 TB), more '
-        'than the 2.1 GB a source may load.'.format(path))
+        '{}: its header declares 60000x10000x10000 of uint8 (5.46 TiB), more '
+        'than the 2 GiB a source may load.'.format(path))
     assert data.count_images(path) == 60000
 
   def test_a_gzip_bomb_is_not_decompressed(self, tmp_path, monkeypatch):
@@ -420,8 +420,8 @@ class TestIdx:
                       np.zeros((100, 100, 100), np.uint8), 2051, True)
     assert path.stat().st_size < 5000
     monkeypatch.setattr(bounds, 'MAX_LOADED_BYTES', 10**5)
-    with pytest.raises(data.DataError, match=r'100x100x100 of uint8 \(1\.0 '
-                       r'MB\), more than the 100\.0 kB'):
+    with pytest.raises(data.DataError, match=r'100x100x100 of uint8 \(977 '
+                       r'KiB\), more than the 97\.7 KiB'):
       data.load_images(path)
 
   def test_no_images(self, tmp_path):
@@ -507,8 +507,8 @@ class TestArrays:
     with pytest.raises(data.DataError) as error:
       data.load_images(tmp_path / 'bomb.npz')
     assert _one_line(error) == (
-        "{}: its array 'images' (1000000x1000x1000 of uint8) would need 1.0 "
-        'TB in memory, more than the 2.1 GB a source may load.'.format(
+        "{}: its array 'images' (1000000x1000x1000 of uint8) would need 931 "
+        'GiB in memory, more than the 2 GiB a source may load.'.format(
             tmp_path / 'bomb.npz'))
     assert data.count_images(tmp_path / 'bomb.npz') == 10**6
     (tmp_path / 'bomb.npy').write_bytes(b'\x93NUMPY\x01\x00' + struct.pack(
@@ -523,7 +523,7 @@ class TestArrays:
     assert (tmp_path / 'zeros.npz').stat().st_size < 5000
     monkeypatch.setattr(bounds, 'MAX_LOADED_BYTES', 10**5)
     with pytest.raises(data.DataError, match=r"array 'images' \(100x100x100 "
-                       r'of uint8\) would need 1\.0 MB'):
+                       r'of uint8\) would need 977 KiB'):
       data.load_images(tmp_path / 'zeros.npz')
 
   def test_npy_files_are_mapped_and_converted_in_chunks(self, tmp_path,

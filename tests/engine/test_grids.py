@@ -52,7 +52,7 @@ def test_a_grid_too_large_is_refused_before_it_is_drawn(monkeypatch):
     grids.check_grid(9, (8, 8, 1), scale=5)
   assert str(error.value).startswith(
       'A PNG grid of 9 images of 8x8 at scale 5 would be 124x124 (15376 '
-      'pixels, 15.4 kB)')
+      'pixels, 15 KiB)')
   with pytest.raises(ValueError, match='124x124'):
     grids.image_grid(np.zeros([9, 8, 8, 1], np.uint8), scale=5)
 
@@ -78,7 +78,7 @@ def test_check_output_names_a_missing_folder_and_the_disk_needed(tmp_path):
     grids.check_output(tmp_path / 'nodir' / 'a.png', 4, (8, 8, 1))
   assert str(error.value) == '{}: no such folder (to write {}).'.format(
       tmp_path / 'nodir', tmp_path / 'nodir' / 'a.png')
-  with pytest.raises(OSError, match=r'need 6\.4 TB on disk'):
+  with pytest.raises(OSError, match=r'need 5\.82 TiB on disk'):
     grids.check_output(tmp_path / 'a.npy', 10**11, (8, 8, 1))
   grids.check_output(tmp_path / 'a.npy', 10**4, (8, 8, 1))
 

@@ -134,12 +134,19 @@ def test_two_workers_train_what_one_process_does(tmp_path):
     np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.slow
-def test_a_killed_worker_stops_the_other_and_a_rerun_resumes(tmp_path):
+def _two_workers_past_epoch_two(tmp_path):
+  """`(args, chief, worker)`: two workers training `tmp_path/run` for 1000
+  epochs, once it has two; `args` are theirs but `--epochs`."""
   args = _TINY + ['--steps', '2', '--num-samples', '0', '--run', 'run']
   chief, worker = _start_workers(tmp_path, installed_command.free_ports(2),
                                  args + ['--epochs', '1000'])
   _wait_for_epochs(tmp_path / 'run', 2, [chief, worker])
+  return args, chief, worker
+
+
+@pytest.mark.slow
+def test_a_killed_worker_stops_the_other_and_a_rerun_resumes(tmp_path):
+  args, chief, worker = _two_workers_past_epoch_two(tmp_path)
   worker.send_signal(signal.SIGKILL)
   (returncode, stdout, stderr), _ = installed_command.finish(
       [chief, worker], timeout=120)
@@ -194,10 +201,7 @@ def test_a_lone_worker_ends_at_the_startup_limit_or_on_a_signal(tmp_path):
 
 @pytest.mark.slow
 def test_a_signal_stops_a_worker_mid_training_and_a_rerun_resumes(tmp_path):
-  args = _TINY + ['--steps', '2', '--num-samples', '0', '--run', 'run']
-  chief, worker = _start_workers(tmp_path, installed_command.free_ports(2),
-                                 args + ['--epochs', '1000'])
-  _wait_for_epochs(tmp_path / 'run', 2, [chief, worker])
+  args, chief, worker = _two_workers_past_epoch_two(tmp_path)
   chief.send_signal(signal.SIGTERM)
   (returncode, stdout, stderr), (_, _, worker_stderr) = (
       installed_command.finish([chief, worker], timeout=120))

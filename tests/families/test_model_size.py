@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import one_line_error
+from tfp_pixel import bounds
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import runs
 from tfp_pixel.families import model_size
@@ -55,7 +56,7 @@ def test_training_bytes_are_the_parameters_optimizer_and_activations():
   estimate = model_size.Estimate(parameters=10, activations=3)
   assert model_size.training_bytes(estimate, batch_size=5) == 4 * (
       4 * 10 + 2 * 5 * 3)
-  assert [model_size.format_bytes(count) for count in (
+  assert [bounds.format_bytes(count) for count in (
       100, 3.2 * 2**30, 5090 * 2**40, 7.1e6 * 2**40)] == [
           '100 bytes', '3.2 GiB', '5,090 TiB', '7.1e+06 TiB']
 

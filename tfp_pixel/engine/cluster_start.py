@@ -28,12 +28,12 @@ import collections
 import contextlib
 import errno
 import json
-import os
 import socket
 import time
 
 import tensorflow as tf
 
+from tfp_pixel import bounds
 from tfp_pixel.data import errors as data_errors
 from tfp_pixel.engine import errors
 
@@ -80,17 +80,8 @@ def startup_timeout():
   Raises:
     ValueError: one line, if the variable is not a positive number.
   """
-  text = os.environ.get(STARTUP_TIMEOUT_VARIABLE, '').strip()
-  if not text:
-    return STARTUP_TIMEOUT
-  try:
-    seconds = float(text)
-  except ValueError:
-    seconds = float('nan')
-  if not 0 < seconds < float('inf'):
-    raise ValueError('{} must be a positive number of seconds, got {!r}.'
-                     .format(STARTUP_TIMEOUT_VARIABLE, text))
-  return seconds
+  return bounds.environment_number(STARTUP_TIMEOUT_VARIABLE, STARTUP_TIMEOUT,
+                                  'seconds')
 
 
 def resolve():

@@ -25,6 +25,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfp_pixel import class_labels
+from tfp_pixel import interface
 from tfp_pixel import quantization
 from tfp_pixel import shapes
 from tfp_pixel.families import model_size
@@ -148,9 +149,7 @@ def resumed_config(run_dir, stored, options):
     raise ValueError(
         '{} was trained with {}; a run\'s model cannot change: leave {} out '
         'to resume it, or train a new run.'.format(
-            run_dir, ', '.join('{}={} (asked: {})'.format(
-                key, _shown(stored[key]), _shown(given[key]))
-                               for key in differ),
+            run_dir, interface.differences(stored, given, differ),
             'that option' if len(differ) == 1 else 'those options'))
   return stored
 
@@ -194,10 +193,6 @@ def events_to_images(events, config):
   """Maps samples of the model `config` describes to uint8 `np.ndarray`s."""
   levels = tf.cast(tf.round(tf.cast(events, tf.float32)), tf.int32)
   return np.asarray(quantization.dequantize(levels, config['num_levels']))
-
-
-def _shown(value):
-  return 'x'.join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _check_value(family, key, value):

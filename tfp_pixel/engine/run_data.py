@@ -110,9 +110,8 @@ def settle(run_dir, given, defaults, fixed=(), fine_tune=False,
     raise ValueError(
         '{} was trained on other data: {}. Leave {} out to resume on the '
         'run\'s own data{}.'.format(
-            run_dir, '; '.join('{} was {}, asked {}'.format(
-                key, _shown(stored_options[key]), _shown(options[key]))
-                               for key in refused),
+            run_dir, interface.differences(stored_options, options,
+                                           refused),
             'it' if len(refused) == 1 else 'them',
             '' if any(key in fixed for key in refused) else
             ', or pass {} to go on training on these (the run records '
@@ -207,8 +206,3 @@ def _as_json(value):
   if isinstance(value, os.PathLike):
     return os.fspath(value)
   return value
-
-
-def _shown(value):
-  return 'the default' if value is None else (
-      'x'.join(map(str, value)) if isinstance(value, list) else str(value))

@@ -26,12 +26,12 @@ This module imports nothing heavy.
 """
 
 import collections
-import os
 
+from tfp_pixel import bounds
 from tfp_pixel.families import registry
 
 __all__ = ['DEFAULT_MAX_BYTES', 'MAX_BYTES_VARIABLE', 'Estimate',
-           'ModelTooLargeError', 'check', 'conv_parameters', 'format_bytes',
+           'ModelTooLargeError', 'check', 'conv_parameters',
            'head_size', 'max_bytes', 'training_bytes']
 
 Estimate = collections.namedtuple('Estimate', ['parameters', 'activations'])
@@ -64,17 +64,11 @@ def max_bytes():
     ModelTooLargeError: if the environment variable is not a positive
       number.
   """
-  value = os.environ.get(MAX_BYTES_VARIABLE)
-  if not value:
-    return DEFAULT_MAX_BYTES
   try:
-    gigabytes = float(value)
-  except ValueError:
-    gigabytes = float('nan')
-  if not 0 < gigabytes < float('inf'):
-    raise ModelTooLargeError('{} must be a positive number of GiB, got '
-                             '{!r}.'.format(MAX_BYTES_VARIABLE, value))
-  return int(gigabytes * 2**30)
+    gigabytes = bounds.environment_number(MAX_BYTES_VARIABLE, None, 'GiB')
+  except ValueError as error:
+    raise ModelTooLargeError(str(error)) from None
+  return DEFAULT_MAX_BYTES if gigabytes is None else int(gigabytes * 2**30)
 
 
 def training_bytes(estimate, batch_size=1):
@@ -105,9 +99,9 @@ def check(config, batch_size=1):
         'This {} model needs about {} to train at batch size {} ({:.3g} '
         'parameters, {:.3g} activations per example), over the bound of {}: '
         'choose smaller sizes (or set {} to raise the bound).'.format(
-            config['model'], format_bytes(needed), batch_size,
+            config['model'], bounds.format_bytes(needed), batch_size,
             float(estimate.parameters), float(estimate.activations),
-            format_bytes(bound), MAX_BYTES_VARIABLE))
+            bounds.format_bytes(bound), MAX_BYTES_VARIABLE))
   return needed
 
 
@@ -126,17 +120,3 @@ def head_size(features, output_filters, channels, num_levels):
                 conv_parameters(1, output_filters, output_filters) +
                 conv_parameters(1, output_filters, logits))
   return parameters, features + 4 * output_filters + 4 * logits
-
-
-def format_bytes(count):
-  """`count` bytes as text: `'512 MiB'`, `'3.2 GiB'`, `'5,090 TiB'`,
-  `'7.1e+06 TiB'`."""
-  for unit, size in (('TiB', 2**40), ('GiB', 2**30), ('MiB', 2**20),
-                     ('KiB', 2**10)):
-    if count >= size:
-      value = count / size
-      shown = ('{:.3g}' if value < 1e3 else '{:,.0f}' if value < 1e6 else
-               '{:.2g}').format(value)
-      return '{} {}'.format(shown, unit)
-  return '{} bytes'.format(count)
-
