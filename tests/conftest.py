@@ -84,3 +84,15 @@ def train_quietly(images, config, run_dir, **kwargs):
   return tfp_pixel.train(images, config, run_dir=str(run_dir),
                          runs_root=os.path.join(str(run_dir), '..', 'runs'),
                          **kwargs)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+  """Marks `slow` the contract checks of model variants that leave them to
+  the slow run (`DistributionSuite.contract_checks_slow`); runs before `-m`
+  selects."""
+  for item in items:
+    cls = getattr(item, 'cls', None)
+    if (cls is not None and getattr(cls, 'contract_checks_slow', False) and
+        item.originalname in cls.CONTRACT_CHECKS):
+      item.add_marker(pytest.mark.slow)

@@ -27,6 +27,18 @@ class DistributionSuite:
   # Whether `copy(temperature=T)` gives the tempered distribution.
   tempered_log_prob = True
   supports_float64 = True
+  # The checks of TFP's contract whose code does not depend on the colour
+  # channels or the labels. A variant of a model (RGB, class-conditional)
+  # whose plain form runs them by default sets `contract_checks_slow`, and
+  # runs them with `-m slow` (`tests/conftest.py` marks them): the proofs
+  # (normalization, causality, frequencies, fast against full samplers) run
+  # for every variant by default.
+  CONTRACT_CHECKS = ('test_works_inside_tf_function',
+                     'test_sample_compiles_with_xla', 'test_float64',
+                     'test_sample_shape_dtype_and_support',
+                     'test_gradient_step_and_checkpoint_round_trip',
+                     'test_keras_model_of_log_prob_trains_every_variable')
+  contract_checks_slow = False
 
   # ---- factory methods -------------------------------------------------------
 

@@ -57,6 +57,7 @@ class TestCategoricalPixelCNN(model_hooks.CategoricalHooks,
 
 
 class TestCategoricalPixelCNNRGB(TestCategoricalPixelCNN):
+  contract_checks_slow = True
   tiny_shape = (2, 1, 3)
   causal_shape = (3, 3, 3)
   num_levels = 2

@@ -18,7 +18,11 @@ _one_hot = model_hooks.one_hot
 
 class ConditionalChecks(distribution_suite.DistributionSuite):
   """The shared suite given label 1 (`model_hooks.Conditional`), plus checks
-  of the labels themselves."""
+  of the labels themselves. The contract checks run by default for the
+  categorical PixelCNN (labels through `tf.function`, XLA, Keras), for the
+  other models with `-m slow`."""
+
+  contract_checks_slow = True
 
   def test_probabilities_sum_to_one_under_every_label(self):
     dist = self.distribution()
@@ -126,6 +130,7 @@ class ConditionalChecks(distribution_suite.DistributionSuite):
 class TestConditionalCategoricalPixelCNN(model_hooks.Conditional,
                                          model_hooks.CategoricalHooks,
                                          ConditionalChecks):
+  contract_checks_slow = False
 
   def test_unconditional_model_refuses_labels(self):
     dist = self.make_distribution(self.tiny_shape, num_classes=None)
@@ -214,22 +219,6 @@ class TestConditionalPixelCNN(model_hooks.Conditional,
       self.make_distribution(self.tiny_shape, conditional_shape=(2,))
     with pytest.raises(ValueError, match='num_classes'):
       self.make_distribution(self.tiny_shape, num_classes=0)
-
-  # Label-independent checks that the plain mixture already passes, and
-  # slow here (Keras builds two networks, float64 a third).
-  @pytest.mark.slow
-  def test_float64(self):
-    super().test_float64()
-
-  @pytest.mark.slow
-  def test_gradient_step_and_checkpoint_round_trip(self, tmp_path):
-    super().test_gradient_step_and_checkpoint_round_trip(tmp_path)
-
-  # Labels as a second Keras input are checked on every other model, and
-  # eager training steps of the mixture model take seconds.
-  @pytest.mark.slow
-  def test_keras_model_of_log_prob_trains_every_variable(self):
-    super().test_keras_model_of_log_prob_trains_every_variable()
 
   def test_fast_sampler_agrees_with_full_passes(self):
     dist = self.distribution(self.causal_shape)

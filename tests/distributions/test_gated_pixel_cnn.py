@@ -49,6 +49,7 @@ class TestGatedPixelCNN(model_hooks.GatedHooks,
 
 
 class TestGatedPixelCNNRGB(TestGatedPixelCNN):
+  contract_checks_slow = True
   tiny_shape = (2, 1, 3)
   causal_shape = (3, 3, 3)
   num_levels = 2

@@ -54,10 +54,11 @@ class TestAgreementWithFullPasses:
   @pytest.mark.parametrize('image_shape, num_hierarchies', [((4, 4, 1), 2),
                                                             ((4, 4, 3), 3)])
   def test_mixture(self, image_shape, num_hierarchies):
-    dist = model_hooks.initialized_pixel_cnn(image_shape, num_hierarchies=num_hierarchies)
-    fast = dist.sample(8, seed=(5, 6))
+    dist = model_hooks.initialized_pixel_cnn(image_shape,
+                                             num_hierarchies=num_hierarchies)
+    fast = dist.sample(4, seed=(5, 6))
     full = tf.function(
-        lambda: reference.sample_pixel_cnn(dist, 8, (5, 6)))()
+        lambda: reference.sample_pixel_cnn(dist, 4, (5, 6)))()
     np.testing.assert_array_equal(fast, full)
 
   @pytest.mark.slow
@@ -150,6 +151,8 @@ class TestExactness:
     assert cold.max() > probs.max()
     np.testing.assert_allclose(cold.sum(), 1., rtol=1e-4)
 
+  # Documents a defect of stock TFP, not of ours: in the slow run.
+  @pytest.mark.slow
   @pytest.mark.stock_behaviour
   def test_stock_sampler_is_not_exact(self):
     dist = model_hooks.initialized_pixel_cnn((2, 2, 1), high=1)
