@@ -141,7 +141,7 @@ def _ours(args, events, jit, same_work=False):
   import tensorflow as tf  # pylint: disable=g-import-not-at-top
   import tf_keras  # pylint: disable=g-import-not-at-top
   from tfp_pixel.engine import configs  # pylint: disable=g-import-not-at-top
-  from tfp_pixel.engine import tasks  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine import kinds  # pylint: disable=g-import-not-at-top
   from tfp_pixel.engine import train_step as train_step_lib  # pylint: disable=g-import-not-at-top
   tf_keras.utils.set_random_seed(0)
   config = configs.make_config('text', vocabulary_size=args.vocabulary,
@@ -163,7 +163,7 @@ def _ours(args, events, jit, same_work=False):
     return loss
 
   train_step = same_work_step if same_work else train_step_lib.make_train_step(
-      dist, optimizer, tasks.task_for(config), tf.distribute.get_strategy(),
+      dist, optimizer, kinds.kind_of(config).make_task(config), tf.distribute.get_strategy(),
       jit)
 
   dataset = tf.data.Dataset.from_tensor_slices(events).batch(

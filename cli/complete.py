@@ -41,10 +41,11 @@ def complete(images, mask, num_completions, label, output, scale, checkpoint,
   with options.user_errors():
     import numpy as np  # pylint: disable=g-import-not-at-top
     from tfp_pixel import data  # pylint: disable=g-import-not-at-top
-    from tfp_pixel.engine import generation  # pylint: disable=g-import-not-at-top
-    from tfp_pixel.engine import grids  # pylint: disable=g-import-not-at-top
-    from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
-    run = runs.open_run(run_dir, images=True)
+    from tfp_pixel.engine.kinds.images import generation  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine.kinds.images import grids  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine import loading  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine.kinds import images as image_kind  # pylint: disable=g-import-not-at-top
+    run = loading.open_run(run_dir, kind=image_kind.NAME)
     image_shape = tuple(run.config['image_shape'])
     grids.check_output(output, len(images) * (num_completions + 2),
                        image_shape, num_columns=num_completions + 2,

@@ -5,11 +5,13 @@ import sys
 
 import click
 
-__all__ = ['POSITIVE_FINITE', 'checkpoint_option', 'echo_trained',
-           'resume_options', 'run_option', 'scale_option',
-           'score_format_option', 'seed_option', 'stop_on_signals',
-           'temperature_option', 'training_options', 'user_errors',
-           'verbose_option']
+__all__ = ['POSITIVE_FINITE', 'checkpoint_option', 'dataset_option',
+           'echo_trained', 'family_options', 'given_parameters',
+           'model_options', 'num_samples_option', 'resume_options',
+           'run_option', 'scale_option', 'score_format_option', 'seed_option',
+           'stop_on_signals', 'temperature_option', 'training_options',
+           'training_seed_option', 'user_errors',
+           'validation_fraction_option', 'verbose_option']
 
 
 class _PositiveFinite(click.ParamType):
@@ -30,6 +32,99 @@ class _PositiveFinite(click.ParamType):
 
 
 POSITIVE_FINITE = _PositiveFinite()
+
+
+class _FiniteFloatRange(click.FloatRange):
+  """A `click.FloatRange` that also refuses `nan` (which passes every
+  comparison of a range) and infinities."""
+
+  def convert(self, value, param, ctx):
+    value = super().convert(value, param, ctx)
+    if not math.isfinite(value):
+      self.fail('{} is not a finite number.'.format(value), param, ctx)
+    return value
+
+
+def _click_type(option):
+  """The click type of a family's `registry.Option`."""
+  if option.value_type == 'choice':
+    return click.Choice(option.choices)
+  kind = click.IntRange if option.value_type == 'int' else _FiniteFloatRange
+  return kind(option.minimum, option.maximum, max_open=option.maximum_open)
+
+
+def _parameter(option):
+  """The click parameter name of a family option (`--embedding-dim`:
+  `embedding_dim`)."""
+  return option.flag[2:].replace('-', '_')
+
+
+def family_options(families):
+  """Adds to a command one click option per distinct option flag of
+  `families` (`registry.ModelFamily`s), saying each family's default; an
+  option left out is `None`."""
+
+  def add(command):
+    by_flag = {}
+    for family in families:
+      for option in family.options:
+        by_flag.setdefault(option.flag, []).append((family, option))
+    for flag, owners in sorted(by_flag.items(), reverse=True):
+      first = owners[0][1]
+      defaults = ', '.join('{}: {}'.format(family.name,
+                                           family.defaults[option.key])
+                           for family, option in owners)
+      command = click.option(
+          flag, metavar=None if first.choices else first.metavar,
+          type=_click_type(first), default=None,
+          help='{} ({}).'.format(first.help[:1].upper() + first.help[1:],
+                                 defaults))(command)
+    return command
+
+  return add
+
+
+def given_parameters(ctx):
+  """The names of the parameters given on the command line (not
+  defaults)."""
+  return {name for name in ctx.params
+          if ctx.get_parameter_source(name) ==
+          click.core.ParameterSource.COMMANDLINE}
+
+
+def model_options(family, values, given):
+  """The configuration keys of `family` that the command line gives: the
+  value of each of its options given (`values` by parameter name; `given`,
+  the parameter names given)."""
+  return {option.key: values[_parameter(option)] for option in family.options
+          if _parameter(option) in given}
+
+
+def dataset_option(help_text):
+  """--dataset SOURCE of a training command; `None` when left out (a
+  resumed run's own source, or the kind's default)."""
+  return click.option('--dataset', metavar='SOURCE', default=None,
+                      help=help_text)
+
+
+validation_fraction_option = click.option(
+    '--validation-fraction', metavar='F',
+    type=click.FloatRange(0., 1., max_open=True), default=None,
+    help='Share of the data held out for validation, 0 for none (0.1; a '
+         'resumed run: its own).')
+
+
+def num_samples_option(default, help_text):
+  """--num-samples N of a training command: samples drawn after each
+  epoch."""
+  return click.option('--num-samples', metavar='N', type=click.IntRange(0),
+                      default=default, show_default=True, help=help_text)
+
+
+training_seed_option = click.option(
+    '--seed', metavar='INT', type=int, default=None,
+    help='Random seed of the split, weights, shuffling and samples (0; a '
+         'resumed run: its own).')
 
 run_option = click.option(
     '--run', 'run_dir', metavar='DIR', default=None,

@@ -41,16 +41,17 @@ def sample(num_samples, label, temperature, output, scale, checkpoint,
                              'images as they are.', param_hint='--scale')
   with options.user_errors():
     import numpy as np  # pylint: disable=g-import-not-at-top
-    from tfp_pixel.engine import conditional_runs  # pylint: disable=g-import-not-at-top
-    from tfp_pixel.engine import generation  # pylint: disable=g-import-not-at-top
-    from tfp_pixel.engine import grids  # pylint: disable=g-import-not-at-top
-    from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
-    run = runs.open_run(run_dir, images=True)
+    from tfp_pixel.engine.kinds.images import conditioning  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine.kinds.images import generation  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine.kinds.images import grids  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine import loading  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine.kinds import images as image_kind  # pylint: disable=g-import-not-at-top
+    run = loading.open_run(run_dir, kind=image_kind.NAME)
     image_shape = tuple(run.config['image_shape'])
-    per_class = label is None and conditional_runs.is_conditional(run.config)
+    per_class = label is None and conditioning.is_conditional(run.config)
     labels, count, columns = label, num_samples, None
     if per_class:
-      labels = conditional_runs.per_class_labels(run.config['num_classes'],
+      labels = conditioning.per_class_labels(run.config['num_classes'],
                                                  num_samples, None)
       count, columns = len(labels), num_samples
     grids.check_output(output, count, image_shape, num_columns=columns,

@@ -55,7 +55,7 @@ def score(paths, output_format, batch_size, checkpoint, label,
   """
   skipped = 0
   with options.user_errors():
-    from tfp_pixel.engine import scoring  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine.kinds.images import scoring  # pylint: disable=g-import-not-at-top
     scorer = scoring.Scorer(paths, run_dir=run_dir, batch_size=batch_size,
                             which=checkpoint, label=label,
                             labels_from_data=labels_from_data,

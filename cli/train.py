@@ -1,109 +1,68 @@
-"""`tfp-pixel train`: train a model, or resume a run.
+"""`tfp-pixel train`: train a model of images, or resume a run.
 
-The model options come from the registry (`tfp_pixel.families`): every image
-family's options are offered once, and the family is chosen by `--model`,
-`--arch`, or the options given (see `registry.choose_family`). The text model
-has its own command, `tfp-pixel text train`.
+The model options come from the registry (`tfp_pixel.families`): every
+option of the families of images is offered once, and the family is chosen by
+`--model`, `--arch`, or the options given (see `registry.choose_family`).
+Models of texts have their own command, `tfp-pixel text train`.
 """
-
-import math
 
 import click
 
+from tfp_pixel.engine.kinds import images
 from tfp_pixel.families import registry
 
 from . import options
 
 __all__ = ['train']
 
-
-def _family_options(command):
-  """Adds one click option per distinct family option flag to `command`."""
-  by_flag = {}
-  for family in registry.image_families():
-    for option in family.options:
-      by_flag.setdefault(option.flag, []).append((family, option))
-  for flag, owners in sorted(by_flag.items(), reverse=True):
-    first = owners[0][1]
-    defaults = ', '.join('{}: {}'.format(family.name,
-                                         family.defaults[option.key])
-                         for family, option in owners)
-    command = click.option(
-        flag, metavar=first.metavar, type=_click_type(first), default=None,
-        help='{} ({}).'.format(first.help[:1].upper() + first.help[1:],
-                               defaults))(command)
-  return command
-
-
-def _click_type(option):
-  kind = click.IntRange if option.kind == 'int' else _FiniteFloatRange
-  return kind(option.minimum, option.maximum,
-              max_open=option.maximum_open)
-
-
-class _FiniteFloatRange(click.FloatRange):
-  """A `click.FloatRange` that also refuses `nan` (which passes every
-  comparison of a range) and infinities."""
-
-  def convert(self, value, param, ctx):
-    value = super().convert(value, param, ctx)
-    if not math.isfinite(value):
-      self.fail('{} is not a finite number.'.format(value), param, ctx)
-    return value
+_FAMILIES = registry.families_of_kind(images.NAME)
 
 
 def _models_epilog():
   return 'Models (--model): ' + '; '.join(
       '{}: {}'.format(family.name, family.summary)
-      for family in registry.image_families()) + '.'
+      for family in _FAMILIES) + '.'
 
 
 @click.command(epilog=_models_epilog())
-@click.option('--dataset', metavar='SOURCE', default=None,
-              help='TFDS name, image folder, IDX file or .npy/.npz file. '
-                   'Default: scikit-learn\'s bundled 8x8 digits (offline).')
+@options.dataset_option('TFDS name, image folder, IDX file or .npy/.npz file. '
+                        'Default: scikit-learn\'s bundled 8x8 digits '
+                        '(offline).')
 @click.option('--data-dir', metavar='DIR', default=None,
               help='TFDS data directory (a prepared copy works offline).')
 @click.option('--shape', metavar='HxWxC', default=None,
               help='Image shape to convert every image to, e.g. 32x32x1. '
                    'Default: the data\'s own.')
 @click.option('--model', type=click.Choice(
-    [family.name for family in registry.image_families()]),
-              default=None,
+    [family.name for family in _FAMILIES]), default=None,
               help='Model family (below). Default: chosen by --arch or the '
-                   'options given, else {}.'.format(registry.DEFAULT_FAMILY))
-@click.option('--arch', type=click.Choice(registry.architecture_names()),
-              default=None,
+                   'options given, else {}.'.format(
+                       registry.default_family(images.NAME).name))
+@click.option('--arch', type=click.Choice(
+    registry.architecture_names(images.NAME)), default=None,
               help='Architecture, which also picks the model: ' + '; '.join(
                   '{} ({})'.format('|'.join(family.architectures),
                                    family.name)
-                  for family in registry.image_families()
-                  if family.architectures))
+                  for family in _FAMILIES if family.architectures))
 @click.option('--levels', metavar='K', type=click.IntRange(2, 256),
               default=None,
               help='Quantize to K levels (default 256); alone, it picks the '
                    'categorical model.')
-@_family_options
+@options.family_options(_FAMILIES)
 @click.option('--conditional', is_flag=True, default=None,
               help='Train a class-conditional model p(x | label) on the '
                    'dataset\'s labels (TFDS labels, IDX label files, class '
                    'sub-folders, .npz labels, the default digits\' 0-9).')
 @options.training_options
-@click.option('--validation-fraction', metavar='F', type=click.FloatRange(
-    0., 1., min_open=True, max_open=True), default=None,
-              help='Share of the images held out for validation (0.1; a '
-                   'resumed run: its own).')
+@options.validation_fraction_option
 @click.option('--max-images', metavar='N', type=click.IntRange(1),
               default=None, help='Use at most N images.')
-@click.option('--num-samples', metavar='N', type=click.IntRange(0),
-              default=16, show_default=True,
-              help='Samples in the grid drawn after each epoch (0: none).')
+@options.num_samples_option(
+    16, 'Samples in the grid drawn after each epoch (0: none).')
 @options.scale_option
 @options.run_option
 @options.resume_options
-@click.option('--seed', metavar='INT', type=int, default=None,
-              help='Random seed of the split, weights, shuffling and '
-                   'samples (0; a resumed run: its own).')
+@options.training_seed_option
 @options.verbose_option
 @click.pass_context
 def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
@@ -116,22 +75,24 @@ def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
   run's values, and one that differs is refused (other data: pass
   --fine-tune).
   """
-  given = [name for name in ctx.params
-           if ctx.get_parameter_source(name) ==
-           click.core.ParameterSource.COMMANDLINE]
+  given = options.given_parameters(ctx)
   with options.user_errors(), options.stop_on_signals():
+    from tfp_pixel import data  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import source_training  # pylint: disable=g-import-not-at-top
-    resumed = runs.stored_model(run_dir)
+    resumed = runs.stored_config(run_dir)
     model_options = _model_options(model, arch, levels, family_values, given,
-                                   resumed)
+                                   resumed and resumed['model'])
+    model_options['conditional'] = conditional
     trained = source_training.train_on_source(
-        model_options, conditional=conditional, dataset=dataset,
-        data_dir=data_dir, shape=shape, run_dir=run_dir,
-        max_images=max_images, validation_fraction=validation_fraction,
-        batch_size=batch_size, seed=seed, announce=_announce, epochs=epochs,
-        steps_per_epoch=steps, learning_rate=learning_rate, jit=jit,
-        strategy=strategy, num_samples=num_samples,
+        images.NAME, model_options, data_options=dict(
+            dataset=dataset, data_dir=data_dir,
+            shape=data.parse_shape(shape) if shape else None,
+            max_images=max_images, validation_fraction=validation_fraction,
+            seed=seed),
+        run_dir=run_dir, batch_size=batch_size, announce=_announce,
+        epochs=epochs, steps_per_epoch=steps, learning_rate=learning_rate,
+        jit=jit, strategy=strategy, num_samples=num_samples,
         sample_every=sample_every, keep_checkpoints=keep, grid_scale=scale,
         fine_tune=fine_tune, restart=restart)
   options.echo_trained(trained.result)
@@ -154,12 +115,11 @@ def _model_options(model, arch, levels, family_values, given, resumed):
   if levels is not None:
     flags.append('--levels')
   try:
-    family = registry.choose_family(model, arch, flags, current=resumed)
+    family = registry.choose_family(model, arch, flags, current=resumed,
+                                    kind=images.NAME)
   except ValueError as error:
     raise click.UsageError(str(error)) from None
-  chosen = {option.key: family_values[option.flag[2:].replace('-', '_')]
-            for option in family.options
-            if option.flag[2:].replace('-', '_') in given}
+  chosen = options.model_options(family, family_values, given)
   if arch is not None:
     chosen['architecture'] = family.architectures[arch]
   if levels is not None:
@@ -167,9 +127,11 @@ def _model_options(model, arch, levels, family_values, given, resumed):
   return dict(model=family.name, **chosen)
 
 
-def _announce(config, num_images, image_shape, source_name):
+def _announce(prepared):
+  config = prepared.config
   classes = (' conditioned on {} classes'.format(config['num_classes'])
              if config['num_classes'] else '')
   click.echo('Training {}{} on {} images of {} from {}'.format(
-      config['model'], classes, num_images, 'x'.join(map(str, image_shape)),
-      source_name), err=True)
+      config['model'], classes, prepared.num_examples,
+      'x'.join(map(str, prepared.details['image_shape'])),
+      prepared.source_name), err=True)

@@ -6,13 +6,13 @@ digit with the original, the occluded digit and four completions.
 """
 
 from tfp_pixel import data
-from tfp_pixel.engine import generation
-from tfp_pixel.engine import grids
-from tfp_pixel.engine import runs
+from tfp_pixel.engine import loading
+from tfp_pixel.engine.kinds.images import generation
+from tfp_pixel.engine.kinds.images import grids
 
 
 def main():
-  run = runs.open_run()  # The latest run.
+  run = loading.open_run()  # The latest run.
   image_shape = run.config['image_shape']
   images = data.load_images(shape=image_shape, max_images=6).images
   known = generation.occlusion_mask('bottom-half', image_shape)

@@ -5,13 +5,13 @@ Run from the project root: `python examples/sample_temperatures.py`. Writes
 temperatures give cleaner, less varied digits.
 """
 
-from tfp_pixel.engine import generation
-from tfp_pixel.engine import grids
-from tfp_pixel.engine import runs
+from tfp_pixel.engine import loading
+from tfp_pixel.engine.kinds.images import generation
+from tfp_pixel.engine.kinds.images import grids
 
 
 def main():
-  run = runs.open_run()  # The latest run.
+  run = loading.open_run()  # The latest run.
   for temperature in (0.6, 0.8, 1.0):
     images = generation.sample_images(run, num_samples=16,
                                       temperature=temperature, seed=1)

@@ -33,11 +33,11 @@ _PUBLIC = {
     'causal_mask': ('tfp_pixel.networks.masks', 'causal_mask'),
     'complete': ('tfp_pixel.sampling.completion', 'complete'),
     'dequantize': ('tfp_pixel.quantization', 'dequantize'),
-    'load': ('tfp_pixel.engine.runs', 'load'),
+    'load': ('tfp_pixel.engine.loading', 'load'),
     'make_config': ('tfp_pixel.engine.configs', 'make_config'),
     'one_hot_labels': ('tfp_pixel.class_labels', 'one_hot_labels'),
     'quantize': ('tfp_pixel.quantization', 'quantize'),
-    'score': ('tfp_pixel.engine.scoring', 'score'),
+    'score': ('tfp_pixel.engine.kinds.images.scoring', 'score'),
     'train': ('tfp_pixel.engine.training', 'train'),
 }
 

@@ -9,6 +9,7 @@ from PIL import Image
 
 import tfp_pixel
 from tests.conftest import one_line_error
+from tfp_pixel.engine import loading
 from tfp_pixel.engine import runs
 
 _TINY_CATEGORICAL = ['--levels', '4', '--filters', '4', '--blocks', '1',
@@ -303,7 +304,7 @@ def test_sample_draws_npy_a_batch_at_a_time(in_workdir, cli, monkeypatch):
   np.testing.assert_array_equal(np.load('3.npy'), images[:3])
   # Batch k of 3 images is drawn with the seed (2, k).
   dist = tfp_pixel.load()
-  config = runs.open_run().config
+  config = loading.open_run().config
   for batch, start in enumerate(range(0, 7, 3)):
     drawn = dist.sample(min(3, 7 - start), seed=(2, batch))
     np.testing.assert_array_equal(images[start:start + 3],

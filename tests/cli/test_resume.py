@@ -174,9 +174,9 @@ def test_an_image_command_on_a_text_run_is_one_line(tmp_path, cli):
   runs.write_config(tmp_path / 'text-run', configs.make_config(
       'text', vocabulary_size=20, max_length=8))
   error = one_line_error(cli(['train', '--run', str(tmp_path / 'text-run')]))
-  assert error == ('Error: {} is a run of the text model, not of an image '
-                   'model (the `tfp-pixel text` commands read it).'.format(
-                       tmp_path / 'text-run'))
+  assert error == ('Error: {} is a run of the text model, a model of texts, '
+                   'not of images (the tfp-pixel text commands read it).'
+                   .format(tmp_path / 'text-run'))
 
 
 def test_a_failed_first_start_leaves_no_run_directory(tmp_path, cli):

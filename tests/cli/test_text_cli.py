@@ -52,7 +52,10 @@ def test_train_leaves_a_text_run(in_workdir):
   assert len(samples.splitlines()) == 2
   record = json.loads(open(os.path.join(run, 'metrics.jsonl')).readline())
   assert record['epoch'] == 1 and record['step'] == 3
-  assert 0 < record['val_bits_per_dim'] < 8  # bits per token, 60 tokens
+  assert 0 < record['val_bits_per_token'] < 8  # 60 tokens
+  # Named as texts are: no images, no bits per dim, no second figure.
+  assert {'texts', 'texts_per_second', 'loss_bits_per_token'} <= set(record)
+  assert not [key for key in record if 'images' in key or 'dim' in key]
 
 
 def test_train_resumes_and_refuses_other_options(in_workdir, cli):
@@ -128,7 +131,7 @@ def test_an_image_run_is_not_a_text_run(tmp_path, cli):
   from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
   runs.write_config(tmp_path, configs.make_config('categorical', (4, 4, 1)))
   result = cli(['text', 'sample', '--run', str(tmp_path)])
-  assert 'is a run of the categorical model, not a text run' in (
+  assert 'is a run of the categorical model, a model of images, not of texts' in (
       one_line_error(result))
 
 
@@ -161,7 +164,7 @@ def test_help(cli):
 def test_the_image_commands_refuse_a_text_run(in_workdir, cli, command):
   result = cli(command)
   assert result.exit_code != 0
-  assert 'is a run of the text model, not of an image model' in (
+  assert 'is a run of the text model, a model of texts, not of images' in (
       one_line_error(result))
 
 
@@ -186,7 +189,7 @@ def test_max_tokens_has_a_bound(tmp_path, cli):
 def test_many_texts_are_written_batch_by_batch(in_workdir, cli, monkeypatch,
                                                output_format):
   import tfp_pixel  # pylint: disable=g-import-not-at-top
-  from tfp_pixel.text import generation  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine.kinds.texts import generation  # pylint: disable=g-import-not-at-top
   monkeypatch.setattr(generation, 'MAX_BATCH_ELEMENTS', 1000)
   texts = generation.generate(*_run_model(in_workdir), num_samples=25,
                               seed=3)
@@ -208,7 +211,7 @@ def test_many_texts_are_written_batch_by_batch(in_workdir, cli, monkeypatch,
 
 
 def _run_model(workdir):
-  from tfp_pixel.engine import text_runs  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine.kinds.texts import runs as text_runs  # pylint: disable=g-import-not-at-top
   return text_runs.load_text_model(_latest(workdir))
 
 

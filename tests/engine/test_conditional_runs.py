@@ -20,11 +20,11 @@ import tfp_pixel
 from tests import tiny_configs
 from tests.conftest import train_quietly
 from tfp_pixel import data
-from tfp_pixel.engine import generation
 from tfp_pixel.engine import configs
-from tfp_pixel.engine import conditional_runs
 from tfp_pixel.engine import runs
-from tfp_pixel.engine import scoring
+from tfp_pixel.engine.kinds.images import conditioning
+from tfp_pixel.engine.kinds.images import generation
+from tfp_pixel.engine.kinds.images import scoring
 
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -97,14 +97,14 @@ class TestConfigs:
   def test_conditional_categorical_takes_num_classes(self):
     dist = configs.build_model(_categorical_config(num_classes=5))
     levels = tf.zeros([2, 8, 8, 1], tf.int32)
-    onehot = conditional_runs.conditional_input([0, 4], _categorical_config(5))
+    onehot = conditioning.conditional_input([0, 4], _categorical_config(5))
     assert dist.log_prob(levels, conditional_input=onehot).shape == (2,)
 
 
 class TestConditioning:
 
   def test_one_hot_inputs(self):
-    onehot = conditional_runs.conditional_input([2, 0], {'num_classes': 3})
+    onehot = conditioning.conditional_input([2, 0], {'num_classes': 3})
     assert onehot.dtype == tf.float32
     np.testing.assert_array_equal(onehot, [[0, 0, 1], [1, 0, 0]])
 
@@ -113,13 +113,13 @@ class TestConditioning:
       (1.5, 'integer'), ('a', 'integer')])
   def test_bad_labels(self, labels, message):
     with pytest.raises(ValueError, match=message):
-      conditional_runs.check_labels(labels, 3)
+      conditioning.check_labels(labels, 3)
 
   def test_per_class_labels_are_class_major_and_capped(self):
-    np.testing.assert_array_equal(conditional_runs.per_class_labels(3, 2),
+    np.testing.assert_array_equal(conditioning.per_class_labels(3, 2),
                                   [0, 0, 1, 1, 2, 2])
-    assert len(conditional_runs.per_class_labels(40, 2)) == 20
-    assert len(conditional_runs.per_class_labels(40, 2, max_classes=None)) == 80
+    assert len(conditioning.per_class_labels(40, 2)) == 20
+    assert len(conditioning.per_class_labels(40, 2, max_classes=None)) == 80
 
 
 class TestTraining:
@@ -141,7 +141,7 @@ class TestTraining:
     config = _run_config()
     dist = conditional_training.distribution
     events = configs.images_to_events(images[:8], config)
-    scores = [dist.log_prob(events, conditional_input=conditional_runs
+    scores = [dist.log_prob(events, conditional_input=conditioning
                             .conditional_input(np.full(8, k), config))
               for k in range(3)]
     assert not np.allclose(scores[0], scores[1])
@@ -230,7 +230,7 @@ class TestScoring:
     config = runs.read_config(conditional_run)
     expected = -dist.log_prob(
         configs.images_to_events(images[:4], config),
-        conditional_input=conditional_runs.conditional_input(1, config))
+        conditional_input=conditioning.conditional_input(1, config))
     np.testing.assert_allclose([s.nll_levels for s in report.scores],
                                expected, rtol=1e-5)
     assert {s.label for s in report.scores} == {1}
@@ -334,7 +334,7 @@ def test_a_conditional_model_samples_the_requested_class(tmp_path):
   dist = train_quietly(batches, config, tmp_path / 'run', steps_per_epoch=200,
                        learning_rate=1e-2).distribution
   num_samples = 40
-  onehots = [conditional_runs.conditional_input(np.full(num_samples, label),
+  onehots = [conditioning.conditional_input(np.full(num_samples, label),
                                             config) for label in (0, 1)]
   for label in (0, 1):
     samples = dist.sample(num_samples, seed=(7, label),

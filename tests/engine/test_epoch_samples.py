@@ -9,8 +9,8 @@ import tensorflow as tf
 from tests.conftest import one_line_error
 from tests import tiny_configs
 from tfp_pixel.engine import configs
-from tfp_pixel.engine import generation
-from tfp_pixel.engine import image_task
+from tfp_pixel.engine.kinds.images import generation
+from tfp_pixel.engine.kinds.images import task as image_task
 
 
 def test_an_epoch_grid_is_drawn_in_batches(monkeypatch):
@@ -43,7 +43,7 @@ def test_an_epoch_grid_too_large_is_refused_before_training(tmp_path, cli):
 
 
 def test_too_many_epoch_texts_are_refused(tmp_path):
-  from tfp_pixel.engine import text_task  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine.kinds.texts import task as text_task  # pylint: disable=g-import-not-at-top
   task = text_task.TextTask(configs.make_config('text', vocabulary_size=20,
                                                 max_length=100))
   task.check_samples(1000)

@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 
-from tfp_pixel.engine import grids
+from tfp_pixel.engine.kinds.images import grids
 
 
 @pytest.mark.parametrize('size, scale', [(8, 8), (28, 3), (32, 2), (63, 2),

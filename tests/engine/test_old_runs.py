@@ -18,6 +18,7 @@ import pytest
 import tfp_pixel
 from tfp_pixel import data
 from tfp_pixel.engine import configs
+from tfp_pixel.engine import loading
 from tfp_pixel.engine import runs
 
 _OLD_RUNS = os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -32,7 +33,7 @@ def test_old_runs_load_with_the_same_log_prob(tmp_path, name):
   expected = json.load(open(os.path.join(_OLD_RUNS,
                                          'expected_log_probs.json')))[name]
   run_dir = shutil.copytree(os.path.join(_OLD_RUNS, name), tmp_path / name)
-  run = runs.open_run(run_dir)
+  run = loading.open_run(run_dir)
   dist = tfp_pixel.load(run_dir, which='last')
   images = data.load_images(shape=tuple(run.config['image_shape']),
                             max_images=4).images

@@ -8,9 +8,9 @@ import pytest
 
 import tfp_pixel
 from tfp_pixel import interface
+from tfp_pixel.engine import configs
 from tfp_pixel.engine import errors
 from tfp_pixel.engine import files
-from tfp_pixel.engine import configs
 from tfp_pixel.engine import runs
 
 

@@ -9,9 +9,9 @@ from PIL import Image
 
 import tfp_pixel
 from tests import tiny_configs
-from tfp_pixel.engine import metrics
 from tfp_pixel.engine import configs
-from tfp_pixel.engine import scoring
+from tfp_pixel.engine.kinds.images import metrics
+from tfp_pixel.engine.kinds.images import scoring
 
 
 @pytest.fixture(scope='module')

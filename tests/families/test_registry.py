@@ -12,9 +12,10 @@ from tfp_pixel.families import registry
 
 
 def test_every_image_family_builds_from_its_defaults():
-  for family in registry.image_families():
+  for family in registry.families_of_kind('images'):
     config = configs.make_config(family.name, (2, 2, 1), num_levels=2)
-    assert set(config) == set(registry.SHARED_KEYS) | set(family.defaults)
+    assert set(config) == ({'model', 'image_shape', 'num_levels',
+                            'num_classes'} | set(family.defaults))
     assert configs.complete_config(json.loads(json.dumps(config))) == config
     dist = family.build(config)
     events = np.zeros((1, 2, 2, 1), family.event_dtype)
@@ -51,7 +52,8 @@ def test_a_family_is_registered_once():
     (None, None, ['--hidden', '--dropout'], 'pixelrnn'),
 ])
 def test_choose_family(model, architecture, flags, expected):
-  assert registry.choose_family(model, architecture, flags).name == expected
+  assert registry.choose_family(model, architecture, flags,
+                                kind='images').name == expected
 
 
 @pytest.mark.parametrize('model, architecture, flags, message', [
@@ -71,17 +73,27 @@ def test_choose_family(model, architecture, flags, expected):
 def test_choose_family_refuses_in_one_line(model, architecture, flags,
                                            message):
   with pytest.raises(ValueError, match=message) as error:
-    registry.choose_family(model, architecture, flags)
+    registry.choose_family(model, architecture, flags, kind='images')
   assert '\n' not in str(error.value)
 
 
 def test_train_help_lists_every_image_model(cli):
   output = cli(['train', '--help']).output
-  for family in registry.image_families():
+  for family in registry.families_of_kind('images'):
     assert family.name in output
     for option in family.options:
       assert option.flag in output
-  assert 'text' not in [f.name for f in registry.image_families()]
+  assert 'text' not in [f.name for f in registry.families_of_kind('images')]
+
+
+def test_every_family_names_a_kind_of_data_the_engine_has():
+  from tfp_pixel.engine import kinds  # pylint: disable=g-import-not-at-top
+  for family in registry.families():
+    kind = kinds.kind_named(family.kind)
+    assert family in registry.families_of_kind(kind.NAME)
+  assert {f.kind for f in registry.families()} == {'images', 'texts'}
+  with pytest.raises(ValueError, match='No kind of data'):
+    kinds.kind_named('sounds')
 
 
 def test_the_text_family_has_no_image_keys():

@@ -4,8 +4,8 @@ import pytest
 import tensorflow as tf
 
 import tfp_pixel
+from tfp_pixel.engine.kinds.texts import generation
 from tfp_pixel.text import errors
-from tfp_pixel.text import generation
 from tfp_pixel.text import tokenizer as tokenizer_lib
 
 

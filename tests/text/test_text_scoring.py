@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 
 import tfp_pixel
-from tfp_pixel.text import scoring
+from tfp_pixel.engine.kinds.texts import scoring
 from tfp_pixel.text import tokenizer as tokenizer_lib
 
 TEXTS = ['the cat sat .', 'a dog ran far , far away from the cat', 'the zebra']

@@ -22,15 +22,16 @@ def make_datasets(images, labels=None, batch_size=32, validation_fraction=0.1,
     images: uint8 array of shape `[N, H, W, C]`.
     labels: optional integer array of shape `[N]`.
     batch_size: Python `int`, examples per batch.
-    validation_fraction: Python `float` in `(0, 1)`; the validation set has
+    validation_fraction: Python `float` in `[0, 1)`; the validation set has
       `round(N * validation_fraction)` images, at least 1 and at most `N - 1`
-      (none when `N == 1`).
+      (none when `N == 1` or the fraction is 0).
     seed: Python `int`, seeds the split and the shuffling.
 
   Returns:
     train_dataset: `tf.data.Dataset` of uint8 batches `[b, H, W, C]`, or of
       `(images, labels)` batches (labels int64 `[b]`) when `labels` is given.
-    validation_dataset: the same for the held-out images, in a fixed order.
+    validation_dataset: the same for the held-out images, in a fixed order,
+      or `None` when none is held out.
 
   Raises:
     DataError: if the arguments are invalid.
@@ -61,23 +62,24 @@ def make_datasets(images, labels=None, batch_size=32, validation_fraction=0.1,
     return data.batch(int(batch_size)).prefetch(tf.data.AUTOTUNE)
 
   return (dataset(train_indices, shuffle=True),
-          dataset(validation_indices, shuffle=False))
+          dataset(validation_indices, shuffle=False)
+          if len(validation_indices) else None)
 
 
 def split_indices(num_images, validation_fraction, seed):
   """Returns `(train_indices, validation_indices)`, a seeded random split.
 
   Raises:
-    DataError: if `validation_fraction` is not in `(0, 1)`.
+    DataError: if `validation_fraction` is not in `[0, 1)`.
   """
   try:
     fraction = float(validation_fraction)
   except (TypeError, ValueError):
     fraction = float('nan')
-  if not 0. < fraction < 1.:
-    raise DataError('validation_fraction must be in (0, 1), got {!r}.'.format(
+  if not 0. <= fraction < 1.:
+    raise DataError('validation_fraction must be in [0, 1), got {!r}.'.format(
         validation_fraction))
-  num_validation = min(max(int(round(num_images * fraction)), 1),
-                       num_images - 1)
+  num_validation = 0 if fraction == 0. else min(
+      max(int(round(num_images * fraction)), 1), num_images - 1)
   order = np.random.default_rng(seed).permutation(num_images)
   return np.sort(order[num_validation:]), np.sort(order[:num_validation])

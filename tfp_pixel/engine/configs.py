@@ -8,26 +8,24 @@ A configuration is a `dict` such as
  'num_filters': 32, 'num_logistic_mix': 5, 'dropout_p': 0.3, ...}
 ```
 
-`model` names a registered family (`tfp_pixel.families`); every image model
-reads 8-bit images quantized to `num_levels` levels (`tfp_pixel.quantize`);
-`num_classes` is `None` for a model of images, or the number of classes of a
+`model` names a registered family (`tfp_pixel.families`); the family's kind
+of data (`tfp_pixel.engine.kinds`) adds the keys that describe the data: for
+images `image_shape`, `num_levels` (8-bit images are quantized to that many
+levels, `tfp_pixel.quantize`) and `num_classes` (`None`, or the classes of a
 class-conditional model `p(x | y)`, which takes the label as a one-hot
-`conditional_input` (configurations written before it existed read as
-`None`). The other keys are the family's constructor arguments, completed from
-its defaults; a family whose events are not images (`reads_images=False`,
-the text model) has only those.
- `complete_config` is the one place a configuration is checked
-and completed, whether it comes from a caller, the command line or a run's
-`config.json`.
+`conditional_input`; configurations written before it existed read as
+`None`); texts have none. The other keys are the family's constructor
+arguments, completed from its defaults. `complete_config` is the one place a
+configuration is checked and completed, whether it comes from a caller, the
+command line or a run's `config.json`.
 """
 
 import numpy as np
 import tensorflow as tf
 
-from tfp_pixel import class_labels
 from tfp_pixel import interface
 from tfp_pixel import quantization
-from tfp_pixel import shapes
+from tfp_pixel.engine import kinds
 from tfp_pixel.families import model_size
 from tfp_pixel.families import registry
 
@@ -74,16 +72,8 @@ def make_config(model, image_shape=None, num_levels=None, num_classes=None,
     raise ValueError('Unknown option(s) for the {} model: {}.'.format(
         model, ', '.join(unknown)))
   config = {'model': family.name}
-  if family.reads_images:
-    config.update(
-        image_shape=list(shapes.check_image_shape(image_shape)),
-        num_levels=quantization.check_num_levels(
-            quantization.MAX_LEVELS if num_levels is None else num_levels),
-        num_classes=class_labels.check_num_classes(num_classes))
-  elif (image_shape, num_levels, num_classes) != (None, None, None):
-    raise ValueError('The {} model does not read images: it takes no '
-                     'image_shape, num_levels or num_classes.'.format(
-                         family.name))
+  config.update(kinds.kind_named(family.kind).data_config(
+      family, image_shape, num_levels, num_classes))
   config.update(family.defaults)
   config.update({k: _as_json(v) for k, v in model_kwargs.items()
                  if v is not None})
@@ -242,6 +232,8 @@ def _has_type_of(value, default):
 
 
 def _in_range(value, option):
+  if option.choices:
+    return value in option.choices
   if option.minimum is not None and value < option.minimum:
     return False
   if option.maximum is None:
@@ -251,6 +243,8 @@ def _in_range(value, option):
 
 
 def _range_text(option):
+  if option.choices:
+    return 'one of ' + ', '.join(option.choices)
   if option.maximum is None:
     return 'at least {}'.format(option.minimum)
   return 'in [{}, {}{}'.format(option.minimum, option.maximum,

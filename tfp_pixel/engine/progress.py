@@ -1,26 +1,10 @@
-"""What a training run prints: a progress bar per epoch and a summary line."""
+"""What a training run shows while an epoch trains: a progress bar (the
+epoch's summary line is `epoch_records.RecordNames.summary`)."""
 
 import sys
 import time
 
-__all__ = ['EpochProgress', 'epoch_summary']
-
-
-def epoch_summary(record, examples='images', dim='dim'):
-  """One line for an epoch's metrics `record` (see `training.train`).
-
-  Args:
-    record: the epoch's metrics `dict`.
-    examples: what the task's examples are called (`'images'`, `'texts'`).
-    dim: what one of their dimensions is called (`'dim'`, `'token'`).
-  """
-  text = 'epoch {}: loss {:.4f} bits/{}'.format(
-      record['epoch'], record['loss_bits_per_dim'], dim)
-  if 'val_bits_per_dim' in record:
-    text += ', validation {:.4f} bits/{}'.format(record['val_bits_per_dim'],
-                                                 dim)
-  return text + ' ({:.0f} {}/s)'.format(record['images_per_second'],
-                                        examples)
+__all__ = ['EpochProgress']
 
 
 class EpochProgress(object):
@@ -29,7 +13,7 @@ class EpochProgress(object):
   Drawn only when stderr is a terminal and `enabled`.
   """
 
-  def __init__(self, epoch, epochs, total, enabled, dim='dim'):
+  def __init__(self, epoch, epochs, total, enabled, dim):
     self._label = 'epoch {}/{}'.format(epoch, epochs)
     self._dim = dim
     self._total = total

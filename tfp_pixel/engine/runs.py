@@ -18,8 +18,7 @@ RUN_DIR/
 
 `tfp-pixel train` makes a new run under `runs/` in the working directory and
 records it in `runs/latest`; every command reads the latest run unless it is
-given one. A command opens its run once (`open_run`: the folder resolved and
-its configuration read) and hands the `Run` on. Every file is written
+given one (`resolve_run_dir`). Every file is written
 atomically (temporary file, then rename), so that commands can read a run while
 it trains; one process trains a run at a time (`run_lock`), and of a
 multi-worker run only the chief writes (`cluster`). Nothing is written
@@ -36,30 +35,26 @@ import shutil
 
 
 from tfp_pixel import interface
-from tfp_pixel.engine import checkpoints
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import errors
 from tfp_pixel.engine import files
-from tfp_pixel.families import registry
 
 __all__ = [
     'RUNS_DIR',
-    'Run',
     'RunPaths',
     'append_metrics',
     'archive_for_restart',
     'check_no_links',
+    'epochs_done',
     'has_checkpoint',
-    'load',
     'new_run_dir',
-    'open_run',
     'read_config',
     'read_metrics',
     'record_latest',
     'remove_leftovers',
     'resolve_run_dir',
     'run_paths',
-    'stored_model',
+    'stored_config',
     'write_config',
 ]
 
@@ -71,63 +66,6 @@ RunPaths = collections.namedtuple(
                  'metrics', 'data'])
 # TensorFlow's folder of a checkpoint being written (`ckpt-7_temp/`).
 _CHECKPOINT_TEMP = re.compile(r'^ckpt-\d+_temp')
-
-
-class Run(collections.namedtuple('Run', ['path', 'config'])):
-  """A run directory and its configuration, read once.
-
-  Fields:
-    path: `str`, the run folder.
-    config: its complete model configuration `dict`.
-  """
-
-  @property
-  def paths(self):
-    return run_paths(self.path)
-
-  def load_model(self, which='best', temperature=1.):
-    """The run's trained distribution.
-
-    Args:
-      which: `'best'` (best validation bits/dim) or `'last'` checkpoint.
-      temperature: positive Python `float`; other than 1, the model is
-        `dist.copy(temperature=temperature)`.
-
-    Raises:
-      ValueError: if the run has no (intact) checkpoint.
-    """
-    dist = configs.build_model(self.config)
-    checkpoints.restore_weights(dist, self.paths, which)
-    if temperature != 1.:
-      dist = dist.copy(temperature=temperature)
-    return dist
-
-
-def open_run(run_dir=None, runs_root=None, images=False):
-  """Resolves a run folder (the latest for `None`) and reads its config.
-
-  Args:
-    run_dir: a run folder, or `None` for the latest run (or a `Run`).
-    runs_root: folder holding `latest`; defaults to `runs/`.
-    images: Python `bool`, whether the run must be of an image model (the
-      image commands' runs; the text model's are not).
-
-  Returns:
-    run: a `Run`.
-
-  Raises:
-    ValueError: if there is no such run, its configuration is invalid, or
-      `images` and its model does not read images.
-  """
-  if not isinstance(run_dir, Run):
-    run_dir = resolve_run_dir(run_dir, runs_root)
-    run_dir = Run(run_dir, read_config(run_dir))
-  if images and not registry.family(run_dir.config['model']).reads_images:
-    raise ValueError('{} is a run of the {} model, not of an image model '
-                     '(the `tfp-pixel {}` commands read it).'.format(
-                         run_dir.path, run_dir.config['model'],
-                         run_dir.config['model']))
-  return run_dir
 
 
 def run_paths(run_dir):
@@ -211,16 +149,23 @@ def write_config(run_dir, config):
   files.write_json(run_paths(run_dir).config, config)
 
 
-def stored_model(run_dir):
-  """The `model` of the run in `run_dir`, or `None` when `run_dir` is `None`
-  or holds no configuration yet (a new run).
+def stored_config(run_dir):
+  """The configuration of the run in `run_dir` when it is resumed, or
+  `None` for a new run (`run_dir` is `None` or holds no configuration yet).
+  This is where the engine asks whether a run resumes.
 
   Raises:
     ValueError: if its configuration is invalid.
   """
   if run_dir is None or not os.path.isfile(run_paths(run_dir).config):
     return None
-  return read_config(run_dir)['model']
+  return read_config(run_dir)
+
+
+def epochs_done(run_dir):
+  """The last epoch of the run's metrics, 0 for none."""
+  return max([record['epoch'] for record in read_metrics(run_dir)],
+             default=0)
 
 
 def read_config(run_dir):
@@ -365,21 +310,3 @@ def archive_for_restart(run_dir):
   for path in present:
     os.rename(path, os.path.join(archive, os.path.basename(path)))
   return archive
-
-
-def load(run_dir=None, which='best'):
-  """Returns the trained distribution of a run.
-
-  Args:
-    run_dir: the run folder; defaults to the latest run under `runs/`.
-    which: `'best'` (best validation bits/dim) or `'last'` checkpoint.
-
-  Returns:
-    dist: the run's distribution (`tfp_pixel.PixelCNN`,
-      `tfp_pixel.CategoricalPixelCNN`, ...) with the trained weights; its
-      events are quantized levels (see `configs.images_to_events`).
-
-  Raises:
-    ValueError: if there is no such run or it has no checkpoint.
-  """
-  return open_run(run_dir).load_model(which)

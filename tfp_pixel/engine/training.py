@@ -12,12 +12,14 @@ Under the multi-worker strategy the chief writes the run and the other workers
 write nothing there (`cluster`). A signal that stops a training command
 (`stopping`) stops it between two writes: the line it prints says which epoch
 was lost and which checkpoint a rerun resumes from.
-What the data are and how they are measured is the run's task (`tasks`: for
-image models `image_task.ImageTask`; a class-conditional configuration trains
+What the data are and how they are measured is the task of the model's kind
+of data (`kinds.kind_of(config).make_task(config)`: for image models
+`kinds.images.task.ImageTask`, where a class-conditional configuration trains
 `p(x | y)` on `(images, labels)`, its sample grids one row per class; for the
-text model `text_task.TextTask`). Bits per dimension divide the NLL by the
-dimensions the task counts (`dims_of`: pixels and channels of images, the
-tokens of texts).
+text model `kinds.texts.task.TextTask`). Bits per dimension divide the NLL by
+the dimensions the task counts (`dims_of`: pixels and channels of images, the
+tokens of texts), and the metrics records name them as the kind does
+(`epoch_records`).
 """
 
 import collections
@@ -37,14 +39,15 @@ import tf_keras
 from tfp_pixel import interface
 from tfp_pixel.engine import cluster
 from tfp_pixel.engine import configs
+from tfp_pixel.engine import epoch_records
 from tfp_pixel.engine import errors
 from tfp_pixel.engine import files
+from tfp_pixel.engine import kinds
 from tfp_pixel.engine import progress
 from tfp_pixel.engine import run_lock
 from tfp_pixel.engine import runs
 from tfp_pixel.engine import stopping
 from tfp_pixel.engine import strategies
-from tfp_pixel.engine import tasks
 from tfp_pixel.engine import train_step as train_step_lib
 from tfp_pixel.engine import training_state
 from tfp_pixel.families import model_size
@@ -94,7 +97,8 @@ def train(train_data,
           runs_root=None,
           grid_scale=None,
           restart=False,
-          data_record=None):
+          data_record=None,
+          run_files=None):
   """Trains a model, or resumes training it, in a run directory.
 
   Args:
@@ -140,6 +144,9 @@ def train(train_data,
       trained epochs but has no checkpoint left is refused.
     data_record: optional `dict` describing the data (`run_data`), written
       to the run's `data.json` by the process that writes the run.
+    run_files: optional `dict` of file name -> text that the process that
+      writes the run stores in it, beside `config.json`, where the run has
+      no such file yet (a text run's tokenizer).
 
   Returns:
     result: `TrainResult`.
@@ -169,9 +176,11 @@ def train(train_data,
   with (stopping.stop_message(note.message, functools.partial(
       cluster.abort_collectives, strategy, 'Stopped by a signal.')),
         _claim_run(run_dir, config, runs_root, strategy, restart,
-                   data_record, verbose) as run):
+                   data_record, run_files, verbose) as run):
     _check_fits(run.config, batch_size, num_samples, grid_scale)
-    task = tasks.task_for(run.config)
+    kind = kinds.kind_of(run.config)
+    task = kind.make_task(run.config)
+    names = epoch_records.RecordNames.of(kind, task)
     tf_keras.utils.set_random_seed(seed)
     train_ds = task.dataset(train_data, batch_size, shuffle_seed=seed)
     val_ds = (None if validation_data is None else
@@ -190,8 +199,9 @@ def train(train_data,
           [run.config, batches.steps, epochs, batch_size, learning_rate, seed,
            val_ds is not None]), _DISAGREE)
       trainer = _Trainer(
-          run, task, state, strategy, batches, val_ds, jit, verbose,
-          _Summaries(run, task, num_samples, sample_every, seed, grid_scale),
+          run, task, names, state, strategy, batches, val_ds, jit, verbose,
+          _Summaries(run, task, names, num_samples, sample_every, seed,
+                     grid_scale),
           note)
     records = [trainer.run_epoch(epoch, epochs)
                for epoch in range(state.epochs_done + 1, epochs + 1)]
@@ -208,7 +218,8 @@ def _check_fits(config, batch_size, num_samples, grid_scale):
   the memory bounds (`model_size`, the task's `check_samples`)."""
   model_size.check(config, batch_size)
   if num_samples > 0:
-    tasks.task_for(config).check_samples(num_samples, grid_scale)
+    kinds.kind_of(config).make_task(config).check_samples(num_samples,
+                                                          grid_scale)
 
 
 def _check_arguments(epochs, steps_per_epoch, batch_size, learning_rate):
@@ -226,13 +237,13 @@ _Claim = collections.namedtuple('_Claim',
 
 @contextlib.contextmanager
 def _claim_run(run_dir, config, runs_root, strategy, restart, data_record,
-               verbose):
+               run_files, verbose):
   """The run this process trains, as a `_Claim`, for the `with` body.
 
   The chief (or the one process) locks the run directory, checks it (no
   symbolic links, readable metrics, checkpoints for the epochs it trained),
   removes what a killed writer left, and writes its configuration, its data
-  record and `runs/latest`; another worker of a cluster writes nothing
+  record, its `run_files` and `runs/latest`; another worker of a cluster writes nothing
   there: it reads the configuration and saves its checkpoints (as
   TensorFlow's guide has every worker do) to a temporary folder, deleted at
   the end.
@@ -245,8 +256,11 @@ def _claim_run(run_dir, config, runs_root, strategy, restart, data_record,
       config = _run_config(run_dir, config)
       _check_history(run_dir, restart, verbose)
       runs.remove_leftovers(run_dir)
-      if not os.path.isfile(runs.run_paths(run_dir).config):
+      if runs.stored_config(run_dir) is None:
         runs.write_config(run_dir, config)
+      for name, text in (run_files or {}).items():
+        if not os.path.lexists(os.path.join(run_dir, name)):
+          files.write_text(os.path.join(run_dir, name), text)
       if data_record is not None:
         files.write_json(runs.run_paths(run_dir).data, data_record)
       runs.record_latest(run_dir, runs_root)
@@ -284,8 +298,8 @@ def _check_history(run_dir, restart, verbose):
 def _run_config(run_dir, config):
   """The configuration of the run: the stored one, which `config` must then
   match, else `config`, completed."""
-  if run_dir is not None and os.path.isfile(runs.run_paths(run_dir).config):
-    stored = runs.read_config(run_dir)
+  stored = runs.stored_config(run_dir)
+  if stored is not None:
     if config is not None:
       wanted = configs.complete_config(config)
       changed = sorted(k for k in set(stored) | set(wanted)
@@ -369,10 +383,11 @@ class _EpochBatches(object):
 class _Trainer(object):
   """Runs the epochs of a run: steps, validation, summaries, checkpoints."""
 
-  def __init__(self, run, task, state, strategy, batches, val_ds, jit,
+  def __init__(self, run, task, names, state, strategy, batches, val_ds, jit,
                verbose, summaries, note):
     self.run = run
     self.task = task
+    self.names = names
     self.state = state
     self.strategy = strategy
     self.batches = batches
@@ -395,7 +410,7 @@ class _Trainer(object):
         'last checkpoint (epoch {})'.format(self.state.epochs_done)):
       record = self._train_steps(progress.EpochProgress(
           epoch, epochs, self.batches.steps, self.verbose,
-          self.task.dim_name))
+          self.names.dimension))
       record['epoch'] = epoch
       if self.val_batches is not None:
         record.update(self._validate())
@@ -405,10 +420,9 @@ class _Trainer(object):
       with stopping.deferred():
         if self.run.chief:
           runs.append_metrics(self.run.run_dir, record)
-        self.state.save(record)
+        self.state.save(record, self.names.score(record))
         self.note.at(self.state, epoch)
-    _say(self.verbose, progress.epoch_summary(record, self.task.examples_name,
-                                              self.task.dim_name))
+    _say(self.verbose, self.names.summary(record))
     return record
 
   def _train_steps(self, bar):
@@ -435,26 +449,22 @@ class _Trainer(object):
     cpu_seconds = time.process_time() - start_cpu
     if sums[2] == 0:
       raise ValueError('The training data is empty.')
-    return {
-        'step': int(self.state.optimizer.iterations.numpy()),
-        'images': int(sums[2]),
-        'loss_bits_per_dim': _bits(sums[0], sums[3]),
-        'loss_bits_per_dim_levels': _bits(sums[1], sums[3]),
-        'train_seconds': seconds,
-        'train_cpu_seconds': cpu_seconds,
-        'images_per_second': sums[2] / max(seconds, 1e-9),
-    }
+    return dict(
+        self.names.training_record(int(sums[2]), _bits(sums[0], sums[3]),
+                                   _bits(sums[1], sums[3]), seconds),
+        step=int(self.state.optimizer.iterations.numpy()),
+        train_seconds=seconds, train_cpu_seconds=cpu_seconds)
 
   def _validate(self):
-    """Mean validation bits/dim (reported and trained) over the held-out
-    data, each worker evaluating its share."""
+    """Mean validation bits per dimension (reported, and trained where they
+    differ) over the held-out data, each worker evaluating its share."""
     sums = np.zeros(4)
     for batch in self.val_batches:
       sums += np.array(self.evaluate(batch), dtype=np.float64)
     if not sums[3]:
       return {}
-    return {'val_bits_per_dim': _bits(sums[0], sums[3]),
-            'val_bits_per_dim_levels': _bits(sums[1], sums[3])}
+    return self.names.validation_record(_bits(sums[0], sums[3]),
+                                        _bits(sums[1], sums[3]))
 
 
 class _StopNote(object):
@@ -512,9 +522,11 @@ class _Summaries(object):
   """TensorBoard scalars per step and epoch, and the epoch's samples; written
   by the chief only (another worker's are no-ops)."""
 
-  def __init__(self, run, task, num_samples, sample_every, seed, scale):
+  def __init__(self, run, task, names, num_samples, sample_every, seed,
+               scale):
     self._paths = run.paths
     self._task = task
+    self._names = names
     self._num_samples = num_samples
     self._sample_every = sample_every
     self._seed = seed
@@ -528,16 +540,16 @@ class _Summaries(object):
     if self._writer is None:
       return
     with self._writer.as_default():
-      tf.summary.scalar('loss_bits_per_dim', loss_bits, step=iterations)
+      tf.summary.scalar(self._names.loss, loss_bits, step=iterations)
 
   def end_epoch(self, dist, record):
     if self._writer is None:
       return
     epoch = record['epoch']
     with self._writer.as_default():
-      if 'val_bits_per_dim' in record:
-        tf.summary.scalar('val_bits_per_dim', record['val_bits_per_dim'],
-                          step=epoch)
+      if self._names.validation in record:
+        tf.summary.scalar(self._names.validation,
+                          record[self._names.validation], step=epoch)
       if self._num_samples > 0 and epoch % self._sample_every == 0:
         self._task.write_samples(
             dist, self._num_samples, tf.constant([self._seed, epoch],

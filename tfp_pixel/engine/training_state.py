@@ -92,10 +92,10 @@ class TrainingState(object):
         list(self.dist.network.variables) + list(self.optimizer.variables) +
         [self._epoch, self._best]))
 
-  def save(self, record):
-    """Saves the epoch of `record`, and as the best if its score is."""
+  def save(self, record, score):
+    """Saves the epoch of `record`, and as the best if `score` (its bits per
+    dimension, `epoch_records.RecordNames.score`) is the best so far."""
     epoch = record['epoch']
-    score = record.get('val_bits_per_dim', record['loss_bits_per_dim'])
     self._epoch.assign(epoch)
     if score < self._best.numpy():
       self._best.assign(score)

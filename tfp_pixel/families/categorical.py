@@ -45,6 +45,7 @@ def _estimate(config):
 
 FAMILY = registry.register(registry.ModelFamily(
     name='categorical',
+    kind='images',
     summary='PixelCNN with a softmax over K levels per channel '
             '(tfp_pixel.CategoricalPixelCNN; --levels K, --arch plain|gated)',
     defaults={

@@ -61,6 +61,7 @@ def _estimate(config):
 
 FAMILY = registry.register(registry.ModelFamily(
     name='pixelcnn',
+    kind='images',
     summary='PixelCNN++, a discretized logistic mixture per pixel '
             '(tfp_pixel.PixelCNN; --mix K)',
     defaults={

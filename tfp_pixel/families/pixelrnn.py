@@ -40,6 +40,7 @@ def _estimate(config):
 
 FAMILY = registry.register(registry.ModelFamily(
     name='pixelrnn',
+    kind='images',
     summary='PixelRNN, LSTM layers with a softmax over K levels per channel '
             '(tfp_pixel.PixelRNN; --arch row-lstm|diagonal-bilstm, '
             '--layers N, --hidden N)',

@@ -1,11 +1,14 @@
 """The model registry: every model family, declared once, next to its model.
 
 A family is what the engine and the command line need to know of a model: its
-name in run configurations, its default hyper-parameters, the command-line
-options that set them, how to build the distribution from a configuration and
-what its events are. Each family module in `tfp_pixel.families` registers one
-`ModelFamily`; the engine (`tfp_pixel.engine.configs`) and the `train` command
-read them here and branch on nothing else.
+name in run configurations, the kind of data it models, its default
+hyper-parameters, the command-line options that set them, and how to build the
+distribution from a configuration. Each family module in `tfp_pixel.families` registers one
+`ModelFamily`; the engine (`tfp_pixel.engine.configs`) and the commands read
+them here and branch on nothing else. What depends on the data (reading a
+source, feeding the model, what a run writes) belongs to the family's kind of
+data (`tfp_pixel.engine.kinds`), which the family names and this module never
+imports.
 
 This module imports nothing heavy, so the command line can list the families
 (`tfp-pixel train --help`) without loading TensorFlow.
@@ -18,18 +21,18 @@ from typing import Callable, Optional, Tuple
 
 __all__ = [
     'DEFAULT_FAMILY',
-    'SHARED_KEYS',
     'ModelFamily',
     'Option',
     'architecture_names',
     'choose_family',
+    'default_family',
     'dropout_option',
     'families',
     'family',
     'family_names',
+    'families_of_kind',
     'family_of_architecture',
     'filters_option',
-    'image_families',
     'level_model_build',
     'model_kwargs',
     'register',
@@ -46,21 +49,23 @@ class Option:
   Attributes:
     flag: the option, e.g. `'--filters'`.
     key: the configuration key (constructor argument) it sets.
-    kind: `'int'` or `'float'`.
+    value_type: `'int'`, `'float'` or `'choice'` (one of `choices`).
     minimum: the smallest value allowed, or `None`.
     maximum: the largest value allowed, or `None`.
     maximum_open: whether `maximum` itself is excluded.
     metavar: what the command line shows for the value.
     help: one line on what it sets.
+    choices: the values a `'choice'` takes.
   """
   flag: str
   key: str
-  kind: str = 'int'
+  value_type: str = 'int'
   minimum: Optional[float] = None
   maximum: Optional[float] = None
   maximum_open: bool = False
   metavar: str = 'N'
   help: str = ''
+  choices: Tuple[str, ...] = ()
 
 
 def filters_option(key='num_filters'):
@@ -70,7 +75,7 @@ def filters_option(key='num_filters'):
 
 def dropout_option(key):
   """`--dropout P`, a family's dropout rate in `[0, 1)`."""
-  return Option('--dropout', key, kind='float', minimum=0., maximum=1.,
+  return Option('--dropout', key, value_type='float', minimum=0., maximum=1.,
                 maximum_open=True, metavar='P', help='dropout rate')
 
 
@@ -81,6 +86,8 @@ class ModelFamily:
   Attributes:
     name: the `model` of its run configurations (never change it: old runs
       name their family by it).
+    kind: the name of the kind of data it models (a sub-package of
+      `tfp_pixel.engine.kinds`: `'images'`, ...).
     summary: one line for `tfp-pixel train --help`.
     defaults: `dict` of every model keyword and its default (JSON types).
     options: `Option`s of its hyper-parameters on the command line.
@@ -93,19 +100,13 @@ class ModelFamily:
     estimate: callable `(config) -> model_size.Estimate`: the parameters
       and the activations per example of the model `config` describes,
       from its sizes alone (see `tfp_pixel.families.model_size`).
-    event_dtype: `'float32'` or `'int32'`, the dtype of its image events
-      (quantized levels).
-    make_task: callable `(config) -> task` for a family whose data are not
-      images (the engine's `image_task.ImageTask` otherwise): what the
-      training loop and scoring need to feed and measure the model.
-    reads_images: whether its events are images: its configurations then
-      have the `SHARED_KEYS`, and `tfp-pixel train` offers it. A family of
-      other data (text) has only its own keys and a `make_task`.
+    event_dtype: `'float32'` or `'int32'`, the dtype of its events.
     nullable: the type (`int`, `float`, `str`) of each keyword whose default
       is `None`, which then takes that type or `None`; every other keyword
       takes the type of its default.
   """
   name: str
+  kind: str
   summary: str
   defaults: dict
   build: Callable
@@ -114,8 +115,6 @@ class ModelFamily:
   architectures: dict = dataclasses.field(default_factory=dict)
   selected_by: Tuple[str, ...] = ()
   event_dtype: str = 'int32'
-  make_task: Optional[Callable] = None
-  reads_images: bool = True
   nullable: dict = dataclasses.field(default_factory=dict)
 
   def option(self, flag):
@@ -128,8 +127,6 @@ class ModelFamily:
 
 _FAMILIES = collections.OrderedDict()
 DEFAULT_FAMILY = 'pixelcnn'
-# The keys every configuration has besides its family's `defaults`.
-SHARED_KEYS = ('model', 'image_shape', 'num_levels', 'num_classes')
 
 
 def register(model_family):
@@ -146,9 +143,9 @@ def families():
   return list(_FAMILIES.values())
 
 
-def image_families():
-  """The registered families whose events are images (`reads_images`)."""
-  return [f for f in _FAMILIES.values() if f.reads_images]
+def families_of_kind(kind):
+  """The registered families that model the kind of data named `kind`."""
+  return [f for f in _FAMILIES.values() if f.kind == kind]
 
 
 def family_names():
@@ -178,14 +175,26 @@ def family_of_architecture(architecture):
   return None
 
 
-def architecture_names():
-  """Every command-line architecture name of every family."""
-  return [name for model_family in _FAMILIES.values()
+def architecture_names(kind=None):
+  """Every command-line architecture name of every family (of `kind`)."""
+  return [name for model_family in _of_kind(kind)
           for name in model_family.architectures]
 
 
+def default_family(kind=None):
+  """The family a command line gets when it asks for none: `DEFAULT_FAMILY`,
+  or the first family of `kind` if that is of another kind."""
+  default = family(DEFAULT_FAMILY)
+  return default if kind in (None, default.kind) else families_of_kind(
+      kind)[0]
+
+
+def _of_kind(kind):
+  return families() if kind is None else families_of_kind(kind)
+
+
 def choose_family(model=None, architecture=None, given_flags=(),
-                  current=None):
+                  current=None, kind=None):
   """The family a command line asks for.
 
   `model` wins; else the family declaring `architecture`; else `current`
@@ -200,6 +209,8 @@ def choose_family(model=None, architecture=None, given_flags=(),
     given_flags: the model options given on the command line; flags that no
       family declares as an `Option` (such as `--levels`) only select.
     current: the name of the family of the run being resumed, or `None`.
+    kind: the name of the kind of data of the command's families, or `None`
+      for every family.
 
   Returns:
     model_family: a `ModelFamily`.
@@ -223,12 +234,12 @@ def choose_family(model=None, architecture=None, given_flags=(),
   elif current is not None:
     chosen, reason = family(current), 'the run being resumed'
   else:
-    chosen, reason = _selected_family(set(given_flags))
+    chosen, reason = _selected_family(set(given_flags), kind)
   # Flags no family declares (such as --levels) belong to every model.
   foreign = [flag for flag in given_flags if chosen.option(flag) is None and
-             any(f.option(flag) for f in _FAMILIES.values())]
+             any(f.option(flag) for f in _of_kind(kind))]
   if foreign:
-    owners = {flag: [f.name for f in _FAMILIES.values() if f.option(flag)]
+    owners = {flag: [f.name for f in _of_kind(kind) if f.option(flag)]
               for flag in foreign}
     raise ValueError('{} not an option of the {} model, chosen by {} ({}).'
                      .format(', '.join(foreign) +
@@ -240,13 +251,13 @@ def choose_family(model=None, architecture=None, given_flags=(),
   return chosen
 
 
-def _selected_family(given):
-  selected = [f for f in _FAMILIES.values() if set(f.selected_by) & given]
+def _selected_family(given, kind):
+  selected = [f for f in _of_kind(kind) if set(f.selected_by) & given]
   own = [f for f in selected
          if any(f.option(flag) for flag in set(f.selected_by) & given)]
   candidates = own or selected
   if not candidates:
-    return family(DEFAULT_FAMILY), 'default'
+    return default_family(kind), 'default'
   if len(candidates) > 1:
     raise ValueError('The options given select several models ({}): choose '
                      'one with --model.'.format(', '.join(
@@ -258,9 +269,10 @@ def _selected_family(given):
 
 
 def model_kwargs(config):
-  """The family's keyword arguments in `config` (all but the shared keys)."""
-  return {key: value for key, value in config.items()
-          if key not in SHARED_KEYS}
+  """The family's own keyword arguments in `config` (those of its
+  `defaults`; not `model` nor the keys of its kind of data)."""
+  defaults = family(config['model']).defaults
+  return {key: value for key, value in config.items() if key in defaults}
 
 
 def level_model_build(module, class_name):

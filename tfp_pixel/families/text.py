@@ -1,18 +1,16 @@
 """The `text` family: `tfp_pixel.SequenceRNN`, an LSTM or GRU over tokens.
 
-Its events are token sequences, not images: its configurations have no image
-keys, `tfp-pixel text train` trains it and the engine feeds it through
-`tfp_pixel.engine.text_task.TextTask`. The model of a run scores texts with
-their out-of-vocabulary words (`allow_unknown=True`); samplers copy it
-without them.
+Its kind of data is texts (`tfp_pixel.engine.kinds.texts`): its
+configurations have no image keys and `tfp-pixel text train` trains it. The
+model of a run scores texts with their out-of-vocabulary words
+(`allow_unknown=True`); samplers copy it without them.
 """
 
 from tfp_pixel.families import model_size
 from tfp_pixel.families import registry
+from tfp_pixel.text import tokenizer
 
-__all__ = ['FAMILY', 'NAME']
-
-NAME = 'text'
+__all__ = ['FAMILY']
 
 
 def _build(config):
@@ -37,24 +35,32 @@ def _estimate(config):
       activations=config['max_length'] * per_token)
 
 
-def _make_task(config):
-  from tfp_pixel.engine import text_task  # pylint: disable=g-import-not-at-top
-  return text_task.TextTask(config)
-
-
 FAMILY = registry.register(registry.ModelFamily(
-    name=NAME,
+    name='text',
+    kind='texts',
     summary='LSTM or GRU text model over token sequences '
             '(tfp_pixel.SequenceRNN; tfp-pixel text train)',
     defaults={
-        'vocabulary_size': 10000,
+        'vocabulary_size': tokenizer.DEFAULT_VOCABULARY_SIZE,
         'max_length': 200,
         'cell': 'lstm',
         'embedding_dim': 100,
         'units': 128,
         'num_layers': 1,
     },
+    options=(
+        registry.Option('--cell', 'cell', value_type='choice',
+                        choices=('lstm', 'gru'), metavar='CELL',
+                        help='recurrent cell'),
+        registry.Option('--layers', 'num_layers', minimum=1,
+                        help='stacked recurrent layers'),
+        registry.Option('--units', 'units', minimum=1,
+                        help='units of each recurrent layer'),
+        registry.Option('--embedding-dim', 'embedding_dim', minimum=1,
+                        help='size of the token embedding'),
+        registry.Option('--max-length', 'max_length', minimum=1,
+                        help='tokens per training text; longer texts are '
+                             'cut, and their prefix scored exactly'),
+    ),
     build=_build,
-    estimate=_estimate,
-    make_task=_make_task,
-    reads_images=False))
+    estimate=_estimate))

@@ -24,7 +24,8 @@ Fields:
 """
 
 
-def prepare_text_data(documents, max_length, vocabulary_size=10000,
+def prepare_text_data(documents, max_length,
+                      vocabulary_size=tokenizer_lib.DEFAULT_VOCABULARY_SIZE,
                       level='word', validation_fraction=.1, seed=0,
                       tokenizer=None):
   """Shuffles, splits and tokenizes documents.

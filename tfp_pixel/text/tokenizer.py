@@ -13,6 +13,8 @@ __all__ = ['LEVELS', 'SPECIAL_TOKENS', 'Tokenizer', 'iter_tokens',
            'split_text']
 
 LEVELS = ('word', 'char')
+# Tokens of a vocabulary when none is asked for, the special ones included.
+DEFAULT_VOCABULARY_SIZE = 10000
 # Token ids 0, 1 and 2, in the order of `SequenceRNN`'s defaults.
 PADDING, UNKNOWN, END = '', '[UNK]', '[END]'
 SPECIAL_TOKENS = (PADDING, UNKNOWN, END)
@@ -73,7 +75,7 @@ class Tokenizer:
     self._ids = {token: index for index, token in enumerate(vocabulary)}
 
   @classmethod
-  def fit(cls, texts, vocabulary_size=10000, level='word'):
+  def fit(cls, texts, vocabulary_size=DEFAULT_VOCABULARY_SIZE, level='word'):
     """A tokenizer of the `vocabulary_size - 3` most frequent tokens.
 
     Args:

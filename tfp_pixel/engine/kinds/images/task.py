@@ -16,11 +16,11 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from tfp_pixel.engine import conditional_runs
 from tfp_pixel.engine import configs
-from tfp_pixel.engine import generation
-from tfp_pixel.engine import grids
-from tfp_pixel.engine import metrics
+from tfp_pixel.engine.kinds.images import conditioning
+from tfp_pixel.engine.kinds.images import generation
+from tfp_pixel.engine.kinds.images import grids
+from tfp_pixel.engine.kinds.images import metrics
 
 __all__ = ['ImageTask', 'images_and_labels']
 
@@ -39,14 +39,14 @@ def images_and_labels(batch):
 class ImageTask(object):
   """The image side of a training run, for the model `config` describes."""
 
-  # What the progress lines call the examples and one of their dimensions.
-  examples_name = 'images'
-  dim_name = 'dim'
+  # Trained on quantized levels, reported in the 8-bit convention: records
+  # hold both figures (`epoch_records`).
+  has_levels = True
 
   def __init__(self, config):
     self._config = config
     self._image_shape = tuple(config['image_shape'])
-    self._conditional = conditional_runs.is_conditional(config)
+    self._conditional = conditioning.is_conditional(config)
 
   @property
   def num_dims(self):
@@ -105,7 +105,7 @@ class ImageTask(object):
     events = configs.images_to_events(images, self._config)
     nll_levels = -dist.log_prob(
         events,
-        conditional_input=conditional_runs.conditional_input(labels,
+        conditional_input=conditioning.conditional_input(labels,
                                                              self._config),
         training=training)
     nll_8bit = metrics.eight_bit_nll(nll_levels, tf.cast(events, tf.int32),
@@ -120,7 +120,7 @@ class ImageTask(object):
     """A uint8 grid `[height, width, channels]` of samples of `dist`.
 
     A class-conditional model's grid has one row per class (the first
-    `conditional_runs.MAX_GRID_CLASSES`), `ceil(num_samples / rows)` columns.
+    `conditioning.MAX_GRID_CLASSES`), `ceil(num_samples / rows)` columns.
     Each pixel is a `scale x scale` square (`None`: `grids.default_scale`).
     The images are drawn in bounded batches (`generation.draw_batches`), the
     first with `seed`, batch `k` with `seed` folded with `k`.
@@ -152,9 +152,9 @@ class ImageTask(object):
     if not self._conditional:
       return None, None
     num_classes = self._config['num_classes']
-    rows = min(num_classes, conditional_runs.MAX_GRID_CLASSES)
+    rows = min(num_classes, conditioning.MAX_GRID_CLASSES)
     columns = max(1, -(-num_samples // rows))
-    return conditional_runs.per_class_labels(num_classes, columns), columns
+    return conditioning.per_class_labels(num_classes, columns), columns
 
   def write_samples(self, dist, num_samples, seed, paths, epoch, scale=None):
     """Writes the epoch's sample grid, `samples/epoch-EEE.png`, and its
@@ -198,7 +198,7 @@ class ImageTask(object):
       raise ValueError('No images to train on.')
     if not self._conditional:
       return images.astype(np.uint8), None
-    labels = conditional_runs.check_labels(labels, self._config['num_classes'],
+    labels = conditioning.check_labels(labels, self._config['num_classes'],
                                            'label')
     if labels.shape != (len(images),):
       raise ValueError('{} labels for {} images; give one class id per image.'

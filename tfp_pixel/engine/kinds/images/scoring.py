@@ -22,9 +22,10 @@ import tensorflow as tf
 
 from tfp_pixel import bounds
 from tfp_pixel import data
-from tfp_pixel.engine import conditional_runs
-from tfp_pixel.engine import image_task
-from tfp_pixel.engine import runs
+from tfp_pixel.engine import loading
+from tfp_pixel.engine.kinds import images as image_kind
+from tfp_pixel.engine.kinds.images import conditioning
+from tfp_pixel.engine.kinds.images import task as image_task
 
 __all__ = [
     'Conversions',
@@ -112,7 +113,7 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
 
   Args:
     paths: image files and folders (searched recursively), or one of them.
-    run_dir: the run (a folder or an opened `runs.Run`); defaults to the
+    run_dir: the run (a folder or an opened `loading.Run`); defaults to the
       latest run under `runs/`.
     batch_size: Python `int`, images per forward pass.
     which: `'best'` or `'last'` checkpoint.
@@ -160,11 +161,11 @@ class Scorer(object):
                label=None, labels_from_data=False, classify=False):
     if isinstance(paths, (str, os.PathLike)):
       paths = [paths]
-    self._run = runs.open_run(run_dir, images=True)
+    self._run = loading.open_run(run_dir, kind=image_kind.NAME)
     config = self._run.config
     _check_label_options(self._run, label, labels_from_data, classify)
     self._label = None if label is None else int(
-        conditional_runs.check_labels(label, config['num_classes']))
+        conditioning.check_labels(label, config['num_classes']))
     self._labels_from_data = labels_from_data
     self._classify = classify
     self._batch_size = max(1, min(int(batch_size), (
@@ -276,7 +277,7 @@ class Scorer(object):
                                    with_labels=self._labels_from_data)
       labels = [self._label] * len(image_set.images)
       if self._labels_from_data:
-        labels = conditional_runs.check_labels(
+        labels = conditioning.check_labels(
             image_set.labels, self._run.config['num_classes'],
             'a data label').tolist()
       images = self._converted(image_set.images, image_shape, source.path)
@@ -404,11 +405,11 @@ def _check_label_options(run, label, labels_from_data, classify):
                        'Labels from the data (--labels-from-data)'),
                       (classify, 'Classification (--classify)')):
     if given:
-      conditional_runs.require_conditional(config, what, run_dir)
+      conditioning.require_conditional(config, what, run_dir)
   if label is not None and labels_from_data:
     raise ValueError('Give either a label (--label) or the labels of the data '
                      '(--labels-from-data), not both.')
-  if conditional_runs.is_conditional(config) and not (
+  if conditioning.is_conditional(config) and not (
       label is not None or labels_from_data or classify):
     raise ValueError(
         '{} is class-conditional ({} classes): pass --label N, '

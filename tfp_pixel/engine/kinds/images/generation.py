@@ -1,6 +1,6 @@
 """Drawing and completing 8-bit images with a trained run.
 
-Each function takes the run as a `runs.Run` (opened once by the caller) or a
+Each function takes the run as a `loading.Run` (opened once by the caller) or a
 run folder (`None`: the latest run). A class-conditional run draws images of a
 requested class (`label`), or one row of images per class
 (`sample_per_class`).
@@ -18,9 +18,10 @@ import numpy as np
 
 from tfp_pixel import bounds
 from tfp_pixel import data
-from tfp_pixel.engine import conditional_runs
 from tfp_pixel.engine import configs
-from tfp_pixel.engine import runs
+from tfp_pixel.engine import loading
+from tfp_pixel.engine.kinds import images as image_kind
+from tfp_pixel.engine.kinds.images import conditioning
 from tfp_pixel.sampling import completion
 
 __all__ = ['OCCLUSIONS', 'batch_size', 'complete_images', 'occlusion_mask',
@@ -43,7 +44,7 @@ def sample_batches(run=None, num_samples=16, temperature=1., seed=0,
   first batch is drawn.
 
   Args:
-    run: a `runs.Run` or a run folder; defaults to the latest run.
+    run: a `loading.Run` or a run folder; defaults to the latest run.
     num_samples: Python `int`, how many images in all.
     temperature: positive Python `float`; the model's distribution is
       `dist.copy(temperature=temperature)`.
@@ -65,7 +66,7 @@ def sample_batches(run=None, num_samples=16, temperature=1., seed=0,
   if not (math.isfinite(temperature) and temperature > 0):
     raise ValueError('temperature must be a positive finite number, got '
                      '{!r}.'.format(temperature))
-  run = runs.open_run(run, images=True)
+  run = loading.open_run(run, kind=image_kind.NAME)
   labels = _checked_labels(label, run, int(num_samples))
   dist = run.load_model(which, temperature)
   return draw_batches(dist, run.config, int(num_samples),
@@ -94,7 +95,7 @@ def sample_per_class(run=None, samples_per_class=8, temperature=1.,
   """Samples `samples_per_class` images of each class of a conditional run.
 
   Args:
-    run: a `runs.Run` or a run folder; defaults to the latest run.
+    run: a `loading.Run` or a run folder; defaults to the latest run.
     samples_per_class: Python `int`, images per class.
     temperature: positive Python `float`, as in `sample_images`.
     seed: Python `int`.
@@ -110,10 +111,10 @@ def sample_per_class(run=None, samples_per_class=8, temperature=1.,
   Raises:
     ValueError: if the run is missing or not class-conditional.
   """
-  run = runs.open_run(run, images=True)
-  conditional_runs.require_conditional(run.config, 'A per-class grid',
+  run = loading.open_run(run, kind=image_kind.NAME)
+  conditioning.require_conditional(run.config, 'A per-class grid',
                                        run.path)
-  labels = conditional_runs.per_class_labels(
+  labels = conditioning.per_class_labels(
       run.config['num_classes'], samples_per_class, max_classes)
   return sample_images(run, len(labels), temperature, seed, which,
                        labels), labels
@@ -132,7 +133,7 @@ def complete_images(images, known, run=None, num_completions=4, seed=0,
       image shape.
     known: bool `np.ndarray`, `True` where a pixel is known: `[height, width]`,
       `[height, width, channels]` or `[batch, height, width, channels]`.
-    run: a `runs.Run` or a run folder; defaults to the latest run.
+    run: a `loading.Run` or a run folder; defaults to the latest run.
     num_completions: Python `int`, completions per image.
     seed: Python `int`.
     which: `'best'` or `'last'` checkpoint.
@@ -148,7 +149,7 @@ def complete_images(images, known, run=None, num_completions=4, seed=0,
       `label` is missing for a class-conditional run, given for another, or
       not one of its classes, or `num_completions < 1`.
   """
-  run = runs.open_run(run, images=True)
+  run = loading.open_run(run, kind=image_kind.NAME)
   images = np.asarray(images, np.uint8)
   if num_completions < 1:
     raise ValueError('num_completions must be at least 1, got {}.'.format(
@@ -167,7 +168,7 @@ def complete_images(images, known, run=None, num_completions=4, seed=0,
     stop = start + rows
     onehot = None
     if labels is not None:
-      onehot = conditional_runs.conditional_input(
+      onehot = conditioning.conditional_input(
           labels if labels.ndim == 0 else labels[start:stop], run.config)
     for first in range(0, num_completions, columns):
       count = min(columns, num_completions - first)
@@ -219,14 +220,14 @@ def _checked_labels(label, run, num_images):
   """
   config = run.config
   if label is None:
-    if conditional_runs.is_conditional(config):
+    if conditioning.is_conditional(config):
       raise ValueError(
           '{} is class-conditional ({} classes): give a label (--label K, 0 '
           'to {}).'.format(run.path, config['num_classes'],
                            config['num_classes'] - 1))
     return None
-  conditional_runs.require_conditional(config, 'A label', run.path)
-  labels = conditional_runs.check_labels(label, config['num_classes'])
+  conditioning.require_conditional(config, 'A label', run.path)
+  labels = conditioning.check_labels(label, config['num_classes'])
   if labels.ndim > 1 or (labels.ndim == 1 and len(labels) != num_images):
     raise ValueError('{} labels for {} images; give one label, or one per '
                      'image.'.format(labels.size, num_images))
@@ -252,7 +253,7 @@ def draw_batches(dist, config, num_images, seed_of_batch, labels=None):
     count = min(size, num_images - start)
     onehot = None
     if labels is not None:
-      onehot = conditional_runs.conditional_input(
+      onehot = conditioning.conditional_input(
           labels if labels.ndim == 0 else labels[start:start + count], config)
     events = dist.sample(count, seed=seed_of_batch(batch),
                          conditional_input=onehot)

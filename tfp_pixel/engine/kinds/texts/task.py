@@ -15,43 +15,11 @@ import numpy as np
 import tensorflow as tf
 
 from tfp_pixel.engine import files
-from tfp_pixel.text import errors
-from tfp_pixel.text import generation
+from tfp_pixel.engine.kinds.texts import generation
+from tfp_pixel.engine.kinds.texts import runs
 from tfp_pixel.text import tokenizer as tokenizer_lib
 
-__all__ = ['TOKENIZER_FILE', 'TextTask', 'load_tokenizer', 'tokenizer_path']
-
-TOKENIZER_FILE = 'tokenizer.json'
-
-
-def tokenizer_path(run_dir):
-  """The tokenizer file of a text run."""
-  return os.path.join(os.fspath(run_dir), TOKENIZER_FILE)
-
-
-def load_tokenizer(run_dir, vocabulary_size=None):
-  """The `Tokenizer` of a text run.
-
-  Args:
-    run_dir: the run folder.
-    vocabulary_size: optional Python `int`, the vocabulary of the run's
-      model, which the tokenizer's ids must fit in.
-
-  Raises:
-    TextDataError: one line, if it is missing, unreadable or has more tokens
-      than `vocabulary_size`.
-  """
-  path = tokenizer_path(run_dir)
-  tokenizer = tokenizer_lib.Tokenizer.load(path)
-  if vocabulary_size is not None and (
-      tokenizer.vocabulary_size > vocabulary_size):
-    raise errors.TextDataError(
-        '{} has {} tokens, more than the vocabulary of the run\'s model '
-        '({}, its config.json\'s vocabulary_size): it is not the tokenizer '
-        'of this run.'.format(path, tokenizer.vocabulary_size,
-                              vocabulary_size))
-  return tokenizer
-
+__all__ = ['MAX_EPOCH_SAMPLE_TOKENS', 'TextTask']
 
 # Tokens of the texts drawn after each epoch, held and written at once.
 MAX_EPOCH_SAMPLE_TOKENS = 2**22
@@ -60,9 +28,8 @@ MAX_EPOCH_SAMPLE_TOKENS = 2**22
 class TextTask(object):
   """The text side of a training run, for the model `config` describes."""
 
-  # What the progress lines call the examples and one of their dimensions.
-  examples_name = 'texts'
-  dim_name = 'token'
+  # Reported and trained on the same tokens: records hold one figure.
+  has_levels = False
 
   def __init__(self, config):
     self._max_length = config['max_length']
@@ -134,7 +101,7 @@ class TextTask(object):
     line), and a TensorBoard text summary (to the default writer); `scale`,
     the pixel size of image grids, has no use here."""
     del scale
-    tokenizer = load_tokenizer(paths.root, self._vocabulary_size)
+    tokenizer = runs.load_tokenizer(paths.root, self._vocabulary_size)
     texts = generation.generate(dist, tokenizer,
                                 num_samples=num_samples, seed=seed)
     files.write_text(
