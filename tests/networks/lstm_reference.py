@@ -40,3 +40,10 @@ def layer_dependencies(layer, shape, inputs=None):
   if inputs is None:
     inputs = tf.random.stateless_uniform(shape, (5, 6), -1., 1.)
   return dependencies.pixel_dependencies(layer, inputs)
+
+
+class KnownLeaks:
+  """Gradients of one layer's output at `(i, j)` with respect to its input:
+  exactly the inputs the layer may read (mask B: `(i, j)` itself too)."""
+
+  shape = (1, 5, 6, 4)

@@ -67,11 +67,7 @@ class TestLayerFollowsItsEquations:
         diagonal_bilstm.unskew(diagonal_bilstm.skew(image), 4), image)
 
 
-class TestKnownLeaks:
-  """Gradients of the layer's output at `(i, j)` with respect to its input:
-  exactly the inputs the layer may read (mask B: `(i, j)` itself too)."""
-
-  shape = (1, 5, 6, 4)
+class TestKnownLeaks(lstm_reference.KnownLeaks):
 
   def test_diagonal_bilstm_layer_reads_exactly_the_raster_past(self):
     # Unshifted (or last-row-zeroed) backward output: reads (i, j + 1).

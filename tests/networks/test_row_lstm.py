@@ -27,11 +27,7 @@ class TestLayerFollowsItsEquations:
                                atol=1e-10)
 
 
-class TestKnownLeaks:
-  """Gradients of the layer's output at `(i, j)` with respect to its input:
-  exactly the inputs the layer may read (mask B: `(i, j)` itself too)."""
-
-  shape = (1, 5, 6, 4)
+class TestKnownLeaks(lstm_reference.KnownLeaks):
 
   def test_row_lstm_layer_reads_its_row_up_to_the_pixel_and_a_triangle(self):
     tf.random.set_seed(4)
