@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 import tfp_pixel
+from tests.cli import conftest as cli_conftest
 from tests.conftest import one_line_error
 from tfp_pixel.engine import loading
 from tfp_pixel.engine import runs
@@ -22,18 +23,11 @@ _TINY_CATEGORICAL = ['--levels', '4', '--filters', '4', '--blocks', '1',
 def workdir(tmp_path_factory, digits, cli):
   """A working directory with a trained run (the latest) and some images."""
   path = tmp_path_factory.mktemp('cli')
-  cwd = os.getcwd()
-  os.chdir(path)
-  try:
-    result = cli(['train'] + _TINY_CATEGORICAL)
-  finally:
-    os.chdir(cwd)
-  assert result.exit_code == 0, result.output
+  cli_conftest.train_in(path, cli, ['train'] + _TINY_CATEGORICAL)
   os.makedirs(path / 'images')
   for i, image in enumerate(digits[:3]):
     Image.fromarray(image[..., 0]).save(path / 'images' / '{}.png'.format(i))
   return path
-
 
 
 def test_version_and_help(cli):
@@ -43,7 +37,7 @@ def test_version_and_help(cli):
 
 
 def test_train_records_the_latest_run(in_workdir):
-  latest = (in_workdir / 'runs' / 'latest').read_text().strip()
+  latest = cli_conftest.latest_run(in_workdir)
   assert os.path.isfile(os.path.join(latest, 'config.json'))
   config = json.load(open(os.path.join(latest, 'config.json')))
   assert (config['model'], config['num_levels']) == ('categorical', 4)
@@ -144,7 +138,7 @@ def test_sample_rejects_other_extensions(in_workdir, cli):
 
 
 def test_train_resumes_the_named_run(in_workdir, cli):
-  latest = (in_workdir / 'runs' / 'latest').read_text().strip()
+  latest = cli_conftest.latest_run(in_workdir)
   result = cli(['train', '--run', latest, '--epochs', '2', '--steps', '1',
                  '--max-images', '64', '--num-samples', '0'])
   assert result.exit_code == 0, result.output

@@ -7,14 +7,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from tests.cli import conftest as cli_conftest
 from tests.conftest import one_line_error
 from tfp_pixel import data
 
 _TINY_MIXTURE = ['--mix', '2', '--filters', '4', '--hierarchies', '1',
                  '--dropout', '0', '--epochs', '1', '--steps', '2',
                  '--batch-size', '16']
-
-
 
 
 @pytest.fixture(scope='module')
@@ -31,24 +30,15 @@ def workdir(tmp_path_factory, cli):
   first = np.flatnonzero(digits.labels < 3)[:6]
   np.savez(path / 'test.npz', images=digits.images[first],
            labels=digits.labels[first])
-  cwd = os.getcwd()
-  os.chdir(path)
-  try:
-    result = cli(['train', '--conditional', '--dataset', 'digits',
-                   '--num-samples', '0'] + _TINY_MIXTURE)
-  finally:
-    os.chdir(cwd)
-  assert result.exit_code == 0, result.output
+  result = cli_conftest.train_in(
+      path, cli, ['train', '--conditional', '--dataset', 'digits',
+                  '--num-samples', '0'] + _TINY_MIXTURE)
   assert 'conditioned on 3 classes on 36 images' in result.output
   return path
 
 
-def _latest(workdir):
-  return (workdir / 'runs' / 'latest').read_text().strip()
-
-
 def test_train_conditional_records_the_classes(in_workdir):
-  run_dir = _latest(in_workdir)
+  run_dir = cli_conftest.latest_run(in_workdir)
   config = json.load(open(os.path.join(run_dir, 'config.json')))
   assert config['num_classes'] == 3
 

@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 
+from tests.cli import conftest as cli_conftest
 from tests.conftest import one_line_error
 
 _TINY_TEXT = ['--max-documents', '200', '--vocabulary', '60',
@@ -20,13 +21,7 @@ def workdir(tmp_path_factory, cli):
   """A working directory with a tiny text run on the offline Bible (the
   latest run) and a few text files."""
   path = tmp_path_factory.mktemp('text_cli')
-  cwd = os.getcwd()
-  os.chdir(path)
-  try:
-    result = cli(['text', 'train'] + _TINY_TEXT)
-  finally:
-    os.chdir(cwd)
-  assert result.exit_code == 0, result.output
+  cli_conftest.train_in(path, cli, ['text', 'train'] + _TINY_TEXT)
   (path / 'verses.txt').write_text(
       'In the beginning God created the heaven and the earth.\n'
       'And God said, Let there be light: and there was light.\n')
@@ -35,12 +30,8 @@ def workdir(tmp_path_factory, cli):
   return path
 
 
-def _latest(workdir):
-  return (workdir / 'runs' / 'latest').read_text().strip()
-
-
 def test_train_leaves_a_text_run(in_workdir):
-  run = _latest(in_workdir)
+  run = cli_conftest.latest_run(in_workdir)
   config = json.load(open(os.path.join(run, 'config.json')))
   assert config['model'] == 'text' and config['max_length'] == 8
   assert config['vocabulary_size'] == 60
@@ -212,14 +203,14 @@ def test_many_texts_are_written_batch_by_batch(in_workdir, cli, monkeypatch,
 
 def _run_model(workdir):
   from tfp_pixel.engine.kinds.texts import runs as text_runs  # pylint: disable=g-import-not-at-top
-  return text_runs.load_text_model(_latest(workdir))
+  return text_runs.load_text_model(cli_conftest.latest_run(workdir))
 
 
 def test_a_tokenizer_larger_than_the_model_is_one_line(in_workdir, cli,
                                                        tmp_path):
   from tfp_pixel.text import tokenizer as tokenizer_lib  # pylint: disable=g-import-not-at-top
   run = tmp_path / 'run'
-  shutil.copytree(_latest(in_workdir), run)
+  shutil.copytree(cli_conftest.latest_run(in_workdir), run)
   words = tokenizer_lib.Tokenizer.load(run / 'tokenizer.json')
   # The run's words after 100 others: their ids are outside the model's 60.
   tokenizer_lib.Tokenizer(

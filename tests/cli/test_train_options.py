@@ -1,7 +1,12 @@
-"""`tfp-pixel train`'s model options: ranges checked by the command line."""
+"""`tfp-pixel train`'s model options: the architecture, ranges checked by
+the command line."""
+
+import json
+import os
 
 import pytest
 
+import tfp_pixel
 from tests.conftest import one_line_error
 
 
@@ -21,3 +26,24 @@ def test_a_learning_rate_not_positive_and_finite_is_refused_first(
                           str(tmp_path / 'run')])
   assert "Invalid value for '--learning-rate'" in one_line_error(result)
   assert not (tmp_path / 'run').exists()
+
+
+def test_train_with_arch_gated(tmp_path, cli):
+  run_dir = str(tmp_path / 'run')
+  result = cli([
+      'train', '--arch', 'gated', '--levels', '4', '--filters', '4',
+      '--blocks', '1', '--shape', '8x8x1', '--max-images', '32',
+      '--epochs', '1', '--steps', '2', '--batch-size', '16',
+      '--num-samples', '0', '--run', run_dir])
+  assert result.exit_code == 0, result.output
+  config = json.load(open(os.path.join(run_dir, 'config.json')))
+  assert config['architecture'] == 'gated'
+  dist = tfp_pixel.load(run_dir)
+  assert isinstance(dist.network, tfp_pixel.GatedPixelCNNNetwork)
+  assert dist.sample(2, seed=(1, 2)).shape == (2, 8, 8, 1)
+
+
+def test_arch_is_refused_for_the_mixture_model(cli):
+  result = cli(['train', '--mix', '2', '--arch', 'gated'])
+  assert result.exit_code != 0
+  assert '--arch' in result.output and 'Traceback' not in result.output

@@ -7,6 +7,7 @@ import tensorflow as tf
 import tfp_pixel
 from tests import keras_models
 from tests import model_hooks
+from tests import uneven_biases
 from tests.distributions import distribution_suite
 
 
@@ -18,10 +19,8 @@ class TestCategoricalPixelCNN(model_hooks.CategoricalHooks,
     # near-tie between the top logits along the argmax path.
     tf.random.set_seed(0)
     warm = self.make_distribution(self.tiny_shape)
-    # A fresh network predicts the first pixel from its biases alone, all
-    # zero: break the tie so that the argmax path is unique.
-    output_bias = warm.network.head[-1].bias
-    output_bias.assign(tf.random.stateless_normal(output_bias.shape, (0, 1)))
+    # Break the tie of a fresh network so that the argmax path is unique.
+    uneven_biases.make_uneven(warm, seed=(0, 1))
     dist = warm.copy(temperature=1e-3)
     samples = dist.sample(20, seed=(3, 3)).numpy()
     assert len(np.unique(samples.reshape(20, -1), axis=0)) == 1

@@ -51,6 +51,27 @@ def test_build_model_gives_each_model(mixture_config, categorical_config):
   assert categorical.num_levels == 4
 
 
+def test_config_builds_the_gated_model():
+  config = configs.make_config('categorical', (4, 4, 1), num_levels=4,
+                              num_filters=4, num_residual_blocks=1,
+                              architecture='gated')
+  config = json.loads(json.dumps(config))
+  assert config['architecture'] == 'gated'
+  dist = configs.build_model(config)
+  assert dist.architecture == 'gated'
+  assert isinstance(dist.network, tfp_pixel.GatedPixelCNNNetwork)
+  assert configs.make_config('categorical', (4, 4, 1))['architecture'] == (
+      'plain')
+
+
+@pytest.mark.parametrize('model, architecture, message', [
+    ('categorical', 'wavenet', 'architecture'),
+    ('pixelcnn', 'gated', 'architecture')])
+def test_bad_architecture_is_refused(model, architecture, message):
+  with pytest.raises(ValueError, match=message):
+    configs.make_config(model, (4, 4, 1), architecture=architecture)
+
+
 def test_mixture_with_levels_models_the_levels(mixture_config):
   config = dict(mixture_config, num_levels=16)
   dist = configs.build_model(config)

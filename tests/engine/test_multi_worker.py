@@ -144,6 +144,29 @@ def _two_workers_past_epoch_two(tmp_path):
   return args, chief, worker
 
 
+def _saved_epoch(tmp_path):
+  """The epoch of the latest checkpoint of `tmp_path/run`."""
+  return int(tf.train.latest_checkpoint(
+      runs.run_paths(tmp_path / 'run').checkpoints).rsplit('-', 1)[1])
+
+
+def _rerun_resumes(tmp_path, args, saved):
+  """Reruns both workers of `_two_workers_past_epoch_two` to one epoch past
+  `saved`, its latest checkpoint: both succeed, the chief resumes from it,
+  and the metrics hold each epoch once. Returns their `(returncode, stdout,
+  stderr)`."""
+  results = installed_command.finish(_start_workers(
+      tmp_path, installed_command.free_ports(2),
+      args + ['--epochs', str(saved + 1)]), timeout=300)
+  for returncode, _, stderr in results:
+    assert returncode == 0, stderr
+  assert 'Resuming from run/checkpoints/ckpt-{} (epoch {})'.format(
+      saved, saved) in results[0][2]
+  assert [m['epoch'] for m in runs.read_metrics(tmp_path / 'run')] == list(
+      range(1, saved + 2))
+  return results
+
+
 @pytest.mark.slow
 def test_a_killed_worker_stops_the_other_and_a_rerun_resumes(tmp_path):
   args, chief, worker = _two_workers_past_epoch_two(tmp_path)
@@ -154,19 +177,10 @@ def test_a_killed_worker_stops_the_other_and_a_rerun_resumes(tmp_path):
   assert stderr.splitlines()[-1].startswith(
       'Error: Worker 0: worker 1 stopped or cannot be reached at epoch ')
   assert 'Traceback' not in stderr
-  saved = int(tf.train.latest_checkpoint(
-      runs.run_paths(tmp_path / 'run').checkpoints).rsplit('-', 1)[1])
-  results = installed_command.finish(_start_workers(
-      tmp_path, installed_command.free_ports(2),
-      args + ['--epochs', str(saved + 1)]), timeout=300)
-  for returncode, _, stderr in results:
-    assert returncode == 0, stderr
-  assert 'Resuming from run/checkpoints/ckpt-{} (epoch {})'.format(
-      saved, saved) in results[0][2]
+  saved = _saved_epoch(tmp_path)
+  results = _rerun_resumes(tmp_path, args, saved)
   assert "Resuming from the chief's checkpoint (epoch {})".format(
       saved) in results[1][2]
-  assert [m['epoch'] for m in runs.read_metrics(tmp_path / 'run')] == list(
-      range(1, saved + 2))
 
 
 def test_a_lone_worker_ends_at_the_startup_limit_or_on_a_signal(tmp_path):
@@ -207,8 +221,7 @@ def test_a_signal_stops_a_worker_mid_training_and_a_rerun_resumes(tmp_path):
       installed_command.finish([chief, worker], timeout=120))
   assert (returncode, stdout) == (1, '')
   assert 'Traceback' not in stderr + worker_stderr
-  saved = int(tf.train.latest_checkpoint(
-      runs.run_paths(tmp_path / 'run').checkpoints).rsplit('-', 1)[1])
+  saved = _saved_epoch(tmp_path)
   assert stderr.splitlines()[-1] in (
       'Error: Worker 0 stopped by SIGTERM at epoch {}, which is lost; rerun '
       'the same command on every worker to resume from '
@@ -218,15 +231,7 @@ def test_a_signal_stops_a_worker_mid_training_and_a_rerun_resumes(tmp_path):
       '(epoch {}).'.format(saved, saved, saved))
   assert worker_stderr.splitlines()[-1].startswith(
       'Error: Worker 1: worker 0 stopped or cannot be reached ')
-  results = installed_command.finish(_start_workers(
-      tmp_path, installed_command.free_ports(2),
-      args + ['--epochs', str(saved + 1)]), timeout=300)
-  for returncode, _, stderr in results:
-    assert returncode == 0, stderr
-  assert 'Resuming from run/checkpoints/ckpt-{} (epoch {})'.format(
-      saved, saved) in results[0][2]
-  assert [m['epoch'] for m in runs.read_metrics(tmp_path / 'run')] == list(
-      range(1, saved + 2))
+  _rerun_resumes(tmp_path, args, saved)
 
 
 _DIES_ONCE_STARTED = (
