@@ -8,10 +8,10 @@ import click
 __all__ = ['POSITIVE_FINITE', 'checkpoint_option', 'dataset_option',
            'echo_trained', 'family_options', 'given_parameters',
            'model_options', 'num_samples_option', 'resume_options',
-           'run_option', 'scale_option', 'score_format_option', 'seed_option',
-           'stop_on_signals', 'temperature_option', 'training_options',
-           'training_seed_option', 'user_errors',
-           'validation_fraction_option', 'verbose_option']
+           'run_option', 'run_training_options', 'scale_option',
+           'score_format_option', 'seed_option', 'stop_on_signals',
+           'temperature_option', 'training_options', 'training_seed_option',
+           'user_errors', 'validation_fraction_option', 'verbose_option']
 
 
 class _PositiveFinite(click.ParamType):
@@ -221,8 +221,17 @@ _TRAINING_OPTIONS = (
 def training_options(command):
   """The options of every training command (`training.train`'s own):
   --epochs, --steps, --batch-size, --learning-rate, --jit, --strategy,
-  --sample-every and --keep."""
-  for option in reversed(_TRAINING_OPTIONS):
+  --sample-every and --keep, and --validation-fraction."""
+  for option in reversed(_TRAINING_OPTIONS + (validation_fraction_option,)):
+    command = option(command)
+  return command
+
+
+def run_training_options(command):
+  """The run options of every training command, last on its list: --run,
+  --fine-tune, --restart, --seed and --verbose."""
+  for option in reversed((run_option, resume_options, training_seed_option,
+                          verbose_option)):
     command = option(command)
   return command
 

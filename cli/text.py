@@ -53,15 +53,11 @@ def text():
                    'lowercase).')
 @options.family_options(_FAMILIES)
 @options.training_options
-@options.validation_fraction_option
 @click.option('--max-documents', metavar='N', type=click.IntRange(1),
               default=None, help='Use at most N documents (the first ones).')
 @options.num_samples_option(
     5, 'Texts drawn after each epoch into samples/ (0: none).')
-@options.run_option
-@options.resume_options
-@options.training_seed_option
-@options.verbose_option
+@options.run_training_options
 @click.pass_context
 def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
           batch_size, learning_rate, validation_fraction, max_documents, jit,

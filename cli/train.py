@@ -54,16 +54,12 @@ def _models_epilog():
                    'dataset\'s labels (TFDS labels, IDX label files, class '
                    'sub-folders, .npz labels, the default digits\' 0-9).')
 @options.training_options
-@options.validation_fraction_option
 @click.option('--max-images', metavar='N', type=click.IntRange(1),
               default=None, help='Use at most N images.')
 @options.num_samples_option(
     16, 'Samples in the grid drawn after each epoch (0: none).')
 @options.scale_option
-@options.run_option
-@options.resume_options
-@options.training_seed_option
-@options.verbose_option
+@options.run_training_options
 @click.pass_context
 def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
           epochs, steps, batch_size, learning_rate, validation_fraction,

@@ -38,6 +38,16 @@ class CategoricalNetwork(tf.Module):
                dropout_rate=0., dtype=tf.float32, name=None):
     """Checks the arguments every categorical network takes.
 
+    Args:
+      image_shape: `(height, width, channels)` of the images.
+      num_levels: Python `int`, quantized levels per channel.
+      num_classes: Python `int`, the number of class labels of a
+        class-conditional network, or `None` for an unconditional one.
+      dropout_rate: Python `float` in `[0, 1)`, dropout when called with
+        `training=True`.
+      dtype: float `tf.DType` of the variables.
+      name: Python `str` name of the module.
+
     Raises:
       ValueError: if an argument is out of range.
     """

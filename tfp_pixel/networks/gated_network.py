@@ -42,20 +42,14 @@ class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
                dtype=tf.float32, name=None):
     """Creates the network's variables.
 
-    Args:
-      image_shape: `(height, width, channels)` of the images.
-      num_levels: Python `int`, quantized levels per channel.
+    Args (those of every network: `CategoricalNetwork`'s):
       num_filters: Python `int`, feature maps of each stack.
       num_residual_blocks: Python `int`, gated layers after the first one.
       first_kernel_size: odd Python `int`, window width of the first layer.
       kernel_size: odd Python `int`, window width of the later layers.
       num_output_filters: Python `int`, feature maps of the two 1x1 layers
         before the output layer; defaults to `num_filters`.
-      dropout_rate: Python `float` in `[0, 1)`, dropout on the residual
-        branches when called with `training=True`.
-      num_classes: Python `int` or `None`, number of class labels.
-      dtype: float `tf.DType` of the variables.
-      name: Python `str` name of the module.
+      dropout_rate: dropout on the residual branches.
 
     Raises:
       ValueError: if a size is too small for the image's channel groups, a

@@ -33,9 +33,7 @@ class MaskedPixelCNNNetwork(categorical_network.CategoricalNetwork):
                dtype=tf.float32, name=None):
     """Creates the network's variables.
 
-    Args:
-      image_shape: `(height, width, channels)` of the images.
-      num_levels: Python `int`, quantized levels per channel.
+    Args (those of every network: `CategoricalNetwork`'s):
       num_filters: Python `int`, feature maps of the residual stack.
       num_residual_blocks: Python `int`, residual blocks after the first layer.
       first_kernel_size: odd Python `int`, size of the type-A convolution.
@@ -43,12 +41,7 @@ class MaskedPixelCNNNetwork(categorical_network.CategoricalNetwork):
         residual block.
       num_output_filters: Python `int`, feature maps of the two 1x1 layers
         before the output layer; defaults to `num_filters`.
-      dropout_rate: Python `float` in `[0, 1)`, dropout inside residual blocks
-        when called with `training=True`.
-      num_classes: Python `int`, the number of class labels of a
-        class-conditional network, or `None` for an unconditional one.
-      dtype: float `tf.DType` of the variables.
-      name: Python `str` name of the module.
+      dropout_rate: dropout inside the residual blocks.
 
     Raises:
       ValueError: if a size is too small for the image's channel groups, or
