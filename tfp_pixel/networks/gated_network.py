@@ -42,7 +42,10 @@ class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
                dtype=tf.float32, name=None):
     """Creates the network's variables.
 
-    Args (those of every network: `CategoricalNetwork`'s):
+    `image_shape`, `num_levels`, `num_classes`, `dtype`, `name` and the range
+    of `dropout_rate` are those of every network (`CategoricalNetwork`).
+
+    Args:
       num_filters: Python `int`, feature maps of each stack.
       num_residual_blocks: Python `int`, gated layers after the first one.
       first_kernel_size: odd Python `int`, window width of the first layer.

@@ -33,7 +33,10 @@ class MaskedPixelCNNNetwork(categorical_network.CategoricalNetwork):
                dtype=tf.float32, name=None):
     """Creates the network's variables.
 
-    Args (those of every network: `CategoricalNetwork`'s):
+    `image_shape`, `num_levels`, `num_classes`, `dtype`, `name` and the range
+    of `dropout_rate` are those of every network (`CategoricalNetwork`).
+
+    Args:
       num_filters: Python `int`, feature maps of the residual stack.
       num_residual_blocks: Python `int`, residual blocks after the first layer.
       first_kernel_size: odd Python `int`, size of the type-A convolution.
