@@ -110,3 +110,38 @@ def test_the_registry_and_the_package_load_no_tensorflow():
   output = subprocess.run([sys.executable, '-c', code], capture_output=True,
                           text=True, check=True).stdout
   assert output.strip() == 'False'
+
+
+# The defaults a family sets apart from its model's constructor (each says
+# why beside it).
+_OWN_DEFAULTS = {'pixelcnn': {'num_resnet', 'num_hierarchies', 'num_filters',
+                              'num_logistic_mix', 'dropout_p'},
+                 'text': {'vocabulary_size', 'max_length'}}
+
+
+def test_families_read_defaults_and_allowed_values_from_their_models():
+  import inspect  # pylint: disable=g-import-not-at-top
+  import tfp_pixel  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.distributions import categorical_pixel_cnn  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.distributions import pixel_rnn  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.networks import sequence_network  # pylint: disable=g-import-not-at-top
+  models = {'categorical': tfp_pixel.CategoricalPixelCNN,
+            'pixelcnn': tfp_pixel.PixelCNN, 'pixelrnn': tfp_pixel.PixelRNN,
+            'text': tfp_pixel.SequenceRNN}
+  assert set(models) == set(registry.family_names())
+  for name, model in models.items():
+    family = registry.family(name)
+    parameters = inspect.signature(model).parameters
+    for key, value in family.defaults.items():
+      if key in _OWN_DEFAULTS.get(name, ()):
+        assert value != parameters[key].default, (name, key)
+      else:
+        default = parameters[key].default
+        assert value == (list(default) if isinstance(default, tuple)
+                         else default), (name, key)
+  assert set(registry.family('categorical').architectures.values()) == set(
+      categorical_pixel_cnn.ARCHITECTURES)
+  assert set(registry.family('pixelrnn').architectures.values()) == set(
+      pixel_rnn.ARCHITECTURES)
+  assert registry.family('text').option('--cell').choices == (
+      sequence_network.CELLS)

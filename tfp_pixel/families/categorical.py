@@ -6,6 +6,9 @@ from tfp_pixel.families import registry
 
 __all__ = ['FAMILY']
 
+_MODULE = 'tfp_pixel.distributions.categorical_pixel_cnn'
+_CLASS = 'CategoricalPixelCNN'
+
 
 def _estimate(config):
   height, width, channels = config['image_shape']
@@ -48,25 +51,19 @@ FAMILY = registry.register(registry.ModelFamily(
     kind='images',
     summary='PixelCNN with a softmax over K levels per channel '
             '(tfp_pixel.CategoricalPixelCNN; --levels K, --arch plain|gated)',
-    defaults={
-        'num_filters': 64,
-        'num_residual_blocks': 5,
-        'first_kernel_size': 7,
-        'kernel_size': 3,
-        'num_output_filters': None,
-        'dropout_rate': 0.,
-        'architecture': 'plain',
-    },
+    defaults=registry.constructor_defaults(
+        _MODULE, _CLASS, ('num_filters', 'num_residual_blocks',
+                          'first_kernel_size', 'kernel_size',
+                          'num_output_filters', 'dropout_rate',
+                          'architecture')),
     options=(
         registry.filters_option(),
         registry.Option('--blocks', 'num_residual_blocks', minimum=0,
                         help='residual blocks (gated: gated layers)'),
         registry.dropout_option('dropout_rate'),
     ),
-    architectures={'plain': 'plain', 'gated': 'gated'},
+    architectures=registry.architectures_of(_MODULE),
     selected_by=('--blocks', '--levels'),
     estimate=_estimate,
     nullable={'num_output_filters': int},
-    build=registry.level_model_build(
-        'tfp_pixel.distributions.categorical_pixel_cnn',
-        'CategoricalPixelCNN')))
+    build=registry.level_model_build(_MODULE, _CLASS)))

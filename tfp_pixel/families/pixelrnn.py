@@ -6,6 +6,9 @@ from tfp_pixel.families import registry
 
 __all__ = ['FAMILY']
 
+_MODULE = 'tfp_pixel.distributions.pixel_rnn'
+_CLASS = 'PixelRNN'
+
 
 def _estimate(config):
   height, width, channels = config['image_shape']
@@ -44,14 +47,10 @@ FAMILY = registry.register(registry.ModelFamily(
     summary='PixelRNN, LSTM layers with a softmax over K levels per channel '
             '(tfp_pixel.PixelRNN; --arch row-lstm|diagonal-bilstm, '
             '--layers N, --hidden N)',
-    defaults={
-        'architecture': 'row_lstm',
-        'num_layers': 7,
-        'hidden_units': 16,
-        'first_kernel_size': 7,
-        'num_output_filters': None,
-        'dropout_rate': 0.,
-    },
+    defaults=registry.constructor_defaults(
+        _MODULE, _CLASS, ('architecture', 'num_layers', 'hidden_units',
+                          'first_kernel_size', 'num_output_filters',
+                          'dropout_rate')),
     options=(
         registry.Option('--layers', 'num_layers', minimum=1,
                         help='LSTM layers'),
@@ -60,11 +59,8 @@ FAMILY = registry.register(registry.ModelFamily(
                              'as many features)'),
         registry.dropout_option('dropout_rate'),
     ),
-    architectures={'row-lstm': 'row_lstm',
-                   'diagonal-bilstm': 'diagonal_bilstm'},
+    architectures=registry.architectures_of(_MODULE),
     selected_by=('--layers', '--hidden'),
     estimate=_estimate,
     nullable={'num_output_filters': int},
-    build=registry.level_model_build(
-        'tfp_pixel.distributions.pixel_rnn',
-        'PixelRNN')))
+    build=registry.level_model_build(_MODULE, _CLASS)))

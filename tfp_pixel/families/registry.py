@@ -14,9 +14,11 @@ This module imports nothing heavy, so the command line can list the families
 (`tfp-pixel train --help`) without loading TensorFlow.
 """
 
+import ast
 import collections
 import dataclasses
 import importlib
+import os
 from typing import Callable, Optional, Tuple
 
 __all__ = [
@@ -24,7 +26,9 @@ __all__ = [
     'ModelFamily',
     'Option',
     'architecture_names',
+    'architectures_of',
     'choose_family',
+    'constructor_defaults',
     'default_family',
     'dropout_option',
     'families',
@@ -35,6 +39,7 @@ __all__ = [
     'filters_option',
     'level_model_build',
     'model_kwargs',
+    'module_constant',
     'register',
 ]
 
@@ -273,6 +278,81 @@ def model_kwargs(config):
   `defaults`; not `model` nor the keys of its kind of data)."""
   defaults = family(config['model']).defaults
   return {key: value for key, value in config.items() if key in defaults}
+
+
+def constructor_defaults(module, class_name, keys, **overrides):
+  """The defaults of a model's constructor arguments, for a family's
+  `defaults`: the model is where they live.
+
+  They are read from the source of `module`, which is not imported (that
+  would load TensorFlow, and `tfp-pixel train --help` shows them).
+
+  Args:
+    module: Python `str`, the module of the model.
+    class_name: Python `str`, the model's class in `module`.
+    keys: the constructor arguments the family configures.
+    **overrides: defaults of the family that differ from the constructor's,
+      or that the constructor does not have (a required argument); the
+      family says why beside them.
+
+  Returns:
+    defaults: `dict` of each of `keys` to its default, in JSON types (tuples
+      as lists).
+
+  Raises:
+    ValueError: if a key has neither a literal default nor an override.
+  """
+  signature = _constructor(module, class_name).args
+  arguments = [argument.arg for argument in signature.args]
+  literal = dict(zip(arguments[len(arguments) - len(signature.defaults):],
+                     signature.defaults))
+  defaults = {}
+  for key in keys:
+    if key in overrides:
+      defaults[key] = overrides[key]
+    elif key in literal:
+      value = ast.literal_eval(literal[key])
+      defaults[key] = list(value) if isinstance(value, tuple) else value
+    else:
+      raise ValueError('{}.{} has no literal default for {!r}: give the '
+                       'family\'s.'.format(module, class_name, key))
+  return defaults
+
+
+def architectures_of(module):
+  """A family's `architectures`, from the model's `ARCHITECTURES`, the
+  values its `architecture` takes: each under its command-line name, with
+  hyphens."""
+  return {value.replace('_', '-'): value
+          for value in module_constant(module, 'ARCHITECTURES')}
+
+
+def module_constant(module, name):
+  """The literal value of the constant `name` of a module of this package,
+  read from its source (as `constructor_defaults`)."""
+  for node in _source(module).body:
+    if isinstance(node, ast.Assign) and any(
+        getattr(target, 'id', None) == name for target in node.targets):
+      return ast.literal_eval(node.value)
+  raise ValueError('{} has no {}.'.format(module, name))
+
+
+def _source(module):
+  """The parsed source of a module of this package."""
+  package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+  path = os.path.join(package, *module.split('.')[1:]) + '.py'
+  with open(path, encoding='utf-8') as f:
+    return ast.parse(f.read(), path)
+
+
+def _constructor(module, class_name):
+  for node in _source(module).body:
+    if isinstance(node, ast.ClassDef) and node.name == class_name:
+      for item in node.body:
+        if isinstance(item, ast.FunctionDef) and item.name == '__init__':
+          return item
+  raise ValueError('{} has no class {} with a constructor.'.format(
+      module, class_name))
 
 
 def level_model_build(module, class_name):

@@ -40,17 +40,17 @@ FAMILY = registry.register(registry.ModelFamily(
     kind='texts',
     summary='LSTM or GRU text model over token sequences '
             '(tfp_pixel.SequenceRNN; tfp-pixel text train)',
-    defaults={
-        'vocabulary_size': tokenizer.DEFAULT_VOCABULARY_SIZE,
-        'max_length': 200,
-        'cell': 'lstm',
-        'embedding_dim': 100,
-        'units': 128,
-        'num_layers': 1,
-    },
+    defaults=registry.constructor_defaults(
+        'tfp_pixel.distributions.sequence_rnn', 'SequenceRNN',
+        ('vocabulary_size', 'max_length', 'cell', 'embedding_dim', 'units',
+         'num_layers'),
+        # Required by the constructor: the tokenizer's default vocabulary, and
+        # the book's texts of 200 tokens.
+        vocabulary_size=tokenizer.DEFAULT_VOCABULARY_SIZE, max_length=200),
     options=(
         registry.Option('--cell', 'cell', value_type='choice',
-                        choices=('lstm', 'gru'), metavar='CELL',
+                        choices=registry.module_constant(
+                            'tfp_pixel.networks.sequence_network', 'CELLS'),
                         help='recurrent cell'),
         registry.Option('--layers', 'num_layers', minimum=1,
                         help='stacked recurrent layers'),
