@@ -47,3 +47,24 @@ def test_arch_is_refused_for_the_mixture_model(cli):
   result = cli(['train', '--mix', '2', '--arch', 'gated'])
   assert result.exit_code != 0
   assert '--arch' in result.output and 'Traceback' not in result.output
+
+
+@pytest.mark.parametrize('command', [['train'], ['text', 'train']])
+@pytest.mark.parametrize('value', ['-0.1', '1'])
+def test_both_training_commands_take_a_validation_fraction_in_0_1(
+    cli, tmp_path, command, value):
+  result = cli(command + ['--validation-fraction', value, '--run',
+                          str(tmp_path / 'run')])
+  assert "Invalid value for '--validation-fraction'" in one_line_error(result)
+  assert not (tmp_path / 'run').exists()
+
+
+def test_a_validation_fraction_of_0_trains_on_every_image(tmp_path, cli):
+  run_dir = str(tmp_path / 'run')
+  result = cli([
+      'train', '--levels', '4', '--filters', '4', '--blocks', '1',
+      '--max-images', '20', '--validation-fraction', '0', '--epochs', '1',
+      '--batch-size', '10', '--num-samples', '0', '--run', run_dir])
+  assert result.exit_code == 0, result.output
+  record = json.loads(open(os.path.join(run_dir, 'metrics.jsonl')).read())
+  assert record['images'] == 20 and 'val_bits_per_dim' not in record

@@ -770,8 +770,14 @@ class TestMakeDatasets:
                                            validation_fraction=0.01)
     assert len(self._ids(train)) == 1 and len(self._ids(validation)) == 1
 
+  def test_a_fraction_of_0_holds_nothing_out(self):
+    # As texts do: `--validation-fraction 0` trains on every image.
+    train, validation = data.make_datasets(self._numbered_images(5),
+                                           validation_fraction=0.)
+    assert len(self._ids(train)) == 5 and validation is None
+
   @pytest.mark.parametrize('kwargs, match', [
-      (dict(validation_fraction=0.), 'validation_fraction'),
+      (dict(validation_fraction=-.1), 'validation_fraction'),
       (dict(validation_fraction=1.), 'validation_fraction'),
       (dict(batch_size=0), 'batch_size'),
       (dict(labels=np.arange(3)), '3 labels for 4 images'),
