@@ -26,8 +26,8 @@ from tfp_pixel.engine.kinds.images import conditioning
 from tfp_pixel.engine.kinds.images import generation
 from tfp_pixel.engine.kinds.images import scoring
 
-_REPO = os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))))
+_REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..',
+                                     '..', '..'))
 
 
 def _mixture_config(num_classes=3, shape=(8, 8, 1)):
