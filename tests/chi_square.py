@@ -63,14 +63,30 @@ def chi_square_p_value(counts, probs, min_expected=5.):
 def frequencies_p_value(dist, samples, values, **given):
   """p-value of `samples` (events of `dist`) against `exp(log_prob)`.
 
+  With a batch shape, the smallest p-value of the batch members; 0 where a
+  sample has probability zero.
+
   Args:
     dist: the distribution.
-    samples: `[n, *event_shape]` samples.
+    samples: `[n, *batch_shape, *event_shape]` samples.
     values: the values one event element takes, in order.
     **given: keyword arguments of `log_prob` (e.g. `conditional_input`).
   """
-  events = all_events(dist.event_shape.as_list(), values)
-  counts = np.bincount(event_index(samples, values), minlength=len(events))
-  probs = np.exp(np.asarray(dist.log_prob(tf.constant(events, dist.dtype),
-                                          **given), np.float64))
-  return chi_square_p_value(counts, probs / probs.sum())
+  event_shape = dist.event_shape.as_list()
+  batch_ndims = len(dist.batch_shape)
+  events = all_events(event_shape, values)
+  log_prob = dist.log_prob(tf.constant(
+      events.reshape([len(events)] + [1] * batch_ndims + event_shape),
+      dist.dtype), **given)
+  probs = np.exp(np.asarray(log_prob, np.float64)).reshape(len(events), -1)
+  samples = np.asarray(samples)
+  samples = samples.reshape(len(samples), probs.shape[1], -1)
+  p_values = []
+  for member in range(probs.shape[1]):
+    counts = np.bincount(event_index(samples[:, member], values),
+                         minlength=len(events))
+    if counts[probs[:, member] == 0.].any():
+      return 0.
+    p_values.append(chi_square_p_value(
+        counts, probs[:, member] / probs[:, member].sum()))
+  return min(p_values)

@@ -14,8 +14,16 @@ import tensorflow as tf
 from tensorflow_probability.python.internal import tf_keras
 
 import tfp_pixel
+from tfp_pixel.sampling import reference
 
 NUM_CLASSES = 3
+# The tiny text models: padding 0, unknown 1, end 2, words 3 and 4.
+VOCABULARY_SIZE = 5
+PADDING, UNKNOWN, END = 0, 1, 2
+SEQUENCE_LENGTH = 3
+# Larger weights than Keras' initialization: peaked, state-dependent
+# probabilities, so that a sampler that loses its state fails the chi-square.
+WEIGHT_SCALE = 3.
 
 
 def one_hot(labels):
@@ -34,6 +42,11 @@ class Unconditional:
     """Keyword arguments of every `log_prob` and `sample` call of a suite."""
     return {}
 
+  def batch_conditional_kwargs(self, n):
+    """Keyword arguments of `sample(n)` with a label per sample."""
+    del n
+    return {}
+
   def network_label(self, batch_size):
     """The label the network gets in `network_outputs`, or `None`."""
     del batch_size
@@ -48,6 +61,9 @@ class Conditional:
 
   def conditional_kwargs(self):
     return {'conditional_input': one_hot(1)}
+
+  def batch_conditional_kwargs(self, n):
+    return {'conditional_input': one_hot(np.arange(n) % NUM_CLASSES)}
 
   def network_label(self, batch_size):
     return tf.broadcast_to(one_hot(1), [batch_size, NUM_CLASSES])
@@ -77,6 +93,13 @@ class PixelCNNHooks(Unconditional):
 
   def channel_values(self):
     return np.arange(self.high + 1, dtype=np.float32)
+
+  def reference_sample(self, dist, n, seed, **given):
+    return reference.sample_pixel_cnn(dist, n, seed, **given)
+
+  def bad_arguments(self):
+    return super().bad_arguments() + [
+        {'image_shape': (2, 2)}, {'high': 0}, {'num_classes': 1}]
 
   def network_inputs(self, dist, events):
     return dist.network_inputs(tf.constant(events, dist.dtype)).numpy()
@@ -110,6 +133,14 @@ class CategoricalHooks(Unconditional):
 
   def channel_values(self):
     return np.arange(self.num_levels)
+
+  def reference_sample(self, dist, n, seed, **given):
+    return reference.sample_categorical(dist, n, seed, **given)
+
+  def bad_arguments(self):
+    return super().bad_arguments() + [
+        {'image_shape': (2, 0, 1)}, {'num_levels': 1}, {'num_levels': 257},
+        {'num_classes': 1}]
 
   def network_inputs(self, dist, events):
     return dist.network_inputs(events).numpy()
@@ -162,6 +193,98 @@ class PixelRNNRGB:
   causal_shape = (3, 3, 3)
   num_levels = 2
   hidden_units = 18
+
+
+class SequenceRNNHooks(Unconditional):
+  """`tfp_pixel.SequenceRNN`, an unprompted LSTM of 4 units over 5 tokens
+  (padding 0, unknown 1, end 2, words 3 and 4)."""
+
+  tiny_shape = (SEQUENCE_LENGTH,)
+  causal_shape = (SEQUENCE_LENGTH + 1,)
+  cell = 'lstm'
+  num_layers = 1
+  prompt = None
+  every_earlier_input_reaches = True
+  keras_dtype = 'int32'
+
+  @property
+  def batch_shape(self):
+    return () if self.prompt is None else np.shape(self.prompt)[:-1]
+
+  def make_distribution(self, event_shape, **overrides):
+    (max_length,) = event_shape
+    kwargs = dict(vocabulary_size=VOCABULARY_SIZE, max_length=max_length,
+                  cell=self.cell, num_layers=self.num_layers, embedding_dim=3,
+                  units=4, prompt=self.prompt)
+    kwargs.update(overrides)
+    dist = tfp_pixel.SequenceRNN(**kwargs)
+    for variable in dist.trainable_variables:
+      variable.assign(variable * WEIGHT_SCALE)
+    return dist
+
+  def make_float64_distribution(self, event_shape):
+    return self.make_distribution(event_shape, float_dtype=tf.float64)
+
+  def channel_values(self):
+    return np.arange(VOCABULARY_SIZE)
+
+  def random_events(self, event_shape, n, seed=0):
+    """Texts of random words and lengths, with their end, then padding."""
+    (max_length,) = event_shape
+    random = np.random.RandomState(seed)
+    shape = (n,) + tuple(self.batch_shape)
+    sequences = random.randint(END + 1, VOCABULARY_SIZE,
+                               size=shape + (max_length,))
+    lengths = random.randint(max_length + 1, size=shape)[..., np.newaxis]
+    positions = np.arange(max_length)
+    sequences[positions == lengths] = END
+    sequences[positions > lengths] = PADDING
+    return sequences.astype(np.int32)
+
+  def reference_sample(self, dist, n, seed, **given):
+    return reference.sample_sequences(dist, n, seed, **given)
+
+  def bad_arguments(self):
+    return super().bad_arguments() + [
+        {'max_length': 0}, {'max_length': 2.5}, {'vocabulary_size': 0},
+        {'units': 0}, {'cell': 'bilstm'}]
+
+  def output_dependencies(self, dist):
+    """The logits of each position against the embedded inputs: the end
+    token, the prompt, then the tokens before the last."""
+    (max_length,) = self.causal_shape
+    network = dist.network
+    embed = network.embed
+    captured = []
+    # Words only: no padding in the inputs, which the layers would skip.
+    sequences = tf.constant(np.random.RandomState(3).randint(
+        END + 1, VOCABULARY_SIZE,
+        size=(2,) + tuple(self.batch_shape) + (max_length,)))
+    with tf.GradientTape(persistent=True) as tape:
+
+      def watched_embed(tokens):
+        embedded = embed(tokens)
+        tape.watch(embedded)
+        captured.append(embedded)
+        return embedded
+
+      network.embed = watched_embed
+      try:
+        logits = dist.logits(sequences)
+      finally:
+        del network.embed
+      per_step = [tf.reduce_sum(logits[..., t, :])
+                  for t in range(max_length)]
+    (embedded,) = captured
+    num_context = embedded.shape[1] - (max_length - 1)
+    found = []
+    for t, output in enumerate(per_step):
+      magnitude = tf.reduce_sum(tf.abs(tape.gradient(output, embedded)),
+                                axis=[0, 2]).numpy()
+      found.append(('at step {}'.format(t), magnitude,
+                    np.arange(len(magnitude)) < num_context + t))
+    del tape
+    return found
 
 
 @functools.lru_cache(maxsize=None)

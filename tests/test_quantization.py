@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import tfp_pixel
+from tfp_pixel import quantization
 
 
 @pytest.mark.parametrize('num_levels', [2, 3, 4, 7, 16, 100, 255, 256])
@@ -33,3 +34,14 @@ def test_quantize_accepts_floats_and_clips():
 def test_bad_num_levels():
   with pytest.raises(ValueError, match='num_levels'):
     tfp_pixel.quantize([0], 257)
+
+
+@pytest.mark.parametrize('low, high', [(0, 0), (0, 256), (0., 3), (0, True)])
+def test_bad_value_range(low, high):
+  with pytest.raises(ValueError, match='`low` and `high`'):
+    quantization.check_value_range(low, high)
+
+
+def test_value_range_of_2_to_256_levels():
+  assert quantization.check_value_range(np.int64(0), 255) == (0, 255)
+  assert quantization.check_value_range(-1, 0) == (-1, 0)

@@ -14,6 +14,7 @@ __all__ = [
     'MAX_LEVELS',
     'bin_widths',
     'check_num_levels',
+    'check_value_range',
     'dequantize',
     'levels_to_unit_interval',
     'quantize',
@@ -29,11 +30,28 @@ def check_num_levels(num_levels):
   Raises:
     ValueError: if it is not an integer in that range.
   """
-  if isinstance(num_levels, bool) or not isinstance(
-      num_levels, (int, np.integer)) or not 2 <= num_levels <= MAX_LEVELS:
+  if not _is_integer(num_levels) or not 2 <= num_levels <= MAX_LEVELS:
     raise ValueError('`num_levels` must be an integer in [2, {}], got {!r}.'
                      .format(MAX_LEVELS, num_levels))
   return int(num_levels)
+
+
+def check_value_range(low, high):
+  """Returns `(low, high)` as Python `int`s: values of `high - low + 1` levels.
+
+  The rule of `check_num_levels` for the models that name their smallest and
+  largest value instead (`PixelCNN`).
+
+  Raises:
+    ValueError: if they are not integers whose `high - low + 1` is in
+      `[2, 256]`.
+  """
+  if not (_is_integer(low) and _is_integer(high)) or not (
+      2 <= high - low + 1 <= MAX_LEVELS):
+    raise ValueError('`low` and `high` must be integers with high - low + 1 '
+                     'in [2, {}] levels, got low={!r} and high={!r}.'.format(
+                         MAX_LEVELS, low, high))
+  return int(low), int(high)
 
 
 def quantize(images, num_levels):
@@ -94,6 +112,10 @@ def bin_widths(num_levels):
   num_levels = check_num_levels(num_levels)
   levels = np.arange(MAX_LEVELS) * num_levels // MAX_LEVELS
   return np.bincount(levels, minlength=num_levels)
+
+
+def _is_integer(value):
+  return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
 def _representatives(num_levels):

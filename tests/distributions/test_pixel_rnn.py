@@ -30,8 +30,6 @@ class TestRowLSTM(model_hooks.PixelRNNHooks,
     calls = {
         'architecture': lambda: self.make_distribution(
             (2, 2, 1), architecture='gru'),
-        'num_levels': lambda: self.make_distribution((2, 2, 1),
-                                                     num_levels=1),
         'num_layers': lambda: self.make_distribution((2, 2, 1),
                                                      num_layers=0),
         'hidden_units': lambda: self.make_distribution((2, 2, 3),

@@ -1,7 +1,9 @@
-"""Proofs for `SequenceRNN` on tiny models (5 tokens, sequences of 3).
+"""`SequenceRNN`: the shared suite on tiny models (5 tokens, sequences of 3),
+and the checks of what only text has (prompts, the end and unknown tokens,
+scoring in chunks).
 
 Every check of `TestSequenceRNN` runs again for the prompted, GRU and stacked
-variants, which override only the factory methods.
+variants, which override only the hooks' class attributes.
 """
 
 import numpy as np
@@ -9,77 +11,23 @@ import pytest
 import tensorflow as tf
 
 import tfp_pixel
-from tests import chi_square
-from tests import keras_models
+from tests import model_hooks
+from tests.distributions import distribution_suite
 
-VOCABULARY_SIZE = 5  # padding 0, unknown 1, end 2, words 3 and 4
-MAX_LENGTH = 3
-PADDING, UNKNOWN, END = 0, 1, 2
-# Larger weights than Keras' initialization: peaked, state-dependent
-# probabilities, so that a sampler that loses its state fails the chi-square.
-WEIGHT_SCALE = 3.
-
-_cache = {}
+VOCABULARY_SIZE = model_hooks.VOCABULARY_SIZE
+MAX_LENGTH = model_hooks.SEQUENCE_LENGTH
+PADDING, UNKNOWN, END = model_hooks.PADDING, model_hooks.UNKNOWN, model_hooks.END
 
 
-class TestSequenceRNN:
-  """The checks, on an unprompted one-layer LSTM."""
-
-  cell = 'lstm'
-  num_layers = 1
-  prompt = None
-  # Whether the Keras check fits eagerly; the variants do, which saves
-  # tracing their training step.
-  keras_run_eagerly = False
-
-  # ---- factory methods -------------------------------------------------------
-
-  def make_distribution(self, **overrides):
-    tf.random.set_seed(7)
-    kwargs = dict(vocabulary_size=VOCABULARY_SIZE, max_length=MAX_LENGTH,
-                  cell=self.cell, num_layers=self.num_layers, embedding_dim=3,
-                  units=4, prompt=self.prompt)
-    kwargs.update(overrides)
-    dist = tfp_pixel.SequenceRNN(**kwargs)
-    for variable in dist.trainable_variables:
-      variable.assign(variable * WEIGHT_SCALE)
-    return dist
-
-  # ---- helpers ---------------------------------------------------------------
-
-  def distribution(self, **overrides):
-    """Cached per class and arguments; `copy()` shares the network."""
-    key = (type(self).__name__, tuple(sorted(overrides.items())))
-    if key not in _cache:
-      _cache[key] = self.make_distribution(**overrides)
-    return _cache[key]
-
-  def batch_shape(self):
-    return () if self.prompt is None else np.shape(self.prompt)[:-1]
-
-  def all_sequences(self):
-    """All `V^T` sequences, `[V^T, *batch_shape, T]` (batch broadcast)."""
-    grid = chi_square.all_events([MAX_LENGTH], range(VOCABULARY_SIZE))
-    return grid.astype(np.int32).reshape(
-        (-1,) + (1,) * len(self.batch_shape()) + (MAX_LENGTH,))
+class TestSequenceRNN(model_hooks.SequenceRNNHooks,
+                      distribution_suite.DistributionSuite):
+  """The suite and the text checks, on an unprompted one-layer LSTM."""
 
   def random_tokens(self, n, seed=0):
     """Any tokens: mostly sequences of probability zero."""
     return np.random.RandomState(seed).randint(
-        VOCABULARY_SIZE, size=(n,) + tuple(self.batch_shape()) +
+        VOCABULARY_SIZE, size=(n,) + tuple(self.batch_shape) +
         (MAX_LENGTH,)).astype(np.int32)
-
-  def random_sequences(self, n, seed=0):
-    """Texts of random words and lengths, with their end, then padding."""
-    random = np.random.RandomState(seed)
-    shape = (n,) + tuple(self.batch_shape())
-    sequences = random.randint(END + 1, VOCABULARY_SIZE,
-                               size=shape + (MAX_LENGTH,))
-    lengths = random.randint(MAX_LENGTH + 1, size=shape)[..., np.newaxis]
-    positions = np.arange(MAX_LENGTH)
-    sequences[positions == lengths] = END
-    sequences[positions > lengths] = PADDING
-    return sequences.astype(np.int32)
 
   def prompt_rows(self):
     """The prompt of every batch member, padding dropped."""
@@ -88,30 +36,22 @@ class TestSequenceRNN:
     rows = np.reshape(self.prompt, (-1, np.shape(self.prompt)[-1]))
     return [[t for t in row if t != PADDING] for row in rows]
 
-  # ---- exact normalization ---------------------------------------------------
-
-  @pytest.mark.parametrize('temperature', [1., .5])
-  @pytest.mark.parametrize('allow_unknown', [False, True])
-  def test_probabilities_of_all_sequences_sum_to_one(self, temperature,
-                                                      allow_unknown):
-    dist = self.distribution().copy(temperature=temperature,
-                                    allow_unknown=allow_unknown)
-    log_prob = dist.log_prob(self.all_sequences()).numpy().astype(np.float64)
-    np.testing.assert_allclose(np.exp(log_prob).sum(axis=0),
-                               np.ones(self.batch_shape()), atol=1e-5)
-
-  # ---- the independent reference ----------------------------------------------
+  def test_probabilities_sum_to_one_with_unknown_words_allowed(self):
+    dist = self.distribution().copy(temperature=.5, allow_unknown=True)
+    np.testing.assert_allclose(self.total_probability(dist),
+                               np.ones(self.batch_shape), atol=1e-5)
 
   @pytest.mark.parametrize('temperature', [1., .5])
   def test_log_prob_equals_a_per_step_loop_over_the_cells(self, temperature):
     dist = self.distribution().copy(temperature=temperature)
     sequences = np.concatenate([
-        self.random_tokens(20, seed=1), self.random_sequences(10, seed=2),
+        self.random_tokens(20, seed=1),
+        self.random_events(self.tiny_shape, 10, seed=2),
         np.broadcast_to(
             np.array([[3, 4, 2], [3, 2, 0], [2, 0, 0], [4, 4, 4], [2, 3, 0],
                       [0, 2, 0], [3, 1, 2]], np.int32)[
-                          (slice(None),) + (None,) * len(self.batch_shape())],
-            (7,) + tuple(self.batch_shape()) + (MAX_LENGTH,))])
+                          (slice(None),) + (None,) * len(self.batch_shape)],
+            (7,) + tuple(self.batch_shape) + (MAX_LENGTH,))])
     log_prob = dist.log_prob(sequences).numpy()
     flat = sequences.reshape(len(sequences), -1, MAX_LENGTH)
     expected = np.array([
@@ -124,7 +64,7 @@ class TestSequenceRNN:
   @pytest.mark.parametrize('chunk_length', [1, 2, 3, 10])
   def test_log_prob_in_chunks_equals_log_prob(self, chunk_length):
     dist = self.distribution(allow_unknown=True).copy(temperature=.5)
-    sequences = self.all_sequences()
+    sequences = self.all_events()
     whole = dist.log_prob(sequences).numpy()
     chunked = dist.log_prob_in_chunks(sequences, chunk_length).numpy()
     assert chunked.shape == whole.shape
@@ -132,61 +72,8 @@ class TestSequenceRNN:
     finite = np.isfinite(whole)
     np.testing.assert_allclose(chunked[finite], whole[finite], rtol=1e-5)
 
-  # ---- causality -------------------------------------------------------------
-
-  def test_logits_do_not_depend_on_the_token_or_later_ones(self, monkeypatch):
-    dist = self.distribution().copy(max_length=4)
-    network = dist.network
-    embed = network.embed
-    captured = []
-    # Words only: no padding in the inputs, which the layers would skip.
-    sequences = tf.constant(np.random.RandomState(3).randint(
-        3, VOCABULARY_SIZE, size=(2,) + tuple(self.batch_shape()) + (4,)))
-    with tf.GradientTape(persistent=True) as tape:
-
-      def watched_embed(tokens):
-        embedded = embed(tokens)
-        tape.watch(embedded)
-        captured.append(embedded)
-        return embedded
-
-      monkeypatch.setattr(network, 'embed', watched_embed)
-      logits = dist.logits(sequences)
-      per_step = [tf.reduce_sum(logits[..., t, :]) for t in range(4)]
-    (embedded,) = captured
-    num_context = embedded.shape[1] - 3  # the inputs are context + x[:-1]
-    for t in range(4):
-      grad = tape.gradient(per_step[t], embedded)
-      magnitude = tf.reduce_sum(tf.abs(grad), axis=[0, 2]).numpy()
-      seen = num_context + t  # inputs the logits at step t may depend on
-      assert np.all(magnitude[seen:] == 0.), (
-          'logits at step {} depend on token {} or later'.format(t, t))
-      assert np.all(magnitude[:seen] > 0.), (
-          'logits at step {} ignore an earlier input'.format(t))
-    del tape
-
-  # ---- exact sampling --------------------------------------------------------
-
-  @pytest.mark.parametrize('temperature', [1., .5])
-  def test_sample_frequencies_match_probabilities(self, temperature):
-    dist = self.distribution().copy(temperature=temperature)
-    samples = dist.sample(chi_square.NUM_SAMPLES, seed=(4, 2)).numpy()
-    probs = np.exp(dist.log_prob(self.all_sequences()).numpy().astype(
-        np.float64))
-    flat_samples = samples.reshape(chi_square.NUM_SAMPLES, -1, MAX_LENGTH)
-    flat_probs = probs.reshape(len(probs), -1)
-    for b in range(flat_samples.shape[1]):
-      counts = np.bincount(
-          chi_square.event_index(flat_samples[:, b], range(VOCABULARY_SIZE)),
-          minlength=len(probs))
-      assert not counts[flat_probs[:, b] == 0.].any(), (
-          'a sample has probability zero')
-      p_value = chi_square.chi_square_p_value(counts, flat_probs[:, b])
-      assert p_value > chi_square.P_VALUE, (
-          'samples do not follow exp(log_prob): p = {:.3g}'.format(p_value))
-
   def test_padding_and_unknown_are_never_drawn(self):
-    dist = self.make_distribution(max_length=6)
+    dist = self.make_distribution((6,))
     favoured = np.zeros(VOCABULARY_SIZE, np.float32)
     favoured[[PADDING, UNKNOWN]] = 20.  # the network alone would draw them
     dist.network.head.bias.assign(favoured)
@@ -197,92 +84,10 @@ class TestSequenceRNN:
       assert np.all((row == PADDING) == ended), row
     assert (samples == END).any()
 
-  # ---- TFP contract ----------------------------------------------------------
-
-  def test_batch_and_event_shapes(self):
-    dist = self.distribution()
-    assert dist.batch_shape == list(self.batch_shape())
-    assert dist.event_shape == [MAX_LENGTH]
-    np.testing.assert_array_equal(dist.batch_shape_tensor(),
-                                  self.batch_shape())
-    np.testing.assert_array_equal(dist.event_shape_tensor(), [MAX_LENGTH])
-
-  @pytest.mark.parametrize('sample_shape', [(), (5,), (2, 3)])
-  def test_sample_shape_dtype_and_support(self, sample_shape):
-    dist = self.distribution()
-    samples = dist.sample(sample_shape, seed=7)
-    assert samples.shape == (tuple(sample_shape) + tuple(self.batch_shape()) +
-                             (MAX_LENGTH,))
-    assert samples.dtype == tf.int32
-    assert np.isfinite(dist.log_prob(samples)).all()
-
-  def test_log_prob_broadcasts_over_leading_dimensions(self):
-    dist = self.distribution()
-    sequences = self.random_sequences(6, seed=3)
-    flat = dist.log_prob(sequences).numpy()
-    assert np.isfinite(flat).all()
-    nested = dist.log_prob(sequences.reshape((2, 3) + sequences.shape[1:]))
-    assert nested.shape == (2, 3) + tuple(self.batch_shape())
-    np.testing.assert_allclose(nested.numpy().reshape(flat.shape), flat,
-                               rtol=1e-5)
-    single = dist.log_prob(sequences[0])
-    assert single.shape == tuple(self.batch_shape())
-    np.testing.assert_allclose(single, flat[0], rtol=1e-5)
-    one_for_all = dist.log_prob(sequences[0].reshape(-1, MAX_LENGTH)[0])
-    np.testing.assert_allclose(
-        one_for_all, dist.log_prob(np.broadcast_to(
-            sequences[0].reshape(-1, MAX_LENGTH)[0], sequences[0].shape)),
-        rtol=1e-5)
-
-  def test_stateless_seed_is_reproducible(self):
-    dist = self.distribution()
-    first = dist.sample(50, seed=(1, 2))
-    np.testing.assert_array_equal(first, dist.sample(50, seed=(1, 2)))
-    assert not np.array_equal(first, dist.sample(50, seed=(1, 3)))
-    assert len(np.unique(first.numpy().reshape(50, -1), axis=0)) > 1
-
-  def test_int_seed_is_reproducible_under_the_global_seed(self):
-    dist = self.distribution()
-    tf.random.set_seed(11)
-    first = dist.sample(50, seed=123)
-    tf.random.set_seed(11)
-    np.testing.assert_array_equal(first, dist.sample(50, seed=123))
-
-  def test_copy_shares_the_network(self):
-    dist = self.distribution()
-    copy = dist.copy()
-    assert copy.network is dist.network
-    sequences = self.random_sequences(4)
-    np.testing.assert_allclose(copy.log_prob(sequences),
-                               dist.log_prob(sequences), rtol=1e-6)
-    cold = dist.copy(temperature=.5)
-    assert not np.allclose(cold.log_prob(sequences), dist.log_prob(sequences))
-    np.testing.assert_allclose(cold.copy(temperature=1.).log_prob(sequences),
-                               dist.log_prob(sequences), rtol=1e-6)
-
-  def test_works_inside_tf_function(self):
-    dist = self.distribution()
-    sequences = self.random_sequences(3)
-
-    @tf.function
-    def log_prob_and_sample(x):
-      return dist.log_prob(x), dist.sample(3, seed=(8, 9))
-
-    log_prob, samples = log_prob_and_sample(tf.constant(sequences))
-    np.testing.assert_allclose(log_prob, dist.log_prob(sequences), rtol=1e-5)
-    np.testing.assert_array_equal(samples, dist.sample(3, seed=(8, 9)))
-
-  def test_xla_compiled_sampling_equals_uncompiled(self):
-    dist = self.distribution().copy(max_length=8)
-    compiled = tf.function(lambda seed: dist.sample((2, 5), seed=seed),
-                           jit_compile=True)
-    np.testing.assert_array_equal(compiled(tf.constant([5, 6])),
-                                  dist.sample((2, 5), seed=(5, 6)))
-
   def test_xla_compiled_log_prob_and_gradients_equal_uncompiled(self):
     # XLA scores every position; otherwise only those up to the end are.
     dist = self.distribution()
-    tokens = np.concatenate([self.random_sequences(6, seed=4),
+    tokens = np.concatenate([self.random_events(self.tiny_shape, 6, seed=4),
                              self.random_tokens(6, seed=5)])
 
     def log_prob_and_gradients(x):
@@ -300,35 +105,7 @@ class TestSequenceRNN:
                                  tf.convert_to_tensor(grad), rtol=1e-4,
                                  atol=1e-6)
 
-  def test_gradient_step_and_checkpoint_round_trip(self, tmp_path):
-    dist = self.make_distribution(allow_unknown=True)
-    sequences = self.random_sequences(8)
-    before = dist.log_prob(sequences).numpy()
-    assert np.isfinite(before).all()
-    with tf.GradientTape() as tape:
-      loss = -tf.reduce_mean(dist.log_prob(sequences))
-    grads = tape.gradient(loss, dist.trainable_variables)
-    assert all(np.isfinite(tf.convert_to_tensor(g)).all() for g in grads)
-    for variable, grad in zip(dist.trainable_variables, grads):
-      variable.assign_sub(.05 * tf.convert_to_tensor(grad))
-    after = dist.log_prob(sequences).numpy()
-    assert after.mean() > before.mean()
-    path = tf.train.Checkpoint(network=dist.network).write(
-        str(tmp_path / 'ckpt'))
-    restored = tfp_pixel.SequenceRNN(**dict(dist.parameters, network=None))
-    tf.train.Checkpoint(network=restored.network).read(path).assert_consumed()
-    np.testing.assert_allclose(restored.log_prob(sequences), after, rtol=1e-5)
-
-  def test_float64_network(self):
-    dist = self.make_distribution(float_dtype=tf.float64)
-    log_prob = dist.log_prob(self.all_sequences())
-    assert log_prob.dtype == tf.float64
-    np.testing.assert_allclose(tf.reduce_sum(tf.exp(log_prob), axis=0),
-                               np.ones(self.batch_shape()), atol=1e-10)
-    assert dist.sample(2, seed=(1, 1)).shape == (
-        (2,) + tuple(self.batch_shape()) + (MAX_LENGTH,))
-
-  def test_wrong_event_shape_is_a_value_error(self):
+  def test_wrong_event_shape_names_the_shape(self):
     with pytest.raises(ValueError, match=r'\[\.\.\., 3\]'):
       self.distribution().log_prob(np.zeros((2, 4), np.int32))
 
@@ -337,42 +114,17 @@ class TestSequenceRNN:
     with pytest.raises(tf.errors.InvalidArgumentError, match='vocabulary'):
       dist.log_prob(np.full((1, MAX_LENGTH), VOCABULARY_SIZE))
 
-  # ---- Keras -----------------------------------------------------------------
-
-  def test_keras_model_of_log_prob_trains_every_variable(self):
-    dist = self.distribution()
-    sequences = np.repeat(self.random_sequences(1, seed=5), 8, axis=0)
-    with keras_models.weights_kept(dist):
-      model, _ = keras_models.log_prob_model(
-          dist, sequences, run_eagerly=self.keras_run_eagerly)
-      assert ({v.ref() for v in model.trainable_variables} ==
-              {v.ref() for v in dist.trainable_variables})
-      assert len(model.trainable_variables) == len(dist.trainable_variables)
-      np.testing.assert_allclose(model(sequences), dist.log_prob(sequences),
-                                 rtol=1e-5)
-      losses = model.fit(sequences, epochs=3, batch_size=8,
-                         verbose=0).history['loss']
-    assert losses[-1] < losses[0], losses
-
-  def test_keras_3_input_is_a_one_line_type_error(self):
-    keras = pytest.importorskip('keras')
-    with pytest.raises(TypeError, match='tf_keras.Input') as error:
-      self.distribution().log_prob(keras.Input((MAX_LENGTH,), dtype='int32'))
-    assert '\n' not in str(error.value)
-
 
 class TestPromptedSequenceRNN(TestSequenceRNN):
   """A batch of two prompts, one of them padded: `log p(x | prompt)`."""
 
   prompt = np.array([[3, 4], [0, 3]], np.int32)
-  keras_run_eagerly = True
 
 
 class TestStackedGRUSequenceRNN(TestSequenceRNN):
   cell = 'gru'
   num_layers = 2
   prompt = np.array([4], np.int32)
-  keras_run_eagerly = True
 
 
 class TestPromptSemantics:
@@ -417,9 +169,6 @@ class TestPromptSemantics:
 
 
 @pytest.mark.parametrize('kwargs, message', [
-    (dict(max_length=0), 'max_length'),
-    (dict(cell='bilstm'), 'cell'),
-    (dict(units=0), 'units'),
     (dict(end_token=0), 'three different tokens'),
     (dict(unknown_token=5), 'three different tokens'),
     (dict(temperature=[1., 2.]), 'temperature'),

@@ -49,17 +49,10 @@ class TestMixtureGraph:
 
 
 class TestAgreementWithFullPasses:
-  """Same noise, same images: the fast samplers against full passes."""
-
-  @pytest.mark.parametrize('image_shape, num_hierarchies', [((4, 4, 1), 2),
-                                                            ((4, 4, 3), 3)])
-  def test_mixture(self, image_shape, num_hierarchies):
-    dist = model_hooks.initialized_pixel_cnn(image_shape,
-                                             num_hierarchies=num_hierarchies)
-    fast = dist.sample(4, seed=(5, 6))
-    full = tf.function(
-        lambda: reference.sample_pixel_cnn(dist, 4, (5, 6)))()
-    np.testing.assert_array_equal(fast, full)
+  """Same noise, same images: the fast samplers against full passes where
+  the shared suite does not compare them (256 values, completion; the
+  suite's `test_fast_sampler_draws_what_the_reference_sampler_draws` does
+  for every model)."""
 
   @pytest.mark.slow
   def test_mixture_with_256_values(self):
@@ -71,37 +64,6 @@ class TestAgreementWithFullPasses:
         lambda: reference.sample_pixel_cnn(dist, 8, (5, 6)))().numpy()
     same = (fast == full).reshape(8, -1).all(axis=1)
     assert same.sum() >= 7, same
-
-  def test_conditional_mixture(self):
-    dist = model_hooks.initialized_pixel_cnn((4, 4, 1), conditional_shape=(2,))
-    conditional = tf.constant([[1., -1.], [0., 2.], [3., -3.]])
-    fast = dist.sample(3, seed=(5, 6), conditional_input=conditional)
-    full = tf.function(lambda: reference.sample_pixel_cnn(
-        dist, 3, (5, 6), conditional_input=conditional))()
-    np.testing.assert_array_equal(fast, full)
-
-  @pytest.mark.parametrize('image_shape', [(4, 4, 1), (3, 3, 3)])
-  def test_categorical(self, image_shape):
-    dist = model_hooks.uneven_categorical(image_shape)
-    fast = dist.sample(8, seed=(5, 6))
-    full = tf.function(
-        lambda: reference.sample_categorical(dist, 8, (5, 6)))()
-    np.testing.assert_array_equal(fast, full)
-
-  @pytest.mark.parametrize('architecture', ['plain', 'gated'])
-  def test_categorical_at_low_temperature(self, architecture):
-    # Near-greedy draws often equal the fill value: a row's first sweep,
-    # whose outputs may predate the row above, must not end its loop.
-    tf.random.set_seed(0)
-    dist = tfp_pixel.CategoricalPixelCNN(
-        (3, 3, 1), num_levels=3, num_filters=8, num_residual_blocks=1,
-        first_kernel_size=3, architecture=architecture)
-    output = dist.network.head[-1]
-    output.bias.assign(tf.random.stateless_normal(output.bias.shape, (0, 1)))
-    dist = dist.copy(temperature=.05)
-    np.testing.assert_array_equal(
-        dist.sample(16, seed=(3, 3)),
-        tf.function(lambda: reference.sample_categorical(dist, 16, (3, 3)))())
 
   def test_completion(self):
     dist = model_hooks.initialized_pixel_cnn((4, 4, 3), num_hierarchies=3)
@@ -115,26 +77,9 @@ class TestAgreementWithFullPasses:
 
 
 class TestExactness:
-  """20,000 samples against `exp(log_prob)` by chi-square."""
-
-  @pytest.mark.parametrize('image_shape, high, num_hierarchies, temperature', [
-      ((2, 2, 1), 3, 2, 1.), ((1, 2, 3), 1, 1, 1.), ((2, 2, 1), 3, 2, .5)])
-  def test_mixture(self, image_shape, high, num_hierarchies, temperature):
-    dist = model_hooks.initialized_pixel_cnn(image_shape, high=high,
-                          num_hierarchies=num_hierarchies)
-    dist = dist.copy(temperature=temperature)
-    samples = dist.sample(chi_square.NUM_SAMPLES, seed=(4, 2))
-    p_value = chi_square.frequencies_p_value(dist, samples, range(high + 1))
-    assert p_value > chi_square.P_VALUE, p_value
-
-  @pytest.mark.parametrize('image_shape, num_levels, temperature', [
-      ((2, 2, 1), 3, 1.), ((2, 2, 3), 2, 1.), ((2, 2, 1), 3, .5)])
-  def test_categorical(self, image_shape, num_levels, temperature):
-    dist = model_hooks.uneven_categorical(image_shape, num_levels).copy(
-        temperature=temperature)
-    samples = dist.sample(2 * chi_square.NUM_SAMPLES, seed=(4, 2))
-    p_value = chi_square.frequencies_p_value(dist, samples, range(num_levels))
-    assert p_value > chi_square.P_VALUE, p_value
+  """Tempering and the stock sampler (the suite's
+  `test_sample_frequencies_match_probabilities` holds every model's sampler
+  to `exp(log_prob)` by chi-square)."""
 
   def test_mixture_temperature_one_is_the_stock_model(self):
     dist = model_hooks.initialized_pixel_cnn((2, 2, 1))
@@ -177,11 +122,13 @@ class TestSeedsAndShapes:
     assert samples.shape == (2, 3, 3, 3, 3)
     assert samples.dtype == dist.dtype
 
-  def test_jit_compile_gives_the_same_images(self):
-    dist = model_hooks.uneven_categorical((3, 3, 3))
-    np.testing.assert_array_equal(
-        pixel_sampler.sample(dist, 4, (1, 2), jit_compile=True),
-        pixel_sampler.sample(dist, 4, (1, 2), jit_compile=False))
+  def test_jit_compile_draws_the_same_distribution(self):
+    # Not always the same images: XLA may round a float otherwise.
+    dist = model_hooks.uneven_categorical((2, 2, 1))
+    samples = pixel_sampler.sample(dist, chi_square.NUM_SAMPLES, (1, 2),
+                                   jit_compile=True)
+    p_value = chi_square.frequencies_p_value(dist, samples, range(3))
+    assert p_value > chi_square.P_VALUE, p_value
 
   @pytest.mark.slow
   def test_inside_tf_function(self):

@@ -12,6 +12,7 @@ arguments (`_init_categorical`) and its sampler (`_make_pixel_sampler`).
 import tensorflow as tf
 import tensorflow_probability as tfp
 
+from tfp_pixel import class_labels
 from tfp_pixel import quantization
 from tfp_pixel import shapes
 from tfp_pixel.distributions import base
@@ -46,14 +47,17 @@ class CategoricalImage(base.AutoregressiveImage):
       name: Python `str`, the name scope's name.
 
     Raises:
-      ValueError: if an argument is out of range, or `network` does not
-        match.
+      ValueError: one line naming the argument, if `image_shape`,
+        `num_levels`, `num_classes`, `temperature` or `architecture` is out of
+        range, or `network` does not match.
     """
     image_shape = shapes.check_image_shape(parameters['image_shape'])
     num_levels = quantization.check_num_levels(parameters['num_levels'])
+    num_classes = class_labels.check_num_classes(parameters['num_classes'])
+    self._init_temperature(parameters['temperature'],
+                           parameters['float_dtype'])
     float_dtype = tf.as_dtype(parameters['float_dtype'])
     architecture = parameters['architecture']
-    num_classes = parameters['num_classes']
     if architecture not in networks:
       raise ValueError('`architecture` must be one of {}, got {!r}.'.format(
           ', '.join(networks), architecture))
@@ -72,7 +76,6 @@ class CategoricalImage(base.AutoregressiveImage):
     self._architecture = architecture
     self._float_dtype = float_dtype
     self._network = network
-    self._init_temperature(parameters['temperature'], float_dtype)
     super().__init__(
         dtype=parameters['dtype'],
         reparameterization_type=tfd.NOT_REPARAMETERIZED,

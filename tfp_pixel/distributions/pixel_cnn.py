@@ -5,6 +5,7 @@ import tensorflow_probability as tfp
 
 from tfp_pixel import class_labels
 from tfp_pixel import quantization
+from tfp_pixel import shapes
 from tfp_pixel.distributions import base
 from tfp_pixel.networks import stock_pixel_cnn
 from tfp_pixel.sampling import inverse_cdf
@@ -138,10 +139,14 @@ class PixelCNN(base.AutoregressiveImage, tfd.PixelCNN):
       name: Python `str` name.
 
     Raises:
-      ValueError: if `temperature` is not a scalar, or `num_classes` is not a
-        positive integer or disagrees with `conditional_shape`.
+      ValueError: if `image_shape` is not three positive integers, `low` and
+        `high` not integers 2 to 256 levels apart, `temperature` not a
+        positive finite scalar, or `num_classes` not `None` or an integer of
+        at least 2, or it disagrees with `conditional_shape`.
     """
     parameters = dict(locals())
+    image_shape = shapes.check_image_shape(image_shape)
+    low, high = quantization.check_value_range(low, high)
     self._num_classes = class_labels.check_num_classes(num_classes)
     conditional_shape = _conditional_shape(self._num_classes,
                                            conditional_shape)
@@ -175,14 +180,10 @@ class PixelCNN(base.AutoregressiveImage, tfd.PixelCNN):
           reparameterization_type=tfp.distributions.NOT_REPARAMETERIZED,
           validate_args=False, allow_nan_stats=True, parameters={},
           name=name)
-      image_shape = tf.TensorShape(image_shape)
-      if not image_shape.is_fully_defined() or image_shape.rank != 3:
-        raise ValueError('`image_shape` must be a fully defined '
-                         '[height, width, channels].')
       self._high = tf.cast(high, self.dtype)
       self._low = tf.cast(low, self.dtype)
       self._num_logistic_mix = num_logistic_mix
-      self.image_shape = image_shape
+      self.image_shape = tf.TensorShape(image_shape)
       self.conditional_shape = (None if conditional_shape is None else
                                 tf.TensorShape(conditional_shape))
       self.network = network

@@ -6,7 +6,7 @@ import tensorflow_probability as tfp
 from tensorflow_probability.python.internal import tensor_util
 from tensorflow.python.ops import control_flow_util  # pylint: disable=g-direct-tensorflow-import
 
-from tfp_pixel.distributions import keras_inputs
+from tfp_pixel.distributions import base
 from tfp_pixel.sampling import sequence_sampler
 from tfp_pixel.sampling import shared_functions
 from tfp_pixel.networks import sequence_network
@@ -17,7 +17,7 @@ tfd = tfp.distributions
 __all__ = ['SequenceRNN']
 
 
-class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
+class SequenceRNN(base.Autoregressive, tfd.Distribution):
   """An LSTM or GRU language model: a distribution over token sequences.
 
   The distribution of int token sequences `x` of `event_shape ==
@@ -124,7 +124,7 @@ class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
       embedding_dim: Python `int`, size of the token embedding.
       units: Python `int`, units of every recurrent layer.
       num_layers: Python `int`, stacked recurrent layers.
-      temperature: positive float scalar; logits are divided by it.
+      temperature: positive finite float scalar; logits are divided by it.
       prompt: optional int `Tensor` `[..., P]` of tokens read before the
         sequence; its leading dimensions are the batch shape.
       padding_token: Python `int`, the token after the end (never drawn).
@@ -143,19 +143,21 @@ class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
       name: Python `str` name.
 
     Raises:
-      ValueError: if an argument is out of range, the special tokens are not
-        three different tokens of the vocabulary, or `network` does not match.
+      ValueError: one line naming the argument, if an argument is out of
+        range (`temperature` not positive and finite, a size not a positive
+        integer), the special tokens are not three different tokens of the
+        vocabulary, or `network` does not match.
     """
     parameters = dict(locals())
     with tf.name_scope(name) as name:
-      if isinstance(max_length, bool) or int(max_length) != max_length or (
-          max_length < 1):
-        raise ValueError('`max_length` must be a positive integer, got '
-                         '{!r}.'.format(max_length))
+      max_length = sequence_network.check_size(max_length, 'max_length')
       float_dtype = tf.as_dtype(float_dtype)
-      architecture = dict(vocabulary_size=vocabulary_size, cell=cell,
-                          embedding_dim=embedding_dim, units=units,
-                          num_layers=num_layers, dtype=float_dtype)
+      self._init_temperature(temperature, float_dtype)
+      architecture = dict(
+          sequence_network.check_architecture(vocabulary_size, cell,
+                                              embedding_dim, units,
+                                              num_layers),
+          dtype=float_dtype)
       if network is None:
         network = sequence_network.SequenceNetwork(**architecture)
       else:
@@ -169,17 +171,12 @@ class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
                 network.vocabulary_size, *special))
       parameters['network'] = network
       self._network = network
-      self._max_length = int(max_length)
+      self._max_length = max_length
       self._padding_token = int(padding_token)
       self._unknown_token = int(unknown_token)
       self._end_token = int(end_token)
       self._allow_unknown = bool(allow_unknown)
       self._float_dtype = float_dtype
-      self._temperature = tensor_util.convert_nonref_to_tensor(
-          temperature, dtype=float_dtype, name='temperature')
-      if self._temperature.shape.rank not in (None, 0):
-        raise ValueError('`temperature` must be a scalar, got shape {}.'.format(
-            self._temperature.shape))
       self._prompt = tensor_util.convert_nonref_to_tensor(
           prompt, dtype=tf.int32, name='prompt')
       if self._prompt is not None and self._prompt.shape.rank == 0:
@@ -204,10 +201,6 @@ class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
   @property
   def cell(self):
     return self._network.cell
-
-  @property
-  def temperature(self):
-    return self._temperature
 
   @property
   def prompt(self):
@@ -314,11 +307,7 @@ class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
       ValueError: if `chunk_length` is not a positive integer, or `value`
         does not have the event shape.
     """
-    if isinstance(chunk_length, bool) or int(chunk_length) != chunk_length or (
-        chunk_length < 1):
-      raise ValueError('`chunk_length` must be a positive integer, got '
-                       '{!r}.'.format(chunk_length))
-    chunk_length = int(chunk_length)
+    chunk_length = sequence_network.check_size(chunk_length, 'chunk_length')
     with self._name_and_control_scope(name):
       rows, leading = self._rows(value)
       inputs, mask = self._context(leading)
@@ -478,11 +467,8 @@ class SequenceRNN(keras_inputs.KerasInputs, tfd.Distribution):
       return tf.identity(tokens)
 
   def _parameter_control_dependencies(self, is_init):
-    if not self.validate_args:
-      return []
-    assertions = [tf.debugging.assert_positive(
-        self._temperature, message='`temperature` must be positive.')]
-    if self._prompt is not None:
+    assertions = super()._parameter_control_dependencies(is_init)
+    if self.validate_args and self._prompt is not None:
       assertions += _token_assertions(self._prompt, self.vocabulary_size)
     return assertions
 

@@ -2,15 +2,46 @@
 
 import functools
 
+import numpy as np
 import tensorflow as tf
 import tf_keras
 
-__all__ = ['CELLS', 'SequenceNetwork']
+__all__ = ['CELLS', 'SequenceNetwork', 'check_architecture', 'check_size']
 
 CELLS = ('lstm', 'gru')
 
 _LAYERS = {'lstm': tf_keras.layers.LSTM, 'gru': tf_keras.layers.GRU}
 _STATES_PER_LAYER = {'lstm': 2, 'gru': 1}
+
+
+def check_size(value, name):
+  """Returns `value` as a Python `int` if it is a positive integer.
+
+  Raises:
+    ValueError: naming `name` and the value, if it is not.
+  """
+  if isinstance(value, bool) or not isinstance(
+      value, (int, np.integer)) or value < 1:
+    raise ValueError('`{}` must be a positive integer, got {!r}.'.format(
+        name, value))
+  return int(value)
+
+
+def check_architecture(vocabulary_size, cell, embedding_dim, units,
+                       num_layers):
+  """Returns the architecture's arguments, checked, as a `dict`.
+
+  Raises:
+    ValueError: if `cell` is not one of `CELLS` or a size is not a positive
+      integer.
+  """
+  if cell not in CELLS:
+    raise ValueError('`cell` must be one of {}, got {!r}.'.format(
+        ', '.join(CELLS), cell))
+  sizes = dict(vocabulary_size=vocabulary_size, embedding_dim=embedding_dim,
+               units=units, num_layers=num_layers)
+  checked = {key: check_size(value, key) for key, value in sizes.items()}
+  return dict(checked, cell=cell)
 
 
 class SequenceNetwork(tf.Module):
@@ -48,20 +79,13 @@ class SequenceNetwork(tf.Module):
       ValueError: if `cell` is unknown or a size is not a positive integer.
     """
     super().__init__(name=name)
-    if cell not in CELLS:
-      raise ValueError('`cell` must be one of {}, got {!r}.'.format(
-          ', '.join(CELLS), cell))
-    for arg, value in (('vocabulary_size', vocabulary_size),
-                       ('embedding_dim', embedding_dim), ('units', units),
-                       ('num_layers', num_layers)):
-      if isinstance(value, bool) or int(value) != value or value < 1:
-        raise ValueError('`{}` must be a positive integer, got {!r}.'.format(
-            arg, value))
-    self.vocabulary_size = int(vocabulary_size)
+    checked = check_architecture(vocabulary_size, cell, embedding_dim, units,
+                                 num_layers)
+    self.vocabulary_size = checked['vocabulary_size']
     self.cell = cell
-    self.embedding_dim = int(embedding_dim)
-    self.units = int(units)
-    self.num_layers = int(num_layers)
+    self.embedding_dim = checked['embedding_dim']
+    self.units = checked['units']
+    self.num_layers = checked['num_layers']
     self.dtype = tf.as_dtype(dtype)
     self.embedding = tf_keras.layers.Embedding(
         self.vocabulary_size, self.embedding_dim, dtype=self.dtype)

@@ -1,20 +1,24 @@
 """Plain full-pass samplers: the reference the fast samplers are proven against.
 
 Each runs the whole network on the whole image for every pixel (PixelCNN++)
-or channel (categorical models), the obviously correct way to sample an
-autoregressive model. They consume the same per-pixel uniforms as
-`pixel_sampler.draw_images` and draw each pixel with the same model code
-(`PixelCNN.draw_pixel_by_inverse_cdf`, `inverse_cdf.categorical_from_uniform`),
-so with the same seed a fast sampler must return the same images. Slow on
+or channel (categorical models), or on the whole sequence for every token
+(`SequenceRNN`), the obviously correct way to sample an autoregressive
+model. They consume the same uniforms as `pixel_sampler.draw_images` and
+`sequence_sampler.draw_sequences` and draw each value with the same model
+code (`PixelCNN.draw_pixel_by_inverse_cdf`,
+`inverse_cdf.categorical_from_uniform`), so with the same seed a fast sampler
+must return the same events, up to float round-off (a uniform that falls
+within round-off of a CDF step may draw the neighbouring value). Slow on
 purpose (the tests and `bench/sampling.py` use them); wrap them in a
 `tf.function`.
 """
 
 import tensorflow as tf
+import tensorflow_probability as tfp
 
 from tfp_pixel.sampling import inverse_cdf
 
-__all__ = ['sample_categorical', 'sample_pixel_cnn']
+__all__ = ['sample_categorical', 'sample_pixel_cnn', 'sample_sequences']
 
 
 def sample_pixel_cnn(dist, n, seed, conditional_input=None, known_images=None,
@@ -89,6 +93,41 @@ def sample_categorical(dist, n, seed, known_images=None, known_mask=None,
       lambda step, _: step < height * width * channels, draw_next,
       (0, levels))
   return levels
+
+
+def sample_sequences(dist, n, seed):
+  """Draws `n` token sequences from a `SequenceRNN`, one pass per token.
+
+  Args:
+    dist: a `tfp_pixel.SequenceRNN`.
+    n: Python `int`.
+    seed: a seed, as for `dist.sample`.
+
+  Returns:
+    tokens: int32 `[n, *batch_shape, max_length]` `Tensor`.
+  """
+  max_length = dist.max_length
+  leading = [n, *dist.batch_shape.as_list()]
+  step_seeds = tfp.random.split_seed(
+      tfp.random.sanitize_seed(seed, salt='SequenceRNN'),
+      n=tf.constant(max_length, tf.int32), salt='draw_sequences')
+  tokens = tf.fill(leading + [max_length], dist.padding_token)
+
+  def draw_next(step, tokens):
+    logits = tf.reshape(dist.logits(tokens)[..., step, :],
+                        [-1, dist.vocabulary_size])
+    uniform = inverse_cdf.portable_uniform(
+        tf.shape(logits)[:1], tf.gather(step_seeds, step), logits.dtype)
+    drawn = tf.reshape(inverse_cdf.categorical_from_uniform(logits, uniform),
+                       leading)
+    ended = tf.reduce_any(tf.equal(tokens[..., :step], dist.end_token), -1)
+    drawn = tf.where(ended, dist.padding_token, drawn)
+    at_step = tf.equal(tf.range(max_length), step)
+    return step + 1, tf.where(at_step, drawn[..., tf.newaxis], tokens)
+
+  _, tokens = tf.while_loop(lambda step, _: step < max_length, draw_next,
+                            (0, tokens))
+  return tokens
 
 
 def _canvas(dtype, n, image_shape, fill, known_images, known_mask):

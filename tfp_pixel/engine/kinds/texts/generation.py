@@ -8,9 +8,9 @@ most `MAX_TOKENS` tokens. This module loads TensorFlow only to draw, so that
 the command line can read its bounds.
 """
 
-import math
-
 import numpy as np
+
+from tfp_pixel.distributions import temperature as temperature_lib
 
 __all__ = ['MAX_BATCH_ELEMENTS', 'MAX_TOKENS', 'draw_texts', 'generate']
 
@@ -63,9 +63,7 @@ def draw_texts(dist, tokenizer, prompt=None, num_samples=1, temperature=1.,
   Raises:
     TextDataError, ValueError: as `generate`, before any text is drawn.
   """
-  if not (temperature > 0 and math.isfinite(temperature)):
-    raise ValueError('`temperature` must be positive and finite, got '
-                     '{}.'.format(temperature))
+  temperature = temperature_lib.check_temperature(temperature)
   if num_samples < 1:
     raise ValueError('`num_samples` must be positive, got {}.'.format(
         num_samples))
@@ -77,7 +75,7 @@ def draw_texts(dist, tokenizer, prompt=None, num_samples=1, temperature=1.,
   if len(prompt_ids) > MAX_TOKENS:
     raise ValueError('The prompt has {} tokens, more than {}.'.format(
         len(prompt_ids), MAX_TOKENS))
-  sampler = dist.copy(max_length=max_tokens, temperature=float(temperature),
+  sampler = dist.copy(max_length=max_tokens, temperature=temperature,
                       prompt=np.array(prompt_ids, np.int32),
                       allow_unknown=False)
   if isinstance(seed, (int, np.integer)):
