@@ -160,9 +160,26 @@ checkpoint_option = click.option(
     show_default=True, help='Best-validation or last checkpoint of the run.')
 
 
+class _Temperature(click.ParamType):
+  """A temperature, checked by the models' own rule
+  (`tfp_pixel.distributions.temperature`) before any work."""
+
+  name = 'float'
+
+  def convert(self, value, param, ctx):
+    from tfp_pixel.distributions import temperature  # pylint: disable=g-import-not-at-top
+    try:
+      return temperature.check_temperature(float(value))
+    except (TypeError, ValueError):
+      self.fail('{!r} is not a positive finite number.'.format(value), param,
+                ctx)
+
+
 temperature_option = click.option(
-    '--temperature', metavar='T', type=POSITIVE_FINITE, default=1.,
-    show_default=True, help='Sampling temperature, positive (< 1: sharper).')
+    '--temperature', metavar='T', type=_Temperature(), default=1.,
+    show_default=True,
+    help='Sampling temperature, positive and finite (< 1: sharper, more '
+         'predictable).')
 
 scale_option = click.option(
     '--scale', metavar='N', type=click.IntRange(1), default=None,

@@ -92,11 +92,7 @@ def train(ctx, dataset, split, text_field, vocabulary, char, epochs, steps,
 @click.option('--prompt', metavar='TEXT', default=None,
               help='The start of every text (tokenized like the training '
                    'texts).')
-@click.option('--temperature', metavar='T', type=options.POSITIVE_FINITE,
-              default=1.,
-              show_default=True,
-              help='Sampling temperature, positive and finite (< 1: more '
-                   'predictable).')
+@options.temperature_option
 @click.option('-n', '--num-samples', metavar='N', type=click.IntRange(1),
               default=5, show_default=True,
               help='Number of texts (drawn and written a batch at a time).')

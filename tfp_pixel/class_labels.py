@@ -3,7 +3,8 @@
 import numpy as np
 import tensorflow as tf
 
-__all__ = ['check_num_classes', 'one_hot_labels']
+__all__ = ['assert_classes', 'check_labels', 'check_num_classes',
+           'one_hot_labels']
 
 
 def check_num_classes(num_classes):
@@ -23,6 +24,51 @@ def check_num_classes(num_classes):
     raise ValueError('`num_classes` must be None or an integer of at least 2, '
                      'got {!r}.'.format(num_classes))
   return int(num_classes)
+
+
+def check_labels(labels, num_classes=None, source='label'):
+  """Returns `labels` as int64 class ids: the one rule of labels, whoever
+  gives them (a data source, a command, a caller of `one_hot_labels`).
+
+  Args:
+    labels: Python `int` or array-like of integers.
+    num_classes: Python `int`, the number of classes they must be in, or
+      `None` (a source whose classes are not known yet: only `>= 0`).
+    source: what the labels are, for the message.
+
+  Returns:
+    labels: int64 `np.ndarray` of the shape of `labels`.
+
+  Raises:
+    ValueError: one line naming `source` and the first bad label, if a label
+      is not an integer, negative, or not below `num_classes`.
+  """
+  values = np.asarray(labels)
+  if values.dtype == bool or not np.issubdtype(values.dtype, np.number) or (
+      values.size and not (np.all(np.isfinite(values)) and
+                           np.all(values == np.round(values)))):
+    raise ValueError('{} must be integer class ids, got {}.'.format(
+        source, repr(labels) if values.size < 10 else
+        'dtype ' + str(values.dtype)))
+  high = np.inf if num_classes is None else num_classes
+  bad = values[(values < 0) | (values >= high)]
+  if bad.size:
+    raise ValueError('{} {} is not a class{}.'.format(
+        source, bad.flat[0].item(),
+        '' if num_classes is None else ': classes are 0 to {}'.format(
+            num_classes - 1)))
+  return values.astype(np.int64)
+
+
+def assert_classes(labels, num_classes, message='a label is not a class'):
+  """`labels` (an integer `Tensor`), with run-time checks that each is in
+  `[0, num_classes)`: the rule of `check_labels`, for labels known only when
+  a graph runs (`tf.data` pipelines, `tf.function` arguments)."""
+  with tf.control_dependencies([
+      tf.debugging.assert_non_negative(labels, message=message),
+      tf.debugging.assert_less(labels, tf.cast(num_classes, labels.dtype),
+                               message=message)]):
+    return tf.identity(labels)
 
 
 def one_hot_labels(labels, num_classes, dtype=tf.float32, validate_args=False,
@@ -66,17 +112,8 @@ def one_hot_labels(labels, num_classes, dtype=tf.float32, validate_args=False,
           labels.dtype.name))
     known = tf.get_static_value(labels)
     if known is not None:
-      bad = np.asarray(known)[(known < 0) | (known >= num_classes)]
-      if bad.size:
-        raise ValueError('label {} is out of range: labels must be in [0, {}) '
-                         'for num_classes={}.'.format(bad.flat[0], num_classes,
-                                                      num_classes))
+      check_labels(known, num_classes)
     elif validate_args:
-      with tf.control_dependencies([
-          tf.debugging.assert_non_negative(
-              labels, message='labels must be non-negative'),
-          tf.debugging.assert_less(
-              labels, tf.cast(num_classes, labels.dtype),
-              message='labels must be smaller than num_classes')]):
-        labels = tf.identity(labels)
+      labels = assert_classes(labels, num_classes, 'labels must be in '
+                              '[0, num_classes)')
     return tf.one_hot(labels, num_classes, dtype=dtype)

@@ -91,7 +91,7 @@ class ConditionalChecks(distribution_suite.DistributionSuite):
             events, conditional_input=_one_hot([0, 1, 2])),
         'does not broadcast to sample_shape': lambda: dist.sample(
             4, seed=1, conditional_input=_one_hot([0, 1, 2])),
-        'label 3 is out of range': lambda: tfp_pixel.one_hot_labels(
+        'label 3 is not a class': lambda: tfp_pixel.one_hot_labels(
             [0, 3], NUM_CLASSES),
     }
     for match, call in calls.items():

@@ -4,6 +4,7 @@ import collections
 
 import numpy as np
 
+from tfp_pixel import class_labels
 from tfp_pixel.data.errors import DataError
 
 __all__ = ['ImageSet', 'check_labels', 'check_max_images']
@@ -62,13 +63,8 @@ def check_labels(labels, num_images, source):
   if labels.shape[0] != num_images:
     raise DataError('{}: {} labels for {} images.'.format(
         source, labels.shape[0], num_images))
-  if labels.dtype == bool or not np.issubdtype(labels.dtype, np.number):
-    raise DataError('{}: labels must be integers, got dtype {}.'.format(
-        source, labels.dtype))
-  if labels.size and (not np.all(np.isfinite(labels)) or
-                      np.any(labels != np.round(labels))):
-    raise DataError('{}: labels must be integers.'.format(source))
-  if labels.size and labels.min() < 0:
-    raise DataError('{}: labels must be non-negative, got {}.'.format(
-        source, labels.min()))
-  return labels.astype(np.int64)
+  try:
+    return class_labels.check_labels(labels, source='{}: label'.format(
+        source))
+  except ValueError as error:
+    raise DataError(str(error)) from None

@@ -8,6 +8,7 @@ model from the configuration and restores a checkpoint.
 
 import collections
 
+from tfp_pixel.distributions import temperature as temperature_lib
 from tfp_pixel.engine import checkpoints
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import kinds
@@ -37,8 +38,10 @@ class Run(collections.namedtuple('Run', ['path', 'config'])):
         `dist.copy(temperature=temperature)`.
 
     Raises:
-      ValueError: if the run has no (intact) checkpoint.
+      ValueError: if `temperature` is not positive and finite (before the
+        model is built), or the run has no (intact) checkpoint.
     """
+    temperature = temperature_lib.check_temperature(temperature)
     dist = configs.build_model(self.config)
     checkpoints.restore_weights(dist, self.paths, which)
     if temperature != 1.:

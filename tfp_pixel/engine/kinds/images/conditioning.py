@@ -12,7 +12,6 @@ from tfp_pixel import class_labels
 
 __all__ = [
     'MAX_GRID_CLASSES',
-    'check_labels',
     'conditional_input',
     'is_conditional',
     'per_class_labels',
@@ -45,38 +44,12 @@ def require_conditional(config, what, run_dir=None):
             what, run_dir or 'this model'))
 
 
-def check_labels(labels, num_classes, source='label'):
-  """Returns `labels` as int64 class ids in `[0, num_classes)`.
-
-  Args:
-    labels: Python `int` or array-like of integers.
-    num_classes: Python `int`, the model's number of classes.
-    source: name of the labels, for the error message.
-
-  Returns:
-    labels: int64 `np.ndarray` of the shape of `labels`.
-
-  Raises:
-    ValueError: if a label is not an integer in `[0, num_classes)`.
-  """
-  values = np.asarray(labels)
-  if values.dtype == bool or not np.issubdtype(values.dtype, np.number) or (
-      values.size and np.any(values != np.round(values))):
-    raise ValueError('{} must be integer class ids, got {!r}.'.format(
-        source, labels))
-  bad = values[(values < 0) | (values >= num_classes)]
-  if bad.size:
-    raise ValueError('{} {} is not a class of this model: classes are 0 to {}.'
-                     .format(source, bad.flat[0].item(), num_classes - 1))
-  return values.astype(np.int64)
-
-
 def conditional_input(labels, config):
   """The one-hot `conditional_input` of `labels` for the model of `config`.
 
   Args:
     labels: int `Tensor` (or array) of class ids of any shape `S`; they are
-      not range-checked here (see `check_labels`). `None` for no labels.
+      not range-checked here (see `class_labels.check_labels`). `None` for no labels.
     config: configuration of a class-conditional model.
 
   Returns:

@@ -12,11 +12,11 @@ sampler's memory grows with the batch): batch `k` with the stateless seed
 that streams them to a file.
 """
 
-import math
 
 import numpy as np
 
 from tfp_pixel import bounds
+from tfp_pixel import class_labels
 from tfp_pixel import data
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import loading
@@ -63,9 +63,6 @@ def sample_batches(run=None, num_samples=16, temperature=1., seed=0,
       is missing, or `label` is missing for a class-conditional run, given
       for another, not one of its classes, or not one per image.
   """
-  if not (math.isfinite(temperature) and temperature > 0):
-    raise ValueError('temperature must be a positive finite number, got '
-                     '{!r}.'.format(temperature))
   run = loading.open_run(run, kind=image_kind.NAME)
   labels = _checked_labels(label, run, int(num_samples))
   dist = run.load_model(which, temperature)
@@ -227,7 +224,7 @@ def _checked_labels(label, run, num_images):
                            config['num_classes'] - 1))
     return None
   conditioning.require_conditional(config, 'A label', run.path)
-  labels = conditioning.check_labels(label, config['num_classes'])
+  labels = class_labels.check_labels(label, config['num_classes'])
   if labels.ndim > 1 or (labels.ndim == 1 and len(labels) != num_images):
     raise ValueError('{} labels for {} images; give one label, or one per '
                      'image.'.format(labels.size, num_images))

@@ -21,6 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfp_pixel import bounds
+from tfp_pixel import class_labels
 from tfp_pixel import data
 from tfp_pixel.engine import loading
 from tfp_pixel.engine.kinds import images as image_kind
@@ -165,7 +166,7 @@ class Scorer(object):
     config = self._run.config
     _check_label_options(self._run, label, labels_from_data, classify)
     self._label = None if label is None else int(
-        conditioning.check_labels(label, config['num_classes']))
+        class_labels.check_labels(label, config['num_classes']))
     self._labels_from_data = labels_from_data
     self._classify = classify
     self._batch_size = max(1, min(int(batch_size), (
@@ -277,7 +278,7 @@ class Scorer(object):
                                    with_labels=self._labels_from_data)
       labels = [self._label] * len(image_set.images)
       if self._labels_from_data:
-        labels = conditioning.check_labels(
+        labels = class_labels.check_labels(
             image_set.labels, self._run.config['num_classes'],
             'a data label').tolist()
       images = self._converted(image_set.images, image_shape, source.path)
@@ -471,11 +472,12 @@ def _folder_labels(path, files, num_classes):
           '{} has {} class sub-folders for a model of {} classes: name them '
           'by class id (0 to {})'.format(path, len(ids), num_classes,
                                          num_classes - 1))
-    elif ids[class_name] >= num_classes:
-      labels[name] = 'class {} is not a class of the model (0 to {})'.format(
-          class_name, num_classes - 1)
     else:
-      labels[name] = ids[class_name]
+      try:
+        labels[name] = int(class_labels.check_labels(ids[class_name],
+                                                     num_classes, 'class'))
+      except ValueError as error:
+        labels[name] = str(error).rstrip('.')
   return labels
 
 

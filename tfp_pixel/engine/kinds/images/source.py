@@ -6,11 +6,11 @@ or the stored one of a run being resumed, which the options given must
 match) and holds out a validation split.
 """
 
+from tfp_pixel import class_labels
 from tfp_pixel import data
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import kinds
 from tfp_pixel.engine import run_data
-from tfp_pixel.engine.kinds.images import conditioning
 from tfp_pixel.families import model_size
 
 __all__ = ['prepare_training']
@@ -65,7 +65,7 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
   config = _config(run_dir, model_options, stored, image_shape,
                    image_set.num_classes if conditional else None)
   if stored is not None and config['num_classes']:
-    conditioning.check_labels(image_set.labels, config['num_classes'],
+    class_labels.check_labels(image_set.labels, config['num_classes'],
                               'A label of ' + image_set.name)
   labels = image_set.labels if config['num_classes'] else None
   train, validation = data.make_datasets(

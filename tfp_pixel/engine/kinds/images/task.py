@@ -16,6 +16,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
+from tfp_pixel import class_labels
 from tfp_pixel.engine import configs
 from tfp_pixel.engine.kinds.images import conditioning
 from tfp_pixel.engine.kinds.images import generation
@@ -198,7 +199,7 @@ class ImageTask(object):
       raise ValueError('No images to train on.')
     if not self._conditional:
       return images.astype(np.uint8), None
-    labels = conditioning.check_labels(labels, self._config['num_classes'],
+    labels = class_labels.check_labels(labels, self._config['num_classes'],
                                            'label')
     if labels.shape != (len(images),):
       raise ValueError('{} labels for {} images; give one class id per image.'
@@ -207,10 +208,5 @@ class ImageTask(object):
 
   def _checked_labels(self, labels):
     """`labels` of a dataset batch, with an error if one is not a class."""
-    labels = tf.cast(labels, tf.int64)
-    with tf.control_dependencies([
-        tf.debugging.assert_non_negative(labels, message=_BAD_LABEL),
-        tf.debugging.assert_less(
-            labels, tf.cast(self._config['num_classes'], tf.int64),
-            message=_BAD_LABEL)]):
-      return tf.identity(labels)
+    return class_labels.assert_classes(tf.cast(labels, tf.int64),
+                                       self._config['num_classes'], _BAD_LABEL)
