@@ -108,15 +108,9 @@ class PixelRNN(categorical_image.CategoricalImage, tfd.Distribution):
         the output; defaults to `2 * hidden_units`.
       dropout_rate: Python `float`, dropout on the LSTM layers' residual
         branches when `log_prob` is called with `training=True`.
-      num_classes: Python `int`, the number of classes of a class-conditional
-        model, or `None` for an unconditional one.
-      temperature: positive float scalar; logits are divided by it.
-      network: an existing network of `architecture` to use (and share)
-        instead of building one; `copy()` passes the current one.
-      float_dtype: float `tf.DType` of the network (float32 or float64).
-      dtype: integer `tf.DType` of the samples.
-      validate_args: Python `bool`, whether to check inputs at runtime.
-      allow_nan_stats: Python `bool`.
+      num_classes, temperature, network, float_dtype, dtype, validate_args,
+        allow_nan_stats: as `CategoricalPixelCNN`'s (every categorical
+        model takes them).
       name: Python `str` name.
 
     Raises:
