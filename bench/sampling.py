@@ -13,7 +13,11 @@ What is timed: `dist.sample(batch, seed=...)` inside a `tf.function`, without
 (`ours_s`) and with XLA (`ours_xla_s`, `tf.function(jit_compile=True)`), the
 fastest of `--repeats` calls after a first (tracing and compiling) one, the
 two alternating so that other processes disturb them alike; `xla_compile_s` is
-the first compiled call less a timed one. Each baseline, also in a
+the first compiled call less a timed one. `xla_images_differing`,
+`xla_pixels_differing_fraction` and `xla_first_differing_row` compare the
+images of the two under the same seed (equal up to float round-off: a
+uniform that XLA's rounding puts across a level boundary changes that pixel
+and the later ones). Each baseline, also in a
 `tf.function` without XLA, is timed once after one warm-up call, at the
 batches of `--baseline-batches` only (default 16: stock takes about a minute
 for 16 images on 2 cores, minutes for 64); `--scale-baselines` estimates the
@@ -43,6 +47,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import numpy as np  # pylint: disable=g-import-not-at-top
 import tensorflow as tf  # pylint: disable=g-import-not-at-top
 import tensorflow_probability as tfp  # pylint: disable=g-import-not-at-top
 from tensorflow_probability.python.internal import tf_keras  # pylint: disable=g-import-not-at-top
@@ -155,8 +160,21 @@ def _ours(dist, batch, repeats):
     for jit, function in functions.items():
       best[jit].append(_seconds(function))
   best = {jit: min(times) for jit, times in best.items()}
-  return {'ours_s': round(best[False], 3), 'ours_xla_s': round(best[True], 3),
-          'xla_compile_s': round(first[True] - best[True], 1)}
+  return dict({'ours_s': round(best[False], 3),
+               'ours_xla_s': round(best[True], 3),
+               'xla_compile_s': round(first[True] - best[True], 1)},
+              **_xla_differences(functions[False](), functions[True]()))
+
+
+def _xla_differences(plain, compiled):
+  """Where the images drawn with and without XLA (same noise) differ: XLA
+  rounds a few floats otherwise, and a uniform within round-off of a level
+  boundary draws the neighbouring level, which changes the later pixels."""
+  differ = plain.numpy() != compiled.numpy()
+  rows = np.nonzero(differ.any(axis=(0, 2, 3)))[0]
+  return {'xla_images_differing': int(differ.any(axis=(1, 2, 3)).sum()),
+          'xla_pixels_differing_fraction': round(float(differ.mean()), 5),
+          'xla_first_differing_row': int(rows[0]) if len(rows) else None}
 
 
 def _time_once(function):
