@@ -16,19 +16,32 @@ __all__ = ['POSITIVE_FINITE', 'checkpoint_option', 'dataset_option',
 
 class _PositiveFinite(click.ParamType):
   """A float that is finite and above 0 (`click.FloatRange` lets `nan` and
-  `inf` through)."""
+  `inf` through), and passes `check` (a function that returns the value or
+  raises `ValueError`), if one is given."""
 
   name = 'float'
+
+  def __init__(self, check=None):
+    self._check = check
 
   def convert(self, value, param, ctx):
     try:
       number = float(value)
     except (TypeError, ValueError):
       self.fail('{!r} is not a number.'.format(value), param, ctx)
-    if not (math.isfinite(number) and number > 0):
+    try:
+      if not (math.isfinite(number) and number > 0):
+        raise ValueError(number)
+      return self._check(number) if self._check else number
+    except ValueError:
       self.fail('{!r} is not a positive finite number.'.format(value), param,
                 ctx)
-    return number
+
+
+def _check_temperature(number):
+  """The models' own rule (`tfp_pixel.distributions.temperature`)."""
+  from tfp_pixel.distributions import temperature  # pylint: disable=g-import-not-at-top
+  return temperature.check_temperature(number)
 
 
 POSITIVE_FINITE = _PositiveFinite()
@@ -160,24 +173,9 @@ checkpoint_option = click.option(
     show_default=True, help='Best-validation or last checkpoint of the run.')
 
 
-class _Temperature(click.ParamType):
-  """A temperature, checked by the models' own rule
-  (`tfp_pixel.distributions.temperature`) before any work."""
-
-  name = 'float'
-
-  def convert(self, value, param, ctx):
-    from tfp_pixel.distributions import temperature  # pylint: disable=g-import-not-at-top
-    try:
-      return temperature.check_temperature(float(value))
-    except (TypeError, ValueError):
-      self.fail('{!r} is not a positive finite number.'.format(value), param,
-                ctx)
-
-
 temperature_option = click.option(
-    '--temperature', metavar='T', type=_Temperature(), default=1.,
-    show_default=True,
+    '--temperature', metavar='T', type=_PositiveFinite(_check_temperature),
+    default=1., show_default=True,
     help='Sampling temperature, positive and finite (< 1: sharper, more '
          'predictable).')
 
