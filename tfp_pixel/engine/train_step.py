@@ -18,7 +18,7 @@ def make_train_step(dist, optimizer, task, strategy, jit):
   Args:
     dist: the distribution being trained.
     optimizer: a built Keras optimizer of `dist.trainable_variables`.
-    task: the run's task (see `image_task.ImageTask`): `nll(dist, batch,
+    task: the run's task (see `kinds.images.task.ImageTask`): `nll(dist, batch,
       training)` returns the reported and the trained per-example NLLs, and
       `batch_size_of(batch)` the number of examples.
     strategy: the `tf.distribute.Strategy` the variables were made under.

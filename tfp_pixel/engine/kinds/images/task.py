@@ -7,8 +7,9 @@ log-likelihood in the 8-bit convention and on the model's own levels
 (`metrics`), the dimensions it is spread over (`H * W * C` per image), and
 the per-epoch sample grid (one row per class for a class-conditional model).
 
-A task of other data (`text_task.TextTask`) has the same methods but
-`bits_per_dim` and `sample_grid`, which only scoring images uses.
+The task of another kind of data (`kinds.texts.task.TextTask`) has the same
+methods but `bits_per_dim` and `sample_grid`, which only scoring images
+uses.
 """
 
 import os

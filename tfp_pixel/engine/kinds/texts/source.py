@@ -13,7 +13,7 @@ from tfp_pixel.engine import configs
 from tfp_pixel.engine import kinds
 from tfp_pixel.engine import run_data
 from tfp_pixel.engine.kinds import texts
-from tfp_pixel.engine.kinds.texts import runs as text_runs
+from tfp_pixel.engine.kinds.texts import runs
 from tfp_pixel.families import model_size
 from tfp_pixel.families import registry
 from tfp_pixel.text import corpus
@@ -51,7 +51,7 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
       would need more memory than the bound at `batch_size`.
   """
   tokenizer = (None if stored is None else
-               text_runs.load_tokenizer(run_dir, stored['vocabulary_size']))
+               runs.load_tokenizer(run_dir, stored['vocabulary_size']))
   # With the largest vocabulary the run may have: checked before any text is
   # read.
   largest = _config(run_dir, model_options, stored,
@@ -76,7 +76,7 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
                    if options['dataset'] in (None, offline_corpus.NAME)
                    else os.fspath(options['dataset'])),
       run_files={} if stored else {
-          text_runs.TOKENIZER_FILE: prepared.tokenizer.to_json()},
+          runs.TOKENIZER_FILE: prepared.tokenizer.to_json()},
       details=dict(tokenizer=prepared.tokenizer))
 
 

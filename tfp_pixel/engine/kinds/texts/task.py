@@ -1,7 +1,7 @@
 """How the engine feeds, measures and shows the text model (`SequenceRNN`).
 
 `TextTask` is the text side of a training run, with the methods of
-`image_task.ImageTask` that `training.train` uses: batches of int32 token
+`kinds.images.task.ImageTask` that `training.train` uses: batches of int32 token
 events `[batch, max_length]` (`tfp_pixel.text.Tokenizer.encode_batch`), each
 text's negative log-likelihood in nats, the dimensions it is spread over (its
 tokens and its end token, so that bits per dimension are bits per token), and
