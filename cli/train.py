@@ -16,6 +16,9 @@ from . import options
 __all__ = ['train']
 
 _FAMILIES = registry.families_of_kind(images.NAME)
+# The levels of 8-bit images, from the one rule of levels (`quantization`,
+# read without loading TensorFlow).
+_MAX_LEVELS = registry.module_constant('tfp_pixel.quantization', 'MAX_LEVELS')
 
 
 def _models_epilog():
@@ -44,10 +47,10 @@ def _models_epilog():
                   '{} ({})'.format('|'.join(family.architectures),
                                    family.name)
                   for family in _FAMILIES if family.architectures))
-@click.option('--levels', metavar='K', type=click.IntRange(2, 256),
+@click.option('--levels', metavar='K', type=click.IntRange(2, _MAX_LEVELS),
               default=None,
-              help='Quantize to K levels (default 256); alone, it picks the '
-                   'categorical model.')
+              help='Quantize to K levels (default {}); alone, it picks the '
+                   'categorical model.'.format(_MAX_LEVELS))
 @options.family_options(_FAMILIES)
 @click.option('--conditional', is_flag=True, default=None,
               help='Train a class-conditional model p(x | label) on the '

@@ -40,7 +40,7 @@ class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
                num_residual_blocks=5, first_kernel_size=7, kernel_size=3,
                num_output_filters=None, dropout_rate=0., num_classes=None,
                dtype=tf.float32, name=None):
-    """Creates the network's variables.
+    """Creates the variables of the vertical and horizontal stacks.
 
     `image_shape`, `num_levels`, `num_classes`, `dtype`, `name` and the range
     of `dropout_rate` are those of every network (`CategoricalNetwork`).
