@@ -42,8 +42,8 @@ class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
                dtype=tf.float32, name=None):
     """Creates the variables of the vertical and horizontal stacks.
 
-    `image_shape`, `num_levels`, `num_classes`, `dtype`, `name` and the range
-    of `dropout_rate` are those of every network (`CategoricalNetwork`).
+    See `CategoricalNetwork` for `image_shape`, `num_levels`, `num_classes`,
+    `dtype`, `name` and the range of `dropout_rate`.
 
     Args:
       num_filters: Python `int`, feature maps of each stack.

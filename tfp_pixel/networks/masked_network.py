@@ -33,8 +33,9 @@ class MaskedPixelCNNNetwork(categorical_network.CategoricalNetwork):
                dtype=tf.float32, name=None):
     """Creates the variables of the masked convolutions.
 
-    `image_shape`, `num_levels`, `num_classes`, `dtype`, `name` and the range
-    of `dropout_rate` are those of every network (`CategoricalNetwork`).
+    The arguments every network takes (`image_shape`, `num_levels`,
+    `num_classes`, `dtype`, `name`, the range of `dropout_rate`) are
+    `CategoricalNetwork`'s.
 
     Args:
       num_filters: Python `int`, feature maps of the residual stack.
