@@ -9,7 +9,7 @@ Prints one JSON object. The same data (passages of the offline Bible as
   and Adam, on `(x[:, :-1], x[:, 1:])` of `--length + 1`-token texts, as in
   Foster 2023, ch. 5 (Keras as `tf.keras` gives it: Keras 3 here).
 * `ours`: the training step of `tfp-pixel text train` (the engine's
-  `train_step` with `text_task.TextTask`: `-log_prob` of `--length`-token
+  `train_step` with `kinds.texts.task.TextTask`: `-log_prob` of `--length`-token
   events of `SequenceRNN`, `tf_keras` Adam; `ours_jit`: XLA-compiled, with
   `--jit`). Both process `--length` positions per text, but `log_prob` runs
   the softmax only up to each text's end (padding after it costs nothing),
@@ -163,8 +163,8 @@ def _ours(args, events, jit, same_work=False):
     return loss
 
   train_step = same_work_step if same_work else train_step_lib.make_train_step(
-      dist, optimizer, kinds.kind_of(config).make_task(config), tf.distribute.get_strategy(),
-      jit)
+      dist, optimizer, kinds.kind_of(config).make_task(config),
+      tf.distribute.get_strategy(), jit)
 
   dataset = tf.data.Dataset.from_tensor_slices(events).batch(
       args.batch_size).cache()
