@@ -30,12 +30,12 @@ class _PositiveFinite(click.ParamType):
     except (TypeError, ValueError):
       self.fail('{!r} is not a number.'.format(value), param, ctx)
     try:
-      if not (math.isfinite(number) and number > 0):
-        raise ValueError(number)
-      return self._check(number) if self._check else number
+      if math.isfinite(number) and number > 0:
+        return self._check(number) if self._check else number
     except ValueError:
-      self.fail('{!r} is not a positive finite number.'.format(value), param,
-                ctx)
+      pass
+    self.fail('{!r} is not a positive finite number.'.format(value), param,
+              ctx)
 
 
 def _check_temperature(number):
@@ -230,6 +230,7 @@ _TRAINING_OPTIONS = (
                  help='Draw the samples every N epochs.'),
     click.option('--keep', metavar='N', type=click.IntRange(1), default=3,
                  show_default=True, help='Last checkpoints to keep.'),
+    validation_fraction_option,
 )
 
 
@@ -237,7 +238,7 @@ def training_options(command):
   """The options of every training command (`training.train`'s own):
   --epochs, --steps, --batch-size, --learning-rate, --jit, --strategy,
   --sample-every and --keep, and --validation-fraction."""
-  for option in reversed(_TRAINING_OPTIONS + (validation_fraction_option,)):
+  for option in reversed(_TRAINING_OPTIONS):
     command = option(command)
   return command
 

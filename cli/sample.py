@@ -52,7 +52,7 @@ def sample(num_samples, label, temperature, output, scale, checkpoint,
     labels, count, columns = label, num_samples, None
     if per_class:
       labels = conditioning.per_class_labels(run.config['num_classes'],
-                                                 num_samples, None)
+                                             num_samples, None)
       count, columns = len(labels), num_samples
     grids.check_output(output, count, image_shape, num_columns=columns,
                        scale=scale, advice='lower -n or --scale, or write '

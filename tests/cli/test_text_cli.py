@@ -122,8 +122,8 @@ def test_an_image_run_is_not_a_text_run(tmp_path, cli):
   from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
   runs.write_config(tmp_path, configs.make_config('categorical', (4, 4, 1)))
   result = cli(['text', 'sample', '--run', str(tmp_path)])
-  assert 'is a run of the categorical model, a model of images, not of texts' in (
-      one_line_error(result))
+  assert ('is a run of the categorical model, a model of images, not of '
+          'texts') in one_line_error(result)
 
 
 def test_character_level_training_on_a_text_file(tmp_path, cli):

@@ -272,7 +272,7 @@ def test_repeated_sampling_traces_twice_and_never_warns(monkeypatch,
   monkeypatch.setattr(tfp_pixel.SequenceRNN, '_draw', counted)
   dist = tfp_pixel.SequenceRNN(VOCABULARY_SIZE, MAX_LENGTH, embedding_dim=3,
                                units=4)
-  # As `tfp_pixel.engine.kinds.texts.generation.generate` samples: a copy per prompt.
+  # As `kinds.texts.generation.generate` samples: a copy per prompt.
   for i, prompt in enumerate([[3], [3, 4], [4, 4, 3], [], [4], [3, 3]]):
     sampler = dist.copy(temperature=1. - .1 * i,
                         prompt=np.array(prompt, np.int32))

@@ -23,8 +23,9 @@ class TestMixtureGraph:
       ((4, 4, 1), 2, None), ((4, 4, 3), 3, None), ((4, 4, 1), 2, (2,))])
   def test_graph_equals_network(self, image_shape, num_hierarchies,
                                 conditional_shape):
-    dist = model_hooks.initialized_pixel_cnn(image_shape, conditional_shape=conditional_shape,
-                          num_hierarchies=num_hierarchies)
+    dist = model_hooks.initialized_pixel_cnn(
+        image_shape, conditional_shape=conditional_shape,
+        num_hierarchies=num_hierarchies)
     images = tf.random.stateless_uniform((3, *image_shape), (1, 2), 0, 4,
                                          tf.int32)
     images = tf.cast(images, tf.float32)

@@ -5,8 +5,9 @@ every model, images and text alike, and states once:
 
 - `temperature`, a positive finite float scalar checked at construction by
   `temperature.check_temperature` (a `Tensor` whose value is unknown until
-  run time: its shape, and its value at run time under `validate_args`); each model says how it tempers, and `log_prob` is always
-  the tempered distribution, so sampling is exact at every `T`;
+  run time: its shape, and its value at run time under `validate_args`);
+  each model says how it tempers, and `log_prob` is always the tempered
+  distribution, so sampling is exact at every `T`;
 - `copy(**overrides)` shares the network: every model takes a `network=`
   constructor argument and records the one it uses in its `parameters`, which
   `tfd.Distribution.copy` passes back; a copy runs the constructor's checks,

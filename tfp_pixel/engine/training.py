@@ -177,7 +177,8 @@ def train(train_data,
       cluster.abort_collectives, strategy, 'Stopped by a signal.')),
         _claim_run(run_dir, config, runs_root, strategy, restart,
                    data_record, run_files, verbose) as run):
-    _check_fits(run.config, batch_size, num_samples, grid_scale)
+    if config is None:  # The stored one; a given one was checked above.
+      _check_fits(run.config, batch_size, num_samples, grid_scale)
     kind = kinds.kind_of(run.config)
     task = kind.make_task(run.config)
     names = epoch_records.RecordNames.of(kind, task)
@@ -243,8 +244,8 @@ def _claim_run(run_dir, config, runs_root, strategy, restart, data_record,
   The chief (or the one process) locks the run directory, checks it (no
   symbolic links, readable metrics, checkpoints for the epochs it trained),
   removes what a killed writer left, and writes its configuration, its data
-  record, its `run_files` and `runs/latest`; another worker of a cluster writes nothing
-  there: it reads the configuration and saves its checkpoints (as
+  record, its `run_files` and `runs/latest`; another worker of a cluster
+  writes nothing there: it reads the configuration and saves its checkpoints (as
   TensorFlow's guide has every worker do) to a temporary folder, deleted at
   the end.
   """
@@ -253,10 +254,11 @@ def _claim_run(run_dir, config, runs_root, strategy, restart, data_record,
                os.fspath(run_dir))
     with run_lock.lock_run(run_dir):
       runs.check_no_links(run_dir)
-      config = _run_config(run_dir, config)
+      stored = runs.stored_config(run_dir)
+      config = _run_config(run_dir, stored, config)
       _check_history(run_dir, restart, verbose)
       runs.remove_leftovers(run_dir)
-      if runs.stored_config(run_dir) is None:
+      if stored is None:
         runs.write_config(run_dir, config)
       for name, text in (run_files or {}).items():
         if not os.path.lexists(os.path.join(run_dir, name)):
@@ -266,7 +268,7 @@ def _claim_run(run_dir, config, runs_root, strategy, restart, data_record,
       runs.record_latest(run_dir, runs_root)
       yield _Claim(run_dir, config, runs.run_paths(run_dir), True)
     return
-  config = _run_config(run_dir, config)
+  config = _run_config(run_dir, runs.stored_config(run_dir), config)
   scratch = tempfile.mkdtemp(prefix='tfp-pixel-worker-')
   try:
     yield _Claim(run_dir, config, runs.run_paths(scratch), False)
@@ -295,10 +297,9 @@ def _check_history(run_dir, restart, verbose):
             interface.argument('restart')))
 
 
-def _run_config(run_dir, config):
-  """The configuration of the run: the stored one, which `config` must then
-  match, else `config`, completed."""
-  stored = runs.stored_config(run_dir)
+def _run_config(run_dir, stored, config):
+  """The configuration of the run: `stored` (`runs.stored_config`), which
+  `config` must then match, else `config`, completed."""
   if stored is not None:
     if config is not None:
       wanted = configs.complete_config(config)

@@ -3,8 +3,8 @@
 A family is what the engine and the command line need to know of a model: its
 name in run configurations, the kind of data it models, its default
 hyper-parameters, the command-line options that set them, and how to build the
-distribution from a configuration. Each family module in `tfp_pixel.families` registers one
-`ModelFamily`; the engine (`tfp_pixel.engine.configs`) and the commands read
+distribution from a configuration. Each family module in `tfp_pixel.families`
+registers one `ModelFamily`; the engine (`tfp_pixel.engine.configs`) and the commands read
 them here and branch on nothing else. What depends on the data (reading a
 source, feeding the model, what a run writes) belongs to the family's kind of
 data (`tfp_pixel.engine.kinds`), which the family names and this module never

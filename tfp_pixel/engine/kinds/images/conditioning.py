@@ -49,7 +49,8 @@ def conditional_input(labels, config):
 
   Args:
     labels: int `Tensor` (or array) of class ids of any shape `S`; they are
-      not range-checked here (see `class_labels.check_labels`). `None` for no labels.
+      not range-checked here (see `class_labels.check_labels`). `None` for
+      no labels.
     config: configuration of a class-conditional model.
 
   Returns:

@@ -12,7 +12,6 @@ sampler's memory grows with the batch): batch `k` with the stateless seed
 that streams them to a file.
 """
 
-
 import numpy as np
 
 from tfp_pixel import bounds

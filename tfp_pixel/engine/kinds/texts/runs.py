@@ -29,7 +29,8 @@ TextScoreReport.__doc__ = """The result of `score_texts`.
 
 Fields:
   run_dir: `str`, the run scored with.
-  scores: `list` of `scoring.DocumentScore`, one per document (named `FILE[i]`, the `i`-th document of `FILE`, from 1).
+  scores: `list` of `scoring.DocumentScore`, one per document (named
+    `FILE[i]`, the `i`-th document of `FILE`, from 1).
   skipped: `list` of `(path, reason)` pairs of sources that could not be read.
   mean: the `DocumentScore` of all documents together, or `None`.
 """
