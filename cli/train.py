@@ -18,7 +18,8 @@ __all__ = ['train']
 _FAMILIES = registry.families_of_kind(images.NAME)
 # The levels of 8-bit images, from the one rule of levels (`quantization`,
 # read without loading TensorFlow).
-_MAX_LEVELS = registry.module_constant('tfp_pixel.quantization', 'MAX_LEVELS')
+_MAX_LEVELS = registry.module_constant('tfp_pixel.quantization',
+                                       'IMAGE_LEVELS')
 
 
 def _models_epilog():

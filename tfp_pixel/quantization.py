@@ -1,18 +1,22 @@
 """Conversions between 8-bit intensities and `K` quantized levels.
 
-Level `l` of `K` covers the 8-bit values `v` with `floor(v * K / 256) == l`, a
-bin of `256 / K` values when `K` divides 256. Its representative 8-bit value is
-`round(l * 255 / (K - 1))` clamped into that bin, so levels 0 and `K - 1` map to
-black and white and `quantize(dequantize(l)) == l` for every `K` in
-`[2, 256]`.
+A model's levels may be any count from 2 to `MAX_LEVELS` (the codes of a
+VQ-VAE run to thousands); the conversions from and to 8-bit intensities take
+at most `IMAGE_LEVELS` (256). Level `l` of `K` covers the 8-bit values `v`
+with `floor(v * K / 256) == l`, a bin of `256 / K` values when `K` divides
+256. Its representative 8-bit value is `round(l * 255 / (K - 1))` clamped
+into that bin, so levels 0 and `K - 1` map to black and white and
+`quantize(dequantize(l)) == l` for every `K` in `[2, 256]`.
 """
 
 import numpy as np
 import tensorflow as tf
 
 __all__ = [
+    'IMAGE_LEVELS',
     'MAX_LEVELS',
     'bin_widths',
+    'check_image_levels',
     'check_num_levels',
     'check_value_range',
     'dequantize',
@@ -21,11 +25,16 @@ __all__ = [
     'to_unit_interval',
 ]
 
-MAX_LEVELS = 256
+# The values of an 8-bit intensity.
+IMAGE_LEVELS = 256
+# The levels of a model's channel: 2**16, the codes of any VQ-VAE codebook
+# in use; the model's size bound (`families.model_size`) limits what a
+# configuration may allocate for them.
+MAX_LEVELS = 2**16
 
 
 def check_num_levels(num_levels):
-  """Returns `num_levels` as a Python `int` in `[2, 256]`.
+  """Returns `num_levels` as a Python `int` in `[2, MAX_LEVELS]`.
 
   Raises:
     ValueError: if it is not an integer in that range.
@@ -33,6 +42,19 @@ def check_num_levels(num_levels):
   if not _is_integer(num_levels) or not 2 <= num_levels <= MAX_LEVELS:
     raise ValueError('`num_levels` must be an integer in [2, {}], got {!r}.'
                      .format(MAX_LEVELS, num_levels))
+  return int(num_levels)
+
+
+def check_image_levels(num_levels):
+  """Returns `num_levels` as a Python `int` in `[2, 256]`: levels that 8-bit
+  intensities are quantized to (`quantize`, `dequantize`, `bin_widths`).
+
+  Raises:
+    ValueError: if it is not an integer in that range.
+  """
+  if not _is_integer(num_levels) or not 2 <= num_levels <= IMAGE_LEVELS:
+    raise ValueError('8-bit images quantize to `num_levels` in [2, {}], got '
+                     '{!r}.'.format(IMAGE_LEVELS, num_levels))
   return int(num_levels)
 
 
@@ -44,7 +66,7 @@ def check_value_range(low, high):
 
   Raises:
     ValueError: if they are not integers whose `high - low + 1` is in
-      `[2, 256]`.
+      `[2, MAX_LEVELS]`.
   """
   if not (_is_integer(low) and _is_integer(high)) or not (
       2 <= high - low + 1 <= MAX_LEVELS):
@@ -64,12 +86,12 @@ def quantize(images, num_levels):
   Returns:
     levels: int32 `Tensor` of the same shape.
   """
-  num_levels = check_num_levels(num_levels)
+  num_levels = check_image_levels(num_levels)
   images = tf.convert_to_tensor(images)
   if images.dtype.is_floating:
     images = tf.round(images)
   images = tf.clip_by_value(tf.cast(images, tf.int32), 0, 255)
-  return images * num_levels // MAX_LEVELS
+  return images * num_levels // IMAGE_LEVELS
 
 
 def dequantize(levels, num_levels):
@@ -82,7 +104,7 @@ def dequantize(levels, num_levels):
   Returns:
     images: uint8 `Tensor` of the same shape.
   """
-  num_levels = check_num_levels(num_levels)
+  num_levels = check_image_levels(num_levels)
   return tf.gather(_representatives(num_levels),
                    tf.clip_by_value(tf.cast(levels, tf.int32), 0,
                                     num_levels - 1))
@@ -109,8 +131,8 @@ def bin_widths(num_levels):
   Returns:
     widths: int64 `np.ndarray` of shape `[num_levels]`, summing to 256.
   """
-  num_levels = check_num_levels(num_levels)
-  levels = np.arange(MAX_LEVELS) * num_levels // MAX_LEVELS
+  num_levels = check_image_levels(num_levels)
+  levels = np.arange(IMAGE_LEVELS) * num_levels // IMAGE_LEVELS
   return np.bincount(levels, minlength=num_levels)
 
 
@@ -121,7 +143,7 @@ def _is_integer(value):
 def _representatives(num_levels):
   """The representative 8-bit value of each level, as a uint8 `Tensor`."""
   levels = np.arange(num_levels)
-  first = -(-levels * MAX_LEVELS // num_levels)  # ceil(l * 256 / K)
-  last = -(-(levels + 1) * MAX_LEVELS // num_levels) - 1
+  first = -(-levels * IMAGE_LEVELS // num_levels)  # ceil(l * 256 / K)
+  last = -(-(levels + 1) * IMAGE_LEVELS // num_levels) - 1
   spread = np.round(levels * 255. / (num_levels - 1))
   return tf.constant(np.clip(spread, first, last).astype(np.uint8))

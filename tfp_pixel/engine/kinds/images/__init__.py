@@ -33,7 +33,7 @@ def data_config(family, image_shape=None, num_levels=None, num_classes=None):
   return dict(
       image_shape=list(shapes.check_image_shape(image_shape)),
       num_levels=quantization.check_num_levels(
-          quantization.MAX_LEVELS if num_levels is None else num_levels),
+          quantization.IMAGE_LEVELS if num_levels is None else num_levels),
       num_classes=class_labels.check_num_classes(num_classes))
 
 
