@@ -7,8 +7,8 @@ from tfp_pixel import class_labels
 from tfp_pixel import quantization
 from tfp_pixel import shapes
 from tfp_pixel.distributions import base
+from tfp_pixel.distributions import logistic_mixture
 from tfp_pixel.networks import stock_pixel_cnn
-from tfp_pixel.sampling import inverse_cdf
 from tfp_pixel.sampling import pixel_cnn_sampler
 
 tfd = tfp.distributions
@@ -261,9 +261,13 @@ class PixelCNN(base.AutoregressiveImage, tfd.PixelCNN):
                              training=training)
 
   def _make_mixture_dist(self, component_logits, locs, scales):
-    temperature = tf.convert_to_tensor(self._temperature)
-    return super()._make_mixture_dist(component_logits / temperature, locs,
-                                      scales * temperature)
+    return self.mixture().distribution(component_logits, locs, scales)
+
+  def mixture(self):
+    """The `logistic_mixture.LogisticMixture` of the output head."""
+    return logistic_mixture.LogisticMixture(
+        self.image_shape[-1], self._num_logistic_mix, self._low, self._high,
+        self._temperature, self.dtype)
 
   def pixel_sampler(self, batch_size, conditional_input=None):
     """The fast exact `PixelSampler` of this distribution.
@@ -288,57 +292,9 @@ class PixelCNN(base.AutoregressiveImage, tfd.PixelCNN):
                                              conditional_input)
 
   def draw_pixel_by_inverse_cdf(self, params, noise, known, known_mask):
-    """Draws one pixel from its network outputs by inverting CDFs.
-
-    Channel `c` is drawn from its conditional given the channels before it:
-    a mixture component from the posterior given those channels (the prior
-    `component_logits / T` for the first), then the quantized logistic of that
-    component. Channels in `known_mask` keep their `known` value.
-
-    Args:
-      params: the network outputs at the pixel: `component_logits` `[n, M]`,
-        `locs` and `scales` `[n, M, C]` and, for several channels, `coeffs`
-        `[n, M, C * (C - 1) / 2]` (see `network_params`).
-      noise: `[n, 2 * C]` uniforms in `[0, 1)`: component, then value, for
-        each channel.
-      known: `[n, C]` values in `[low, high]`.
-      known_mask: bool `[n, C]`.
-
-    Returns:
-      pixel: `[n, C]` values in `[low, high]`.
-    """
-    channels = self.image_shape[-1]
-    temperature = tf.convert_to_tensor(self._temperature)
-    component_logits, locs, scales = params[:3]
-    coeffs = params[3] if channels > 1 else None
-    half_range = 0.5 * (self._high - self._low)
-    log_posterior = component_logits / temperature
-    values, scaled_values = [], []
-    coef_index = 0
-    for c in range(channels):
-      loc = locs[..., c]
-      for scaled in scaled_values:
-        loc += scaled[:, tf.newaxis] * coeffs[..., coef_index]
-        coef_index += 1
-      loc = self._low + half_range * (loc + 1.)
-      scale = scales[..., c] * half_range * temperature
-      component = inverse_cdf.categorical_from_uniform(log_posterior,
-                                                    noise[:, 2 * c])
-      pick = tf.one_hot(component, self._num_logistic_mix, dtype=self.dtype)
-      uniform = noise[:, 2 * c + 1]
-      draw = (tf.reduce_sum(loc * pick, -1) + tf.reduce_sum(scale * pick, -1) *
-              (tf.math.log(uniform) - tf.math.log1p(-uniform)))
-      # Logistic shifted by -1/2, then quantized to the integer above it, as
-      # in `_make_mixture_dist`.
-      value = tf.clip_by_value(tf.math.ceil(draw - 0.5), self._low, self._high)
-      value = tf.where(known_mask[:, c], tf.cast(known[:, c], self.dtype),
-                       value)
-      values.append(value)
-      scaled_values.append(self.network_inputs(value))
-      if c < channels - 1:
-        log_posterior += _quantized_logistic(
-            loc, scale, self._low, self._high).log_prob(value[:, tf.newaxis])
-    return tf.stack(values, axis=-1)
+    """Draws one pixel from its network outputs by inverting CDFs; see
+    `logistic_mixture.LogisticMixture.draw_pixel`."""
+    return self.mixture().draw_pixel(params, noise, known, known_mask)
 
 
 def _conditional_shape(num_classes, conditional_shape):
@@ -354,13 +310,3 @@ def _conditional_shape(num_classes, conditional_shape):
             tuple(tf.TensorShape(conditional_shape).as_list()), num_classes,
             num_classes, num_classes))
   return one_hot_shape
-
-
-def _quantized_logistic(loc, scale, low, high):
-  """The per-component channel distribution of `_make_mixture_dist`, in pixel
-  units."""
-  return tfd.QuantizedDistribution(
-      distribution=tfd.TransformedDistribution(
-          distribution=tfd.Logistic(loc=loc, scale=scale),
-          bijector=tfp.bijectors.Shift(tf.cast(-0.5, loc.dtype))),
-      low=low, high=high)

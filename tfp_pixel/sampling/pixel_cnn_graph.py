@@ -14,7 +14,7 @@ from tensorflow_probability.python.internal import tf_keras
 from tfp_pixel.networks import stock_pixel_cnn
 from tfp_pixel.sampling import layer_graph
 
-__all__ = ['pixel_cnn_graph', 'split_params']
+__all__ = ['pixel_cnn_graph']
 
 
 def pixel_cnn_graph(network, image_shape, conditional_input=None):
@@ -138,24 +138,6 @@ class _GraphBuilder:
       x = self._add(self.conv(self._activate(aux)), x)
     x = self.conv(self._activate(x))
     return self._add(input_x, self._gate(x))
-
-
-def split_params(raw, num_mix, num_channels):
-  """Splits raw outputs `[..., num_mix * outputs]` as the network does.
-
-  Returns:
-    params: `component_logits` `[..., M]`, `locs` and `scales` `[..., M, C]`
-      and, for several channels, `coeffs` `[..., M, C * (C - 1) / 2]`.
-  """
-  num_coeffs = num_channels * (num_channels - 1) // 2
-  raw = tf.reshape(raw, tf.concat(
-      [tf.shape(raw)[:-1], [num_mix, 2 * num_channels + num_coeffs + 1]], 0))
-  splits = (3 if num_channels == 1
-            else [1, num_channels, num_channels, num_coeffs])
-  params = tf.split(raw, splits, axis=-1)
-  params[0] = tf.squeeze(params[0], axis=-1)
-  params[2] = tf.nn.softplus(params[2]) + tf.cast(tf.exp(-7.), raw.dtype)
-  return params
 
 
 def _gate(x, projection):
