@@ -26,6 +26,7 @@ _PUBLIC = {
                               'MaskedPixelCNNNetwork'),
     'PixelCNN': ('tfp_pixel.distributions.pixel_cnn', 'PixelCNN'),
     'PixelRNN': ('tfp_pixel.distributions.pixel_rnn', 'PixelRNN'),
+    'PixelSNAIL': ('tfp_pixel.distributions.pixel_snail', 'PixelSNAIL'),
     'PixelSampler': ('tfp_pixel.sampling.pixel_sampler', 'PixelSampler'),
     'SequenceRNN': ('tfp_pixel.distributions.sequence_rnn', 'SequenceRNN'),
     'bin_widths': ('tfp_pixel.quantization', 'bin_widths'),

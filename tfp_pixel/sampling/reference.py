@@ -23,10 +23,11 @@ __all__ = ['sample_categorical', 'sample_pixel_cnn', 'sample_sequences']
 
 def sample_pixel_cnn(dist, n, seed, conditional_input=None, known_images=None,
                    known_mask=None):
-  """Draws `n` images from a `tfp_pixel.PixelCNN`, one full pass per pixel.
+  """Draws `n` images from a logistic mixture model (`tfp_pixel.PixelCNN`,
+  a mixture `tfp_pixel.PixelSNAIL`), one full pass per pixel.
 
   Args:
-    dist: a `tfp_pixel.PixelCNN`.
+    dist: a `tfp_pixel.PixelCNN` or mixture `tfp_pixel.PixelSNAIL`.
     n: Python `int`.
     seed: a seed for `inverse_cdf.pixel_noise`.
     conditional_input: `[n, *conditional_shape]` or `None`.
@@ -36,7 +37,7 @@ def sample_pixel_cnn(dist, n, seed, conditional_input=None, known_images=None,
   Returns:
     images: `[n, H, W, C]` `Tensor`.
   """
-  height, width, channels = dist.image_shape.as_list()
+  height, width, channels = tuple(dist.image_shape)
   noise = inverse_cdf.pixel_noise(seed, n, (height, width, channels),
                                2 * channels, dist.dtype)
   images, known_mask = _canvas(dist.dtype, n, (height, width, channels),
@@ -57,10 +58,11 @@ def sample_pixel_cnn(dist, n, seed, conditional_input=None, known_images=None,
 
 def sample_categorical(dist, n, seed, known_images=None, known_mask=None,
                        conditional_input=None):
-  """Draws `n` images from a `CategoricalPixelCNN`, one pass per channel.
+  """Draws `n` images from a model with a softmax over levels
+  (`CategoricalPixelCNN`, `PixelRNN`, `PixelSNAIL`), one pass per channel.
 
   Args:
-    dist: a `tfp_pixel.CategoricalPixelCNN`.
+    dist: a model with `logits(levels, conditional_input=...)`.
     n: Python `int`.
     seed: a seed for `inverse_cdf.pixel_noise`.
     known_images: optional `[n, H, W, C]` levels to keep.
