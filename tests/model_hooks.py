@@ -195,6 +195,54 @@ class PixelRNNRGB:
   hidden_units = 18
 
 
+class PixelSNAILHooks(CategoricalHooks):
+  """`tfp_pixel.PixelSNAIL` with a softmax head: 3 levels, two blocks of one
+  gated residual of 8 filters, two attention heads of 4 features."""
+
+  num_filters = 8
+
+  def make_distribution(self, image_shape, **overrides):
+    kwargs = dict(self.head_kwargs(), num_blocks=2, num_resnet=1,
+                  num_filters=self.num_filters, num_heads=2, key_size=4,
+                  value_size=4, **self.label_kwargs())
+    kwargs.update(overrides)
+    return tfp_pixel.PixelSNAIL(image_shape, **kwargs)
+
+  def head_kwargs(self):
+    return {'num_levels': self.num_levels}
+
+  def bad_arguments(self):
+    return super(CategoricalHooks, self).bad_arguments() + [
+        {'num_levels': 1}, {'num_levels': 2**16 + 1}, {'num_classes': 1}]
+
+
+class PixelSNAILMixtureHooks(PixelSNAILHooks):
+  """`tfp_pixel.PixelSNAIL` with PixelCNN++'s mixture head: 2 components
+  over the values 0..3."""
+
+  high = 3
+
+  def head_kwargs(self):
+    return {'num_logistic_mix': 2, 'high': self.high}
+
+  def channel_values(self):
+    return np.arange(self.high + 1, dtype=np.float32)
+
+  def reference_sample(self, dist, n, seed, **given):
+    return reference.sample_pixel_cnn(dist, n, seed, **given)
+
+  def network_outputs(self, dist, inputs):
+    params = dist.network(inputs, conditional_input=self.network_label(
+        inputs.shape[0]))
+    batch_shape = tf.shape(params[0])[:3]
+    flat = [tf.reshape(p, tf.concat([batch_shape, [-1]], 0)) for p in params]
+    return tf.concat(flat, axis=-1)[:, :, :, tf.newaxis]
+
+  def bad_arguments(self):
+    return super(CategoricalHooks, self).bad_arguments() + [
+        {'num_logistic_mix': 0}, {'high': 0}, {'num_classes': 1}]
+
+
 class SequenceRNNHooks(Unconditional):
   """`tfp_pixel.SequenceRNN`, an unprompted LSTM of 4 units over 5 tokens
   (padding 0, unknown 1, end 2, words 3 and 4)."""

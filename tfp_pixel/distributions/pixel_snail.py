@@ -136,6 +136,10 @@ class PixelSNAIL(base.AutoregressiveImage, tfd.Distribution):
       image_shape = shapes.check_image_shape(image_shape)
       float_dtype = tf.as_dtype(float_dtype)
       self._init_temperature(temperature, float_dtype)
+      pixel_snail_network.check_arguments(
+          image_shape, num_levels, num_logistic_mix, high, num_blocks,
+          num_resnet, num_filters, num_heads, key_size, value_size,
+          num_output_filters, dropout_p, num_classes)
       if network is None:
         network = pixel_snail_network.PixelSNAILNetwork(
             image_shape, num_levels=num_levels,
@@ -143,11 +147,11 @@ class PixelSNAIL(base.AutoregressiveImage, tfd.Distribution):
             num_blocks=num_blocks, num_resnet=num_resnet,
             num_filters=num_filters, num_heads=num_heads, key_size=key_size,
             value_size=value_size, num_output_filters=num_output_filters,
-            dropout_rate=dropout_p, num_classes=num_classes,
+            dropout_p=dropout_p, num_classes=num_classes,
             dtype=float_dtype)
       else:
         _check_network(network, image_shape, num_levels, num_logistic_mix,
-                       num_classes)
+                       high, num_classes)
       parameters['network'] = network
       self._image_shape = image_shape
       self._network = network
@@ -302,7 +306,7 @@ class PixelSNAIL(base.AutoregressiveImage, tfd.Distribution):
                                else 'num_levels'))
 
 
-def _check_network(network, image_shape, num_levels, num_logistic_mix,
+def _check_network(network, image_shape, num_levels, num_logistic_mix, high,
                    num_classes):
   """Checks that an existing `network` (e.g. from `copy()`) fits.
 
@@ -314,9 +318,10 @@ def _check_network(network, image_shape, num_levels, num_logistic_mix,
       tuple(network.image_shape) != image_shape or
       network.num_levels != num_levels or
       network.num_logistic_mix != num_logistic_mix or
+      (num_logistic_mix is not None and network.high != high) or
       network.num_classes != num_classes):
     raise ValueError(
         '`network` ({}) does not fit image_shape={}, num_levels={}, '
-        'num_logistic_mix={} and num_classes={}.'.format(
+        'num_logistic_mix={}, high={} and num_classes={}.'.format(
             type(network).__name__, image_shape, num_levels,
-            num_logistic_mix, num_classes))
+            num_logistic_mix, high, num_classes))

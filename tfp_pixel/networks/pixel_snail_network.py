@@ -140,10 +140,10 @@ class AttentionBlock(tf.Module):
     keys, values = self.keys_and_values(inputs, block_output,
                                         background_features, labels)
     queries = self.queries_of(block_output, background_features, labels)
-    flat = [tf.reshape(t, tf.stack([batch_size, height * width, -1]))
+    flat = [tf.reshape(t, [-1, height * width, t.shape[-1]])
             for t in (queries, keys, values)]
     attended = tf.reshape(causal_attention.attend(*flat, self.num_heads),
-                          tf.stack([batch_size, height, width, -1]))
+                          [-1, height, width, self.num_heads * self.value_size])
     return self.output(block_output, aux=attended, labels=labels,
                        training=training, dropout_rate=dropout_rate)
 
@@ -226,7 +226,7 @@ class PixelSNAILNetwork(tf.Module):
   def __init__(self, image_shape, num_levels=None, num_logistic_mix=None,
                high=255, num_blocks=2, num_resnet=2, num_filters=64,
                num_heads=1, key_size=16, value_size=32,
-               num_output_filters=None, dropout_rate=0., num_classes=None,
+               num_output_filters=None, dropout_p=0., num_classes=None,
                dtype=tf.float32, name=None):
     """Creates the layers.
 
@@ -246,7 +246,7 @@ class PixelSNAILNetwork(tf.Module):
       value_size: Python `int`, features of each head's values.
       num_output_filters: Python `int`, features of a categorical head's
         hidden layers; `None` for `num_filters`.
-      dropout_rate: Python `float` in `[0, 1)`.
+      dropout_p: Python `float` in `[0, 1)`, the dropout rate.
       num_classes: Python `int` of a class-conditional network, or `None`.
       dtype: float `tf.DType` of the variables.
       name: Python `str` name of the module.
@@ -255,31 +255,17 @@ class PixelSNAILNetwork(tf.Module):
       ValueError: one line naming the argument, if one is out of range.
     """
     super().__init__(name=name)
+    check_arguments(image_shape, num_levels, num_logistic_mix, high,
+                    num_blocks, num_resnet, num_filters, num_heads, key_size,
+                    value_size, num_output_filters, dropout_p, num_classes)
     self.image_shape = shapes.check_image_shape(image_shape)
-    if (num_levels is None) == (num_logistic_mix is None):
-      raise ValueError('Give exactly one of `num_levels` (a softmax over '
-                       'levels) and `num_logistic_mix` (a logistic mixture), '
-                       'got num_levels={!r} and num_logistic_mix={!r}.'.format(
-                           num_levels, num_logistic_mix))
-    sizes = dict(num_blocks=num_blocks, num_resnet=num_resnet,
-                 num_filters=num_filters, num_heads=num_heads,
-                 key_size=key_size, value_size=value_size)
-    if num_logistic_mix is not None:
-      sizes['num_logistic_mix'] = num_logistic_mix
-    if num_output_filters is not None:
-      sizes['num_output_filters'] = num_output_filters
-    for key, value in sizes.items():
-      _check_positive(key, value, minimum=0 if key == 'num_resnet' else 1)
-    if not 0. <= dropout_rate < 1.:
-      raise ValueError('`dropout_rate` must be in [0, 1), got {!r}.'.format(
-          dropout_rate))
     channels = self.image_shape[-1]
     dtype = tf.as_dtype(dtype)
     self.num_classes = class_labels.check_num_classes(num_classes)
     self.num_levels = (None if num_levels is None else
                        quantization.check_num_levels(num_levels))
     self.num_logistic_mix = num_logistic_mix
-    self.dropout_rate = float(dropout_rate)
+    self.dropout_rate = float(dropout_p)
     self.num_heads = int(num_heads)
     self._float_dtype = dtype
     if self.num_levels is not None:
@@ -288,7 +274,7 @@ class PixelSNAILNetwork(tf.Module):
       input_features = self.level_inputs.num_features
     else:
       self.level_inputs = None
-      self.high = quantization.check_value_range(0, high)[1]
+      self.high = int(high)
       input_features = channels
     self.input_features = input_features
     self.first = masked_layers.MaskedConv2D(input_features, num_filters,
@@ -355,6 +341,42 @@ class PixelSNAILNetwork(tf.Module):
     """
     return self.head(self.features(inputs, training, conditional_input),
                      inputs)
+
+
+def check_arguments(image_shape, num_levels, num_logistic_mix, high,
+                    num_blocks, num_resnet, num_filters, num_heads, key_size,
+                    value_size, num_output_filters, dropout_p,
+                    num_classes):
+  """Checks the arguments of a `PixelSNAILNetwork` (see its constructor).
+
+  Raises:
+    ValueError: one line naming the first argument out of range.
+  """
+  shapes.check_image_shape(image_shape)
+  if (num_levels is None) == (num_logistic_mix is None):
+    raise ValueError('Give exactly one of `num_levels` (a softmax over '
+                     'levels) and `num_logistic_mix` (a logistic mixture), '
+                     'got num_levels={!r} and num_logistic_mix={!r}.'.format(
+                         num_levels, num_logistic_mix))
+  if num_levels is not None:
+    quantization.check_num_levels(num_levels)
+  else:
+    _check_positive('num_logistic_mix', num_logistic_mix)
+    if not isinstance(high, (int, np.integer)) or isinstance(high, bool) or (
+        not 1 <= high < quantization.MAX_LEVELS):
+      raise ValueError('`high` must be an integer in [1, {}), got {!r}.'
+                       .format(quantization.MAX_LEVELS, high))
+  sizes = dict(num_blocks=num_blocks, num_resnet=num_resnet,
+               num_filters=num_filters, num_heads=num_heads,
+               key_size=key_size, value_size=value_size)
+  if num_output_filters is not None:
+    sizes['num_output_filters'] = num_output_filters
+  for key, value in sizes.items():
+    _check_positive(key, value, minimum=0 if key == 'num_resnet' else 1)
+  if not 0. <= dropout_p < 1.:
+    raise ValueError('`dropout_p` must be in [0, 1), got {!r}.'.format(
+        dropout_p))
+  class_labels.check_num_classes(num_classes)
 
 
 def background(height, width):
