@@ -120,7 +120,7 @@ def _model_options(model, arch, levels, family_values, given, resumed):
   except ValueError as error:
     raise click.UsageError(str(error)) from None
   chosen = options.model_options(family, family_values, given)
-  if arch is not None:
+  if arch is not None and family.architectures[arch] is not None:
     chosen['architecture'] = family.architectures[arch]
   if levels is not None:
     chosen['num_levels'] = levels

@@ -29,6 +29,12 @@ from tfp_pixel.families import registry
                                  architecture='diagonal_bilstm',
                                  num_classes=3)),
     ('pixelcnn', (8, 8, 1), dict(num_filters=8, num_logistic_mix=2)),
+    ('pixelsnail', (4, 4, 1), dict(num_levels=4, num_filters=8)),
+    ('pixelsnail', (4, 4, 3), dict(num_levels=300, num_filters=6,
+                                   num_heads=2, num_classes=3)),
+    ('pixelsnail', (4, 4, 3), dict(num_logistic_mix=3, num_filters=6,
+                                   num_blocks=1, num_resnet=3,
+                                   num_classes=3)),
     ('pixelcnn', (8, 8, 3), dict(num_filters=4, num_hierarchies=3,
                                  num_resnet=2, num_classes=3,
                                  resnet_activation='elu',
@@ -44,7 +50,7 @@ def test_the_estimate_counts_the_parameters_of_the_built_model(model, shape,
   else:
     labels = ({'conditional_input': np.eye(3, dtype=np.float32)[:1]}
               if config['num_classes'] else {})
-    dist.log_prob(np.zeros((1,) + shape, registry.family(model).event_dtype),
+    dist.log_prob(np.zeros((1,) + shape, registry.event_dtype(config)),
                   **labels)
   built = sum(int(np.prod(v.shape)) for v in dist.trainable_variables)
   # Exact but for the PixelCNN++ network's resampling layers.

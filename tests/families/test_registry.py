@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from tfp_pixel.engine import configs
 from tfp_pixel.families import registry
@@ -18,9 +19,12 @@ def test_every_image_family_builds_from_its_defaults():
                             'num_classes'} | set(family.defaults))
     assert configs.complete_config(json.loads(json.dumps(config))) == config
     dist = family.build(config)
-    events = np.zeros((1, 2, 2, 1), family.event_dtype)
+    events = np.zeros((1, 2, 2, 1), registry.event_dtype(config))
     assert dist.log_prob(events).shape == (1,)
-    assert dist.dtype == family.event_dtype
+    assert dist.dtype == registry.event_dtype(config)
+  mixture = configs.make_config('pixelsnail', (2, 2, 1), num_logistic_mix=2)
+  assert registry.event_dtype(mixture) == 'float32'
+  assert registry.family('pixelsnail').build(mixture).dtype == tf.float32
 
 
 def test_an_unknown_model_in_a_config_is_a_one_line_error():
@@ -127,7 +131,7 @@ def test_families_read_defaults_and_allowed_values_from_their_models():
   from tfp_pixel.networks import sequence_network  # pylint: disable=g-import-not-at-top
   models = {'categorical': tfp_pixel.CategoricalPixelCNN,
             'pixelcnn': tfp_pixel.PixelCNN, 'pixelrnn': tfp_pixel.PixelRNN,
-            'text': tfp_pixel.SequenceRNN}
+            'pixelsnail': tfp_pixel.PixelSNAIL, 'text': tfp_pixel.SequenceRNN}
   assert set(models) == set(registry.family_names())
   for name, model in models.items():
     family = registry.family(name)

@@ -176,7 +176,7 @@ def images_to_events(images, config):
     events: the quantized levels, in the family's `event_dtype`.
   """
   levels = quantization.quantize(images, config['num_levels'])
-  return tf.cast(levels, registry.family(config['model']).event_dtype)
+  return tf.cast(levels, registry.event_dtype(config))
 
 
 def events_to_images(events, config):

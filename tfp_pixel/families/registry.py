@@ -31,6 +31,7 @@ __all__ = [
     'constructor_defaults',
     'default_family',
     'dropout_option',
+    'event_dtype',
     'families',
     'family',
     'family_names',
@@ -98,14 +99,17 @@ class ModelFamily:
     options: `Option`s of its hyper-parameters on the command line.
     architectures: command-line names of the `architecture` values it
       takes (`--arch`), mapped to the values, in the order of `defaults`'s
-      default first; empty for a family without variants.
+      default first; empty for a family without variants. A name mapped to
+      `None` only picks the family (`--arch pixelsnail`) and sets nothing.
     selected_by: flags whose presence picks this family when `--model` and
       `--arch` are not given (see `choose_family`).
     build: callable `(config) -> distribution`, from a checked config.
     estimate: callable `(config) -> model_size.Estimate`: the parameters
       and the activations per example of the model `config` describes,
       from its sizes alone (see `tfp_pixel.families.model_size`).
-    event_dtype: `'float32'` or `'int32'`, the dtype of its events.
+    event_dtype: `'float32'` or `'int32'`, the dtype of its events, or a
+      callable `(config) -> str` when it depends on the configuration (see
+      `event_dtype`).
     nullable: the type (`int`, `float`, `str`) of each keyword whose default
       is `None`, which then takes that type or `None`; every other keyword
       takes the type of its default.
@@ -119,7 +123,7 @@ class ModelFamily:
   options: Tuple[Option, ...] = ()
   architectures: dict = dataclasses.field(default_factory=dict)
   selected_by: Tuple[str, ...] = ()
-  event_dtype: str = 'int32'
+  event_dtype: object = 'int32'
   nullable: dict = dataclasses.field(default_factory=dict)
 
   def option(self, flag):
@@ -151,6 +155,13 @@ def families():
 def families_of_kind(kind):
   """The registered families that model the kind of data named `kind`."""
   return [f for f in _FAMILIES.values() if f.kind == kind]
+
+
+def event_dtype(config):
+  """`'float32'` or `'int32'`: the dtype of the events of the model that the
+  complete configuration `config` describes."""
+  dtype = family(config['model']).event_dtype
+  return dtype(config) if callable(dtype) else dtype
 
 
 def family_names():
