@@ -16,10 +16,11 @@ from . import options
 __all__ = ['train']
 
 _FAMILIES = registry.families_of_kind(images.NAME)
-# The levels of 8-bit images, from the one rule of levels (`quantization`,
-# read without loading TensorFlow).
-_MAX_LEVELS = registry.module_constant('tfp_pixel.quantization',
-                                       'IMAGE_LEVELS')
+# The levels of 8-bit images and of any model, from the one rule of levels
+# (`quantization`, read without loading TensorFlow).
+_IMAGE_LEVELS = registry.module_constant('tfp_pixel.quantization',
+                                         'IMAGE_LEVELS')
+_MAX_LEVELS = registry.module_constant('tfp_pixel.quantization', 'MAX_LEVELS')
 
 
 def _models_epilog():
@@ -50,8 +51,10 @@ def _models_epilog():
                   for family in _FAMILIES if family.architectures))
 @click.option('--levels', metavar='K', type=click.IntRange(2, _MAX_LEVELS),
               default=None,
-              help='Quantize to K levels (default {}); alone, it picks the '
-                   'categorical model.'.format(_MAX_LEVELS))
+              help='Quantize to K levels (default {0}); alone, it picks the '
+                   'categorical model. Above {0} (up to {1}) the data must '
+                   'be integer levels in [0, K) in a .npy/.npz or IDX file, '
+                   'used as they are.'.format(_IMAGE_LEVELS, _MAX_LEVELS))
 @options.family_options(_FAMILIES)
 @click.option('--conditional', is_flag=True, default=None,
               help='Train a class-conditional model p(x | label) on the '

@@ -139,8 +139,8 @@ class CategoricalHooks(Unconditional):
 
   def bad_arguments(self):
     return super().bad_arguments() + [
-        {'image_shape': (2, 0, 1)}, {'num_levels': 1}, {'num_levels': 257},
-        {'num_classes': 1}]
+        {'image_shape': (2, 0, 1)}, {'num_levels': 1},
+        {'num_levels': 2**16 + 1}, {'num_classes': 1}]
 
   def network_inputs(self, dist, events):
     return dist.network_inputs(events).numpy()

@@ -29,8 +29,9 @@ __all__ = [
 IMAGE_LEVELS = 256
 # The levels of a model's channel: 2**16, the codes of any VQ-VAE codebook
 # in use; the model's size bound (`families.model_size`) limits what a
-# configuration may allocate for them.
-MAX_LEVELS = 2**16
+# configuration may allocate for them. A literal, which the command line
+# reads without importing TensorFlow (`registry.module_constant`).
+MAX_LEVELS = 65536
 
 
 def check_num_levels(num_levels):

@@ -129,3 +129,17 @@ def test_a_wrong_type_in_config_json_is_one_line(cli, tmp_path):
   assert str(tmp_path / 'config.json') in line
   assert "`num_filters` of the categorical model must be an integer, got " \
          "'64'" in line
+
+
+def test_levels_above_256_are_the_data_and_show_spread_over_8_bits():
+  config = configs.make_config('categorical', (1, 4, 1), num_levels=300)
+  assert configs.levels_are_data(config)
+  assert not configs.levels_are_data(configs.make_config(
+      'categorical', (1, 4, 1), num_levels=256))
+  levels = np.array([[[[0], [1], [150], [299]]]])
+  np.testing.assert_array_equal(configs.images_to_events(levels, config),
+                                levels)
+  np.testing.assert_array_equal(
+      configs.events_to_images(levels, config),
+      [[[[0], [1], [128], [255]]]])
+  assert configs.events_to_images(levels, config).dtype == np.uint8

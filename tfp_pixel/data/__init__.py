@@ -1,8 +1,10 @@
 """Image data: loading from folders, IDX, numpy files and TFDS; tf.data input.
 
 `load_images` reads any supported source into an `ImageSet` of uint8 images
-`[N, H, W, C]`, converted to a requested shape; `make_datasets` splits them
-into training and validation pipelines. Without arguments, `load_images`
+`[N, H, W, C]`, converted to a requested shape; `load_levels` reads the
+integer levels of a model of more than 256 levels from an array file, as
+they are; `make_datasets` splits them into training and validation
+pipelines. Without arguments, `load_images`
 returns real images that need no network (scikit-learn's 8x8 digits).
 """
 
@@ -21,6 +23,7 @@ from tfp_pixel.data.folder import read_image
 from tfp_pixel.data.folder import read_image_and_shape
 from tfp_pixel.data.idx import is_idx_file
 from tfp_pixel.data.image_set import ImageSet
+from tfp_pixel.data.levels import load_levels
 from tfp_pixel.data.loader import count_images
 from tfp_pixel.data.loader import load_images
 from tfp_pixel.data.offline_default import OFFLINE_DEFAULT_NAME
@@ -39,6 +42,7 @@ __all__ = [
     'is_idx_file',
     'list_image_files',
     'load_images',
+    'load_levels',
     'make_datasets',
     'names_are_class_ids',
     'one_line',

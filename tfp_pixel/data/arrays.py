@@ -18,7 +18,7 @@ from tfp_pixel.data.image_set import ImageSet
 from tfp_pixel.data.image_set import check_labels
 
 __all__ = ['ARRAY_EXTENSIONS', 'IMAGE_KEYS', 'LABEL_KEYS', 'count_images',
-           'load_arrays']
+           'load_arrays', 'read_arrays']
 
 ARRAY_EXTENSIONS = ('.npy', '.npz')
 IMAGE_KEYS = ('images', 'x', 'x_train')
@@ -48,7 +48,7 @@ def load_arrays(path, shape=None, with_labels=False, max_images=None):
       more than `bounds.MAX_LOADED_BYTES`.
   """
   path = os.fspath(path)
-  images, labels = _read(path, with_labels)
+  images, labels = read_arrays(path, with_labels)
   if images.ndim >= 1 and images.shape[0] == 0:
     raise DataError('{}: holds no images (an array of shape {}).'.format(
         path, list(images.shape)))
@@ -82,10 +82,17 @@ def count_images(path):
   return shape[0] if shape else 1
 
 
-def _read(path, with_labels):
-  """Returns the `(images, labels)` arrays of the file; labels may be None.
+def read_arrays(path, with_labels):
+  """Returns the `(images, labels)` arrays of the file, as stored; labels
+  are `None` without `with_labels`.
 
-  The images of a `.npy` file are memory-mapped."""
+  The images of a `.npy` file are memory-mapped; an `.npz` member is read
+  once its header declares at most `bounds.MAX_LOADED_BYTES`.
+
+  Raises:
+    DataError: if the file cannot be read, has no image array, or no label
+      array when labels are asked for.
+  """
   contents = _open(path)
   if isinstance(contents, np.ndarray):
     if with_labels:

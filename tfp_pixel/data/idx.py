@@ -26,6 +26,7 @@ __all__ = [
     'is_idx_file',
     'load_idx',
     'read_idx',
+    'read_labels',
 ]
 
 _DTYPES = {
@@ -155,16 +156,7 @@ def load_idx(path, shape=None, with_labels=False, max_images=None):
         path, list(images.shape)))
   labels = num_classes = None
   if with_labels:
-    labels_path = find_labels_file(path)
-    if labels_path is None:
-      raise DataError(
-          '{}: no labels file beside it (expected the same name with '
-          '"labels"/"idx1" for "images"/"idx3").'.format(path))
-    labels = read_idx(labels_path)
-    if labels.ndim != 1:
-      raise DataError('{}: IDX labels must have 1 dimension, got shape {}.'
-                      .format(labels_path, list(labels.shape)))
-    labels = check_labels(labels, len(images), labels_path)
+    labels = read_labels(path, len(images))
   if max_images is not None:
     images = images[:max_images]
     labels = None if labels is None else labels[:max_images]
@@ -180,6 +172,28 @@ def load_idx(path, shape=None, with_labels=False, max_images=None):
             bounds.format_bytes(bounds.MAX_LOADED_BYTES)))
   images = convert.convert_images(images, shape, source=path)
   return ImageSet(images, labels, num_classes, os.path.basename(path))
+
+
+def read_labels(images_path, num_images):
+  """The labels of an IDX images file, from the labels file beside it.
+
+  Returns:
+    labels: int64 `np.ndarray` `[num_images]`.
+
+  Raises:
+    DataError: if there is no labels file, it is invalid, or its count is
+      not `num_images`.
+  """
+  labels_path = find_labels_file(images_path)
+  if labels_path is None:
+    raise DataError(
+        '{}: no labels file beside it (expected the same name with '
+        '"labels"/"idx1" for "images"/"idx3").'.format(images_path))
+  labels = read_idx(labels_path)
+  if labels.ndim != 1:
+    raise DataError('{}: IDX labels must have 1 dimension, got shape {}.'
+                    .format(labels_path, list(labels.shape)))
+  return check_labels(labels, num_images, labels_path)
 
 
 def _replace(name, old, new):

@@ -19,7 +19,8 @@ def make_datasets(images, labels=None, batch_size=32, validation_fraction=0.1,
   batch may be smaller.
 
   Args:
-    images: uint8 array of shape `[N, H, W, C]`.
+    images: uint8 array of shape `[N, H, W, C]`, or int32 levels
+      (`load_levels`).
     labels: optional integer array of shape `[N]`.
     batch_size: Python `int`, examples per batch.
     validation_fraction: Python `float` in `[0, 1)`; the validation set has
@@ -28,7 +29,7 @@ def make_datasets(images, labels=None, batch_size=32, validation_fraction=0.1,
     seed: Python `int`, seeds the split and the shuffling.
 
   Returns:
-    train_dataset: `tf.data.Dataset` of uint8 batches `[b, H, W, C]`, or of
+    train_dataset: `tf.data.Dataset` of batches `[b, H, W, C]`, or of
       `(images, labels)` batches (labels int64 `[b]`) when `labels` is given.
     validation_dataset: the same for the held-out images, in a fixed order,
       or `None` when none is held out.
@@ -37,9 +38,9 @@ def make_datasets(images, labels=None, batch_size=32, validation_fraction=0.1,
     DataError: if the arguments are invalid.
   """
   images = np.asarray(images)
-  if images.ndim != 4 or images.dtype != np.uint8:
-    raise DataError('images must be uint8 [N, H, W, C], got {} {}.'.format(
-        images.dtype, list(images.shape)))
+  if images.ndim != 4 or images.dtype not in (np.uint8, np.int32):
+    raise DataError('images must be uint8 (or int32 levels) [N, H, W, C], '
+                    'got {} {}.'.format(images.dtype, list(images.shape)))
   if len(images) == 0:  # pylint: disable=g-explicit-length-test
     raise DataError('no images to make datasets from.')
   if labels is not None:

@@ -3,10 +3,11 @@
 `CategoricalImage` is mixed into a `tfd.Distribution` (listed before it) by
 every model whose network is a `networks.categorical_network.CategoricalNetwork`
 (`CategoricalPixelCNN`, `PixelRNN`): it checks the constructor's arguments,
-builds or checks the network, maps levels onto the network's `[-1, 1]`
-inputs, computes the tempered logits and the log-likelihood, and hands the
-model's fast sampler its labels. A model only names its networks and their
-arguments (`_init_categorical`) and its sampler (`_make_pixel_sampler`).
+builds or checks the network, maps levels to the network's inputs (its
+`level_inputs`), computes the tempered logits and the log-likelihood, and
+hands the model's fast sampler its labels. A model only names its networks
+and their arguments (`_init_categorical`) and its sampler
+(`_make_pixel_sampler`).
 """
 
 import tensorflow as tf
@@ -144,9 +145,10 @@ class CategoricalImage(base.AutoregressiveImage):
     return logits / tf.convert_to_tensor(self._temperature)
 
   def network_inputs(self, levels):
-    """Maps levels `[0, num_levels)` onto the network's `[-1, 1]`."""
-    return quantization.levels_to_unit_interval(levels, self._num_levels,
-                                                dtype=self._float_dtype)
+    """Maps levels `[0, num_levels)` `[..., channels]` to the network's
+    inputs `[..., network.level_inputs.num_features]`: scaled onto
+    `[-1, 1]`, or embedded above 256 levels (`networks.level_inputs`)."""
+    return self._network.level_inputs(levels)
 
   def pixel_sampler(self, batch_size=None, conditional_input=None):
     """The fast exact `sampling.PixelSampler` of this distribution.

@@ -112,7 +112,9 @@ class CategoricalPixelCNN(categorical_image.CategoricalImage,
 
     Args:
       image_shape: `(height, width, channels)` of the images.
-      num_levels: Python `int` in `[2, 256]`, quantized levels per channel.
+      num_levels: Python `int` in `[2, 2**16]`, levels per channel; above
+        256 each level enters the network as a learned vector
+        (`networks.level_inputs`).
       num_filters: Python `int`, feature maps of the residual stack (gated:
         of each stack).
       num_residual_blocks: Python `int`, residual blocks (gated: gated

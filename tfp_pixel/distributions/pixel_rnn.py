@@ -97,7 +97,9 @@ class PixelRNN(categorical_image.CategoricalImage, tfd.Distribution):
 
     Args:
       image_shape: `(height, width, channels)` of the images.
-      num_levels: Python `int` in `[2, 256]`, quantized levels per channel.
+      num_levels: Python `int` in `[2, 2**16]`, levels per channel; above
+        256 each level enters the network as a learned vector
+        (`networks.level_inputs`).
       architecture: `'row_lstm'` or `'diagonal_bilstm'`.
       num_layers: Python `int >= 1`, LSTM layers.
       hidden_units: Python `int`, features of each LSTM state (`h`); the

@@ -11,7 +11,8 @@ A configuration is a `dict` such as
 `model` names a registered family (`tfp_pixel.families`); the family's kind
 of data (`tfp_pixel.engine.kinds`) adds the keys that describe the data: for
 images `image_shape`, `num_levels` (8-bit images are quantized to that many
-levels, `tfp_pixel.quantize`) and `num_classes` (`None`, or the classes of a
+levels, `tfp_pixel.quantize`; above 256 levels the data are the levels
+themselves, `levels_are_data`) and `num_classes` (`None`, or the classes of a
 class-conditional model `p(x | y)`, which takes the label as a one-hot
 `conditional_input`; configurations written before it existed read as
 `None`); texts have none. The other keys are the family's constructor
@@ -37,6 +38,7 @@ __all__ = [
     'complete_config',
     'events_to_images',
     'images_to_events',
+    'levels_are_data',
     'make_config',
     'resumed_config',
 ]
@@ -50,8 +52,9 @@ def make_config(model, image_shape=None, num_levels=None, num_classes=None,
     model: the name of a registered family (`'pixelcnn'`, `'categorical'`,
       ...; see `tfp_pixel.families.registry.family_names()`).
     image_shape: `(height, width, channels)` of an image model.
-    num_levels: Python `int` in `[2, 256]`, levels per channel of an image
-      model; `None` for 256.
+    num_levels: Python `int` in `[2, 2**16]`, levels per channel of an image
+      model; `None` for 256. Above 256 the model trains on arrays of levels
+      (`levels_are_data`).
     num_classes: `None`, or the Python `int` of classes of a class-conditional
       image model.
     **model_kwargs: constructor arguments of the model; `None` values and the
@@ -165,24 +168,47 @@ def build_model(config):
   return registry.family(config['model']).build(config)
 
 
+def levels_are_data(config):
+  """Whether the model `config` describes reads its levels from the data.
+
+  8-bit images quantize to at most 256 levels (`tfp_pixel.quantize`); a model
+  of more (the codes of a VQ-VAE) trains on integer arrays of levels in
+  `[0, num_levels)`, used as they are (`tfp_pixel.data.load_levels`).
+  """
+  return config['num_levels'] > quantization.IMAGE_LEVELS
+
+
 def images_to_events(images, config):
   """Maps 8-bit images to the events of the model `config` describes.
 
   Args:
-    images: uint8 (or integer-valued) `Tensor` `[..., height, width, channels]`.
+    images: uint8 (or integer-valued) `Tensor` `[..., height, width,
+      channels]`; for a model whose `levels_are_data`, its levels.
     config: model configuration `dict`.
 
   Returns:
     events: the quantized levels, in the family's `event_dtype`.
   """
+  event_dtype = registry.event_dtype(config)
+  if levels_are_data(config):
+    return tf.cast(images, event_dtype)
   levels = quantization.quantize(images, config['num_levels'])
-  return tf.cast(levels, registry.event_dtype(config))
+  return tf.cast(levels, event_dtype)
 
 
 def events_to_images(events, config):
-  """Maps samples of the model `config` describes to uint8 `np.ndarray`s."""
+  """Maps samples of the model `config` describes to uint8 `np.ndarray`s.
+
+  Levels of at most 256 show their representative 8-bit value
+  (`tfp_pixel.dequantize`); level `l` of `K > 256` shows
+  `round(l * 255 / (K - 1))`.
+  """
   levels = tf.cast(tf.round(tf.cast(events, tf.float32)), tf.int32)
-  return np.asarray(quantization.dequantize(levels, config['num_levels']))
+  num_levels = config['num_levels']
+  if levels_are_data(config):
+    levels = np.clip(np.asarray(levels), 0, num_levels - 1).astype(np.float64)
+    return np.round(levels * 255. / (num_levels - 1)).astype(np.uint8)
+  return np.asarray(quantization.dequantize(levels, num_levels))
 
 
 def _check_value(family, key, value):

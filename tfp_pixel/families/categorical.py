@@ -16,12 +16,14 @@ def _estimate(config):
   blocks = config['num_residual_blocks']
   first, kernel = config['first_kernel_size'], config['kernel_size']
   conv = model_size.conv_parameters
+  embedding, inputs = model_size.level_inputs_size(channels,
+                                                   config['num_levels'])
   if config['architecture'] == 'plain':
     half = filters // 2
-    layers = conv(first**2, channels, filters) + blocks * (
+    layers = conv(first**2, inputs, filters) + blocks * (
         conv(1, filters, half) + conv(kernel**2, half, half) +
         conv(1, half, filters))
-    features = channels + filters + 5 * blocks * filters
+    features = inputs + filters + 5 * blocks * filters
     label_features = filters + 2 * blocks * filters
   else:
 
@@ -32,16 +34,16 @@ def _estimate(config):
               conv(1, 2 * filters, 2 * filters) +
               (conv(1, filters, filters) if residual else 0))
 
-    layers = gated(channels, first, False) + blocks * gated(filters, kernel,
-                                                            True)
-    features = channels + 16 * (blocks + 1) * filters
+    layers = gated(inputs, first, False) + blocks * gated(filters, kernel,
+                                                          True)
+    features = inputs + 16 * (blocks + 1) * filters
     label_features = 4 * (blocks + 1) * filters
   output_filters = config['num_output_filters'] or filters
   head, head_features = model_size.head_size(
       filters, output_filters, channels, config['num_levels'])
   labels = (config['num_classes'] or 0) * (
       label_features + 2 * output_filters + channels * config['num_levels'])
-  return model_size.Estimate(parameters=layers + head + labels,
+  return model_size.Estimate(parameters=embedding + layers + head + labels,
                              activations=height * width * (features +
                                                            head_features))
 

@@ -30,9 +30,10 @@ import collections
 from tfp_pixel import bounds
 from tfp_pixel.families import registry
 
-__all__ = ['DEFAULT_MAX_BYTES', 'MAX_BYTES_VARIABLE', 'Estimate',
-           'ModelTooLargeError', 'check', 'conv_parameters',
-           'head_size', 'max_bytes', 'training_bytes']
+__all__ = ['DEFAULT_MAX_BYTES', 'EMBEDDING_SIZE', 'EMBEDDING_THRESHOLD',
+           'MAX_BYTES_VARIABLE', 'Estimate', 'ModelTooLargeError', 'check',
+           'conv_parameters', 'head_size', 'level_inputs_size', 'max_bytes',
+           'training_bytes']
 
 Estimate = collections.namedtuple('Estimate', ['parameters', 'activations'])
 Estimate.__doc__ = """The size of a model, in floats.
@@ -46,6 +47,11 @@ Fields:
 DEFAULT_MAX_BYTES = 16 * 2**30
 # The environment variable that sets another bound, in GiB (a bigger machine).
 MAX_BYTES_VARIABLE = 'TFP_PIXEL_MAX_MODEL_GB'
+
+# `networks.level_inputs`'s `EMBEDDING_THRESHOLD` and
+# `DEFAULT_EMBEDDING_SIZE`, without importing TensorFlow.
+EMBEDDING_THRESHOLD = 256
+EMBEDDING_SIZE = 32
 
 _BYTES_PER_FLOAT = 4
 _PARAMETER_COPIES = 4
@@ -120,3 +126,15 @@ def head_size(features, output_filters, channels, num_levels):
                 conv_parameters(1, output_filters, output_filters) +
                 conv_parameters(1, output_filters, logits))
   return parameters, features + 4 * output_filters + 4 * logits
+
+
+def level_inputs_size(channels, num_levels):
+  """`(parameters, features per pixel)` of the inputs of a categorical
+  network (`networks.level_inputs.LevelInputs`): one scaled feature per
+  channel up to `EMBEDDING_THRESHOLD` levels, above it a learned vector of
+  `EMBEDDING_SIZE` per channel, from one table of `num_levels` per
+  channel."""
+  if num_levels <= EMBEDDING_THRESHOLD:
+    return 0, channels
+  return (channels * num_levels * EMBEDDING_SIZE,
+          channels * EMBEDDING_SIZE)

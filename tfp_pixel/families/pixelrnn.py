@@ -15,6 +15,8 @@ def _estimate(config):
   units, layers = config['hidden_units'], config['num_layers']
   features = 2 * units
   conv = model_size.conv_parameters
+  embedding, inputs = model_size.level_inputs_size(channels,
+                                                   config['num_levels'])
   if config['architecture'] == 'row_lstm':
     # One cell: a 1x3 input-to-state and a 1x3 state-to-state convolution.
     directions, input_taps, state_taps = 1, 3, 3
@@ -35,9 +37,10 @@ def _estimate(config):
       features + layers * directions * 4 * units + 2 * output_filters +
       channels * config['num_levels'])
   return model_size.Estimate(
-      parameters=(conv(config['first_kernel_size']**2, channels, features) +
+      parameters=(embedding +
+                  conv(config['first_kernel_size']**2, inputs, features) +
                   layers * layer + head + labels),
-      activations=height * width * (channels + features +
+      activations=height * width * (inputs + features +
                                     layers * layer_features + head_features))
 
 

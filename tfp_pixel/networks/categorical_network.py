@@ -1,12 +1,14 @@
 """What every network of a categorical image model shares: the output head.
 
-A categorical network maps images, their levels scaled onto `[-1, 1]`, to
-logits `[batch, height, width, channels, num_levels]`; the logits of channel
-`c` at pixel `(i, j)` may depend only on the pixels before `(i, j)` in raster
-order and on the channels `< c` of `(i, j)`. `CategoricalNetwork` checks the
-arguments every such network takes and turns a class-conditional network's
-`conditional_input` into labels; `make_head` and `apply_head` are the 1x1
-type-B layers that end every one of them (van den Oord et al., 2016).
+A categorical network maps images, their levels mapped by its `level_inputs`
+(scaled onto `[-1, 1]`, or embedded above 256 levels), to logits
+`[batch, height, width, channels, num_levels]`; the logits of channel `c` at
+pixel `(i, j)` may depend only on the pixels before `(i, j)` in raster order
+and on the channels `< c` of `(i, j)`. `CategoricalNetwork` checks the
+arguments every such network takes, holds its `LevelInputs` and turns a
+class-conditional network's `conditional_input` into labels; `make_head` and
+`apply_head` are the 1x1 type-B layers that end every one of them (van den
+Oord et al., 2016).
 """
 
 import tensorflow as tf
@@ -15,6 +17,7 @@ from tfp_pixel import class_labels
 from tfp_pixel import quantization
 from tfp_pixel import shapes
 from tfp_pixel.networks import label_projection
+from tfp_pixel.networks import level_inputs
 from tfp_pixel.networks import masked_layers
 
 __all__ = ['CategoricalNetwork', 'apply_head', 'make_head']
@@ -23,13 +26,17 @@ __all__ = ['CategoricalNetwork', 'apply_head', 'make_head']
 class CategoricalNetwork(tf.Module):
   """Base of the networks of `CategoricalPixelCNN` (and later models).
 
-  Subclasses create their layers in `__init__` after calling this one, and
-  implement `_features(inputs, labels, training)`, returning the output
-  layer's `[batch, height, width, channels * num_levels]` features.
+  Subclasses create their layers in `__init__` after calling this one (the
+  first one reads `level_inputs.num_features` features, one group per
+  channel), and implement `_features(inputs, labels, training)`, returning
+  the output layer's `[batch, height, width, channels * num_levels]`
+  features.
 
   Attributes:
     image_shape: `(height, width, channels)`.
     num_levels: Python `int`, quantized levels per channel.
+    level_inputs: the `level_inputs.LevelInputs` mapping levels to the
+      network's inputs (with an embedding table above 256 levels).
     num_classes: Python `int` of a class-conditional network, or `None`.
     dropout_rate: Python `float` in `[0, 1)`, active with `training=True`.
   """
@@ -60,6 +67,8 @@ class CategoricalNetwork(tf.Module):
           '`dropout_rate` must be in [0, 1), got {}.'.format(dropout_rate))
     self.dropout_rate = float(dropout_rate)
     self._float_dtype = tf.as_dtype(dtype)
+    self.level_inputs = level_inputs.LevelInputs(
+        self.num_levels, self.image_shape[-1], dtype=self._float_dtype)
 
   @property
   def float_dtype(self):
@@ -86,8 +95,8 @@ class CategoricalNetwork(tf.Module):
     """Computes logits.
 
     Args:
-      inputs: float `Tensor` of shape `[batch, height, width, channels]`, the
-        levels mapped onto `[-1, 1]`.
+      inputs: float `Tensor` of shape `[batch, height, width,
+        level_inputs.num_features]`, the levels mapped by `level_inputs`.
       training: Python `bool`, whether dropout is active.
       conditional_input: float one-hot `Tensor` `[batch, num_classes]` (or
         `[num_classes]` for the whole batch) for a conditional network, else

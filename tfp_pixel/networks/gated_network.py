@@ -18,12 +18,12 @@ class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
   vertical stack here sees every row above within its reach (see
   `gated_layers`).
 
-  Layers: a first `GatedLayer` over the image with `first_kernel_size`
-  windows; `num_residual_blocks` gated residual layers with `kernel_size`
-  windows; two 1x1 type-B layers over the horizontal stack; a 1x1 output
-  layer with `num_levels` logits per channel. The logits of channel `c` at
-  pixel `(i, j)` depend only on pixels before `(i, j)` in raster order and on
-  channels `< c` of pixel `(i, j)`.
+  Layers: a first `GatedLayer` over the level inputs (`level_inputs`) with
+  `first_kernel_size` windows; `num_residual_blocks` gated residual layers
+  with `kernel_size` windows; two 1x1 type-B layers over the horizontal
+  stack; a 1x1 output layer with `num_levels` logits per channel. The
+  logits of channel `c` at pixel `(i, j)` depend only on pixels before
+  `(i, j)` in raster order and on channels `< c` of pixel `(i, j)`.
 
   With `num_classes`, every layer adds a bias projected from a one-hot label
   (`conditional_input`) to its pre-activations.
@@ -77,7 +77,8 @@ class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
     gated = lambda i, k, first: gated_layers.GatedLayer(  # pylint: disable=g-long-lambda
         i, num_filters, k, channels, first=first, num_classes=num_classes,
         dtype=dtype)
-    self.first = gated(channels, first_kernel_size, True)
+    self.first = gated(self.level_inputs.num_features, first_kernel_size,
+                       True)
     self.blocks = [gated(num_filters, kernel_size, False)
                    for _ in range(num_residual_blocks)]
     self.head = categorical_network.make_head(

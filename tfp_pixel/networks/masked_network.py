@@ -12,9 +12,10 @@ __all__ = ['MaskedPixelCNNNetwork']
 class MaskedPixelCNNNetwork(categorical_network.CategoricalNetwork):
   """Maps images to per-pixel, per-channel logits through masked convolutions.
 
-  Layers: a type-A masked `first_kernel_size` convolution; residual blocks of
-  (1x1 conv halving the filters, type-B masked `kernel_size` conv, 1x1 conv
-  back, skip connection); two 1x1 type-B layers; a 1x1 output layer with
+  Layers: a type-A masked `first_kernel_size` convolution over the level
+  inputs (`level_inputs`); residual blocks of (1x1 conv halving the
+  filters, type-B masked `kernel_size` conv, 1x1 conv back, skip
+  connection); two 1x1 type-B layers; a 1x1 output layer with
   `num_levels` logits per channel (`categorical_network.make_head`). ReLU
   activations. Every layer is masked so that the logits of channel `c` at pixel
   `(i, j)` depend only on pixels before `(i, j)` in raster order and on
@@ -63,7 +64,8 @@ class MaskedPixelCNNNetwork(categorical_network.CategoricalNetwork):
                                               num_filters, num_output_filters))
     conv = lambda i, o, k, t: masked_layers.MaskedConv2D(  # pylint: disable=g-long-lambda
         i, o, (k, k), num_groups=channels, mask_type=t, dtype=dtype)
-    self.first = conv(channels, num_filters, first_kernel_size, 'A')
+    self.first = conv(self.level_inputs.num_features, num_filters,
+                      first_kernel_size, 'A')
     self.blocks = [
         (conv(num_filters, half, 1, 'B'),
          conv(half, half, kernel_size, 'B'),

@@ -23,11 +23,12 @@ pre-activations) and one per head layer."""
 class PixelRNNNetwork(categorical_network.CategoricalNetwork):
   """Maps images to per-pixel, per-channel logits through LSTM layers.
 
-  Layers: a `first_kernel_size` convolution with mask A to `2h` features
-  (`h = hidden_units`); `num_layers` residual LSTM layers (`layer_class`:
-  `row_lstm.RowLSTMLayer` or `diagonal_bilstm.DiagonalBiLSTMLayer`), each
-  with `2h` features in and out and a state of `h`; the ReLU + 1x1 mask-B
-  head (`categorical_network.make_head`) ending in `num_levels` logits per
+  Layers: a `first_kernel_size` convolution with mask A from the level
+  inputs (`level_inputs`) to `2h` features (`h = hidden_units`);
+  `num_layers` residual LSTM layers (`layer_class`: `row_lstm.RowLSTMLayer`
+  or `diagonal_bilstm.DiagonalBiLSTMLayer`), each with `2h` features in and
+  out and a state of `h`; the ReLU + 1x1 mask-B head
+  (`categorical_network.make_head`) ending in `num_levels` logits per
   channel. Every masked layer splits its features into the image's channel
   groups, so that the logits of channel `c` at `(i, j)` depend only on the
   pixels before `(i, j)` and on the channels `< c` of `(i, j)`.
@@ -89,8 +90,8 @@ class PixelRNNNetwork(categorical_network.CategoricalNetwork):
                        '{}.'.format(first_kernel_size))
     self.num_layers = int(num_layers)
     self.hidden_units = int(hidden_units)
-    self.first = self._first_layer(channels, features, first_kernel_size,
-                                   dtype)
+    self.first = self._first_layer(self.level_inputs.num_features, features,
+                                   first_kernel_size, dtype)
     self.layers = [self.layer_class(features, hidden_units, channels, dtype)
                    for _ in range(num_layers)]
     self.head = categorical_network.make_head(
@@ -138,11 +139,12 @@ class PixelRNNNetwork(categorical_network.CategoricalNetwork):
       state_inputs = {}
     return categorical_network.apply_head(self.head, x, biases.head)
 
-  def _first_layer(self, channels, features, kernel_size, dtype):
-    """The first layer: a `kernel_size` convolution with mask A."""
+  def _first_layer(self, in_features, features, kernel_size, dtype):
+    """The first layer: a `kernel_size` convolution with mask A from the
+    `in_features` level inputs."""
     return masked_layers.MaskedConv2D(
-        channels, features, (kernel_size, kernel_size), num_groups=channels,
-        mask_type='A', dtype=dtype)
+        in_features, features, (kernel_size, kernel_size),
+        num_groups=self.image_shape[-1], mask_type='A', dtype=dtype)
 
   def _first_state_inputs(self, inputs, x):
     """Further inputs of the first LSTM layer's `layer_states` (a `dict`),
@@ -168,10 +170,10 @@ class DiagonalBiLSTMNetwork(PixelRNNNetwork):
 
   layer_class = diagonal_bilstm.DiagonalBiLSTMLayer
 
-  def _first_layer(self, channels, features, kernel_size, dtype):
+  def _first_layer(self, in_features, features, kernel_size, dtype):
     return diagonal_bilstm.OpenCentreConv2D(
-        channels, features, (kernel_size, kernel_size), num_groups=channels,
-        dtype=dtype)
+        in_features, features, (kernel_size, kernel_size),
+        num_groups=self.image_shape[-1], dtype=dtype)
 
   def _first_state_inputs(self, inputs, x):
     return {'backward_inputs': self.first.open_centre(inputs, x)}

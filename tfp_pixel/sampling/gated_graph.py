@@ -22,14 +22,16 @@ def gated_graph(network, conditional_input=None):
       `[num_classes]`) when the network has `num_classes`, else `None`.
 
   Returns:
-    graph: a `layer_graph.LayerGraph` from inputs in `[-1, 1]` to logits
+    graph: a `layer_graph.LayerGraph` from the level inputs to logits
       `[batch, H, W, channels * num_levels]`.
 
   Raises:
     ValueError: if `conditional_input` does not match the network.
   """
   labels = network.labels(conditional_input)
-  graph = layer_graph.LayerGraph(network.image_shape)
+  height, width, _ = network.image_shape
+  graph = layer_graph.LayerGraph(
+      (height, width, network.level_inputs.num_features))
 
   def conv(source, layer, label_projection=None):
     bias = layer_graph.per_image_bias(

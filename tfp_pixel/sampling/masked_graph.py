@@ -16,13 +16,15 @@ def masked_graph(network, conditional_input=None):
       conditional network, else `None`.
 
   Returns:
-    graph: a `layer_graph.LayerGraph` from inputs in `[-1, 1]` to logits
+    graph: a `layer_graph.LayerGraph` from the level inputs to logits
       `[batch, H, W, channels * num_levels]`.
 
   Raises:
     ValueError: if `conditional_input` does not match the network.
   """
-  graph = layer_graph.LayerGraph(network.image_shape)
+  height, width, _ = network.image_shape
+  graph = layer_graph.LayerGraph(
+      (height, width, network.level_inputs.num_features))
   label_biases = dict(zip(map(id, network.conv_layers()),
                           network.label_biases(conditional_input)))
 

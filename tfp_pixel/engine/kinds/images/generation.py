@@ -141,11 +141,17 @@ def complete_images(images, known, run=None, num_completions=4, seed=0,
       channels]`; known pixels keep their (quantized) values.
 
   Raises:
-    ValueError: if the run is missing, the images or mask do not fit it, or
+    ValueError: if the run is missing or of more than 256 levels, the
+      images or mask do not fit it, or
       `label` is missing for a class-conditional run, given for another, or
       not one of its classes, or `num_completions < 1`.
   """
   run = loading.open_run(run, kind=image_kind.NAME)
+  if configs.levels_are_data(run.config):
+    raise ValueError(
+        '{} models {} levels, which no 8-bit image quantizes to: only a run '
+        'of at most 256 levels completes images.'.format(
+            run.path, run.config['num_levels']))
   images = np.asarray(images, np.uint8)
   if num_completions < 1:
     raise ValueError('num_completions must be at least 1, got {}.'.format(

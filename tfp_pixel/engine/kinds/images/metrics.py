@@ -10,7 +10,9 @@ bits/dim    = nll_8bit(x) / (H * W * C * ln 2)
 ```
 
 For `K == 256` every width is 1 and both figures coincide. The model's own
-figure, `nll_K / (H * W * C * ln 2)`, is reported beside it.
+figure, `nll_K / (H * W * C * ln 2)`, is reported beside it. A model of more
+than 256 levels reads levels that no 8-bit image is behind (the codes of a
+VQ-VAE): both figures are its own.
 """
 
 import math
@@ -47,8 +49,10 @@ def eight_bit_nll(nll_levels, levels, num_levels):
 
   Returns:
     nll: float `Tensor` `[batch]`, `nll_levels` plus the log width of every
-      level's bin.
+      level's bin; `nll_levels` itself above 256 levels.
   """
+  if num_levels > quantization.IMAGE_LEVELS:
+    return nll_levels
   log_widths = tf.math.log(tf.constant(
       quantization.bin_widths(num_levels), dtype=nll_levels.dtype))
   levels = tf.cast(levels, tf.int32)

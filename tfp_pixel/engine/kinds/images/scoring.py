@@ -23,6 +23,7 @@ import tensorflow as tf
 from tfp_pixel import bounds
 from tfp_pixel import class_labels
 from tfp_pixel import data
+from tfp_pixel.engine import configs
 from tfp_pixel.engine import loading
 from tfp_pixel.engine.kinds import images as image_kind
 from tfp_pixel.engine.kinds.images import conditioning
@@ -95,7 +96,9 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
   """Scores image files under a trained model.
 
   Images are converted to the run's shape and quantized to its levels the way
-  training converted them. A path that cannot be scored (missing, unreadable,
+  training converted them; a run of more than 256 levels
+  (`configs.levels_are_data`) scores the levels of array files as they are,
+  and skips image files. A path that cannot be scored (missing, unreadable,
   truncated, not an image, unconvertible, empty, an empty folder, no label) is
   reported in `skipped`, and the rest are still scored. `.npy`/`.npz` and IDX
   image files are read as arrays of images, named `FILE[i]`.
@@ -272,18 +275,31 @@ class Scorer(object):
     Raises:
       ValueError, OSError: if the source cannot be read or has no label.
     """
-    image_shape = tuple(self._run.config['image_shape'])
+    config = self._run.config
+    image_shape = tuple(config['image_shape'])
+    levels_are_data = configs.levels_are_data(config)
     if isinstance(source, _Array):
-      image_set = data.load_images(source.path,
-                                   with_labels=self._labels_from_data)
+      if levels_are_data:
+        image_set = data.load_levels(source.path, config['num_levels'],
+                                     shape=image_shape,
+                                     with_labels=self._labels_from_data)
+      else:
+        image_set = data.load_images(source.path,
+                                     with_labels=self._labels_from_data)
       labels = [self._label] * len(image_set.images)
       if self._labels_from_data:
         labels = class_labels.check_labels(
             image_set.labels, self._run.config['num_classes'],
             'a data label').tolist()
-      images = self._converted(image_set.images, image_shape, source.path)
+      images = image_set.images
+      if not levels_are_data:
+        images = self._converted(images, image_shape, source.path)
       return ((_array_name(source.path, i), image, label)
               for i, (image, label) in enumerate(zip(images, labels)))
+    if levels_are_data:
+      raise data.DataError(
+          'a model of {} levels scores integer levels from array files '
+          '(.npy, .npz or IDX), not images'.format(config['num_levels']))
     if isinstance(source.label, str):
       raise data.DataError(source.label)
     image, own_shape = data.read_image_and_shape(source.path, image_shape)

@@ -1,13 +1,15 @@
 """Reading an image source for a training run (`tfp-pixel train`).
 
-`prepare_training` loads the images of a source (`tfp_pixel.data`) with the
-run's data options (`run_data`), decides the run's configuration (a new one,
-or the stored one of a run being resumed, which the options given must
+`prepare_training` loads the images of a source (`tfp_pixel.data`; for a
+model of more than 256 levels, its levels: `configs.levels_are_data`) with
+the run's data options (`run_data`), decides the run's configuration (a new
+one, or the stored one of a run being resumed, which the options given must
 match) and holds out a validation split.
 """
 
 from tfp_pixel import class_labels
 from tfp_pixel import data
+from tfp_pixel import quantization
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import kinds
 from tfp_pixel.engine import run_data
@@ -56,11 +58,18 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
     # parameters are not known yet.
     model_size.check(_config(run_dir, model_options, stored,
                              options['shape'], None), batch_size)
-  image_set = data.load_images(
-      options['dataset'], shape=options['shape'],
-      data_dir=options['data_dir'],
-      with_labels=bool(conditional or (stored and stored['num_classes'])),
-      max_images=options['max_images'])
+  with_labels = bool(conditional or (stored and stored['num_classes']))
+  num_levels = (stored or model_options).get('num_levels')
+  if num_levels is not None and quantization.check_num_levels(
+      num_levels) > quantization.IMAGE_LEVELS:
+    image_set = data.load_levels(
+        options['dataset'], num_levels, shape=options['shape'],
+        with_labels=with_labels, max_images=options['max_images'])
+  else:
+    image_set = data.load_images(
+        options['dataset'], shape=options['shape'],
+        data_dir=options['data_dir'], with_labels=with_labels,
+        max_images=options['max_images'])
   image_shape = tuple(image_set.images.shape[1:])
   config = _config(run_dir, model_options, stored, image_shape,
                    image_set.num_classes if conditional else None)

@@ -1,8 +1,9 @@
 """How the engine feeds, measures and shows the image models.
 
 `ImageTask` is what `training.train` and `scoring` need to know of a model of
-8-bit images that is not the model itself: the batches (uint8 images, or
-`(images, labels)` for a class-conditional model), each image's negative
+8-bit images that is not the model itself: the batches (uint8 images, int32
+levels for a model of more than 256 levels, or `(images, labels)` for a
+class-conditional model), each image's negative
 log-likelihood in the 8-bit convention and on the model's own levels
 (`metrics`), the dimensions it is spread over (`H * W * C` per image), and
 the per-epoch sample grid (one row per class for a class-conditional model).
@@ -49,6 +50,7 @@ class ImageTask(object):
     self._config = config
     self._image_shape = tuple(config['image_shape'])
     self._conditional = conditioning.is_conditional(config)
+    self._levels_are_data = configs.levels_are_data(config)
 
   @property
   def num_dims(self):
@@ -59,8 +61,9 @@ class ImageTask(object):
     """A `tf.data.Dataset` of batches of the model's shape.
 
     Args:
-      data: uint8 images `[N, H, W, C]`, an `(images, labels)` pair, or a
-        `tf.data.Dataset` of such batches.
+      data: uint8 images `[N, H, W, C]` (integer levels in
+        `[0, num_levels)` above 256 levels), an `(images, labels)` pair, or
+        a `tf.data.Dataset` of such batches.
       batch_size: Python `int`, for arrays.
       shuffle_seed: Python `int` to shuffle arrays every epoch, or `None`.
 
@@ -198,14 +201,28 @@ class ImageTask(object):
           *self._image_shape, list(images.shape)))
     if len(images) == 0:
       raise ValueError('No images to train on.')
+    images = self._checked_values(images)
     if not self._conditional:
-      return images.astype(np.uint8), None
+      return images, None
     labels = class_labels.check_labels(labels, self._config['num_classes'],
                                            'label')
     if labels.shape != (len(images),):
       raise ValueError('{} labels for {} images; give one class id per image.'
                        .format(labels.size, len(images)))
-    return images.astype(np.uint8), labels
+    return images, labels
+
+  def _checked_values(self, images):
+    """uint8 images, or int32 levels in `[0, num_levels)`."""
+    if not self._levels_are_data:
+      return images.astype(np.uint8)
+    num_levels = self._config['num_levels']
+    if not np.issubdtype(images.dtype, np.integer) or (
+        images.min() < 0 or images.max() >= num_levels):
+      raise ValueError('A model of {} levels trains on integer levels in '
+                       '[0, {}), got {} values in [{}, {}].'.format(
+                           num_levels, num_levels, images.dtype,
+                           images.min(), images.max()))
+    return images.astype(np.int32)
 
   def _checked_labels(self, labels):
     """`labels` of a dataset batch, with an error if one is not a class."""
