@@ -48,10 +48,12 @@ DEFAULT_MAX_BYTES = 16 * 2**30
 # The environment variable that sets another bound, in GiB (a bigger machine).
 MAX_BYTES_VARIABLE = 'TFP_PIXEL_MAX_MODEL_GB'
 
-# `networks.level_inputs`'s `EMBEDDING_THRESHOLD` and
-# `DEFAULT_EMBEDDING_SIZE`, without importing TensorFlow.
-EMBEDDING_THRESHOLD = 256
-EMBEDDING_SIZE = 32
+# `networks.level_inputs`'s, read from its source without importing
+# TensorFlow.
+EMBEDDING_THRESHOLD = registry.module_constant(
+    'tfp_pixel.networks.level_inputs', 'EMBEDDING_THRESHOLD')
+EMBEDDING_SIZE = registry.module_constant('tfp_pixel.networks.level_inputs',
+                                          'DEFAULT_EMBEDDING_SIZE')
 
 _BYTES_PER_FLOAT = 4
 _PARAMETER_COPIES = 4

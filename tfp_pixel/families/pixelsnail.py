@@ -36,9 +36,8 @@ def _estimate(config):
   levels, mix = config['num_levels'], config['num_logistic_mix']
   labels = config['num_classes'] or 0
   conv = model_size.conv_parameters
-  # Levels above 256 enter as 32 learned features each (level_inputs).
-  embedded = mix is None and levels > 256
-  inputs = channels * (32 if embedded else 1)
+  embedding, inputs = (model_size.level_inputs_size(channels, levels)
+                       if mix is None else (0, channels))
   positions = height * width
 
   def gated(features, taps, aux=0):
@@ -66,7 +65,7 @@ def _estimate(config):
     # The head's layer of the pixel's own channels (RGB).
     if channels > 1:
       head += conv(1, inputs, output_filters)
-    parameters += head + (levels * inputs if embedded else 0)
+    parameters += head + embedding
   else:
     outputs = mix * (2 * channels + channels * (channels - 1) // 2 + 1)
     parameters += conv(1, filters, outputs)
