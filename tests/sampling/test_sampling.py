@@ -7,7 +7,7 @@ import tensorflow_probability as tfp
 
 import tfp_pixel
 from tfp_pixel import quantization
-from tfp_pixel.distributions import logistic_mixture
+from tfp_pixel.networks import mixture_head
 from tfp_pixel.sampling import reference
 from tests import chi_square
 from tests import model_hooks
@@ -36,7 +36,7 @@ class TestMixtureGraph:
     graph = pixel_cnn_graph.pixel_cnn_graph(dist.network, image_shape,
                                           conditional)
     raw = graph.evaluate(2. * images / 3. - 1.)
-    got = logistic_mixture.split_params(raw, 2, image_shape[-1])
+    got = mixture_head.split_params(raw, 2, image_shape[-1])
     for want, have in zip(expected, got):
       np.testing.assert_allclose(have, want, rtol=1e-4, atol=1e-4)
 

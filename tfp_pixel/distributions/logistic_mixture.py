@@ -4,7 +4,8 @@ The output head that `tfp_pixel.PixelCNN` (through `tfd.PixelCNN`) and the
 mixture `tfp_pixel.PixelSNAIL` share: per pixel, `M` components, each a
 quantized logistic per channel whose location depends linearly on the
 pixel's earlier channels, over the integer values `[low, high]`. The network
-outputs, per pixel, `M * (2 C + C (C - 1) / 2 + 1)` numbers (`split_params`).
+outputs, per pixel, `M * (2 C + C (C - 1) / 2 + 1)` numbers
+(`networks.mixture_head.split_params`).
 With temperature `T` the component logits are divided by `T` and the
 logistic scales multiplied by it, in `log_prob` and in `draw_pixel` alike.
 """
@@ -17,31 +18,7 @@ from tfp_pixel.sampling import inverse_cdf
 
 tfd = tfp.distributions
 
-__all__ = ['LogisticMixture', 'num_params', 'split_params']
-
-
-def num_params(num_mix, num_channels):
-  """Network outputs per pixel of a mixture of `num_mix` components."""
-  return num_mix * (2 * num_channels + num_channels * (num_channels - 1) // 2 +
-                    1)
-
-
-def split_params(raw, num_mix, num_channels):
-  """Splits raw outputs `[..., num_params]` as `tfd.PixelCNN`'s network does.
-
-  Returns:
-    params: `component_logits` `[..., M]`, `locs` and `scales` `[..., M, C]`
-      and, for several channels, `coeffs` `[..., M, C * (C - 1) / 2]`.
-  """
-  num_coeffs = num_channels * (num_channels - 1) // 2
-  raw = tf.reshape(raw, tf.concat(
-      [tf.shape(raw)[:-1], [num_mix, 2 * num_channels + num_coeffs + 1]], 0))
-  splits = (3 if num_channels == 1
-            else [1, num_channels, num_channels, num_coeffs])
-  params = tf.split(raw, splits, axis=-1)
-  params[0] = tf.squeeze(params[0], axis=-1)
-  params[2] = tf.nn.softplus(params[2]) + tf.cast(tf.exp(-7.), raw.dtype)
-  return params
+__all__ = ['LogisticMixture']
 
 
 class LogisticMixture:

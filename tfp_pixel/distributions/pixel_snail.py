@@ -243,7 +243,7 @@ class PixelSNAIL(base.AutoregressiveImage, tfd.Distribution):
 
   def network_params(self, images, conditional_input=None, training=False):
     """The mixture head's parameters at every pixel (see
-    `logistic_mixture.split_params`) given images in `[0, high]`."""
+    `mixture_head.split_params`) given images in `[0, high]`."""
     self._require_head('mixture', self.num_logistic_mix)
     conditional_input = self.checked_conditional_input(conditional_input)
     return self._network(self.network_inputs(images), training=training,

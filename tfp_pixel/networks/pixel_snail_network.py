@@ -25,8 +25,8 @@ The output head turns the features of a pixel into its distribution:
 `CategoricalHead`, logits over `num_levels` per channel in channel order
 (channel `c` also reads the pixel's channels `< c` through a 1x1 type-A
 layer, then the categorical models' own 1x1 type-B layers,
-`categorical_network.make_head`), or `MixtureHead`, the parameters of
-PixelCNN++'s discretized logistic mixture (`logistic_mixture`).
+`categorical_network.make_head`), or `mixture_head.MixtureHead`, the
+parameters of PixelCNN++'s discretized logistic mixture.
 """
 
 import numpy as np
@@ -35,15 +35,15 @@ import tensorflow as tf
 from tfp_pixel import class_labels
 from tfp_pixel import quantization
 from tfp_pixel import shapes
-from tfp_pixel.distributions import logistic_mixture
 from tfp_pixel.networks import categorical_network
 from tfp_pixel.networks import causal_attention
 from tfp_pixel.networks import label_projection
 from tfp_pixel.networks import level_inputs
 from tfp_pixel.networks import masked_layers
+from tfp_pixel.networks import mixture_head
 
-__all__ = ['AttentionBlock', 'Block', 'CategoricalHead', 'GatedResidual', 'MixtureHead',
-           'PixelSNAILNetwork', 'background']
+__all__ = ['AttentionBlock', 'Block', 'CategoricalHead', 'GatedResidual',
+           'PixelSNAILNetwork', 'background', 'check_arguments']
 
 KERNEL_SIZE = (3, 3)
 
@@ -192,26 +192,6 @@ class CategoricalHead(tf.Module):
         [tf.shape(logits)[:-1], [self.channels, self.num_levels]], 0))
 
 
-class MixtureHead(tf.Module):
-  """The parameters of PixelCNN++'s mixture (`logistic_mixture.split_params`)
-  of a pixel from its features."""
-
-  def __init__(self, num_filters, channels, num_logistic_mix, dtype,
-               name=None):
-    super().__init__(name=name)
-    self.channels = channels
-    self.num_logistic_mix = num_logistic_mix
-    self.layer = masked_layers.MaskedConv2D(
-        num_filters, logistic_mixture.num_params(num_logistic_mix, channels),
-        dtype=dtype)
-
-  def __call__(self, features, inputs=None):
-    del inputs  # The mixture's channels depend on each other in the head.
-    return logistic_mixture.split_params(self.layer(tf.nn.elu(features)),
-                                         self.num_logistic_mix,
-                                         self.channels)
-
-
 class PixelSNAILNetwork(tf.Module):
   """Maps images to the parameters of each pixel's conditional.
 
@@ -289,7 +269,8 @@ class PixelSNAILNetwork(tf.Module):
                                   self.num_levels,
                                   num_output_filters or num_filters, dtype)
     else:
-      self.head = MixtureHead(num_filters, channels, num_logistic_mix, dtype)
+      self.head = mixture_head.MixtureHead(num_filters, channels,
+                                           num_logistic_mix, dtype)
 
   @property
   def float_dtype(self):
@@ -337,7 +318,7 @@ class PixelSNAILNetwork(tf.Module):
 
     Returns:
       A categorical network's logits `[batch, H, W, C, num_levels]`, or a
-      mixture network's `split_params` list.
+      mixture network's `mixture_head.split_params` list.
     """
     return self.head(self.features(inputs, training, conditional_input),
                      inputs)

@@ -3,7 +3,7 @@
 import tensorflow as tf
 
 from tfp_pixel.networks import stock_pixel_cnn
-from tfp_pixel.distributions import logistic_mixture
+from tfp_pixel.networks import mixture_head
 from tfp_pixel.sampling import pixel_cnn_graph
 from tfp_pixel.sampling import pixel_cached_sampler
 
@@ -57,7 +57,7 @@ class PixelCNNSampler(pixel_cached_sampler.PixelCachedSampler):
     return tf.get_static_value(self._dist.low)
 
   def draw_pixel(self, outputs, noise, known, known_mask):
-    params = logistic_mixture.split_params(
+    params = mixture_head.split_params(
         outputs, self._dist.num_logistic_mix, self._image_shape[-1])
     return self._dist.draw_pixel_by_inverse_cdf(params, noise, known,
                                                 known_mask)
