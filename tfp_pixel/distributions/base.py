@@ -15,7 +15,9 @@ every model, images and text alike, and states once:
 - `log_prob` of `tf_keras.Input`s builds a Keras model that trains the
   distribution's variables (`keras_inputs.KerasInputs`).
 
-`AutoregressiveImage` adds what the image models share:
+`AutoregressiveImage` adds what the image models share (and `NetworkImage`
+what the models on a network of this package share: the categorical models
+and `PixelSNAIL`):
 
 - events are images `[height, width, channels]` (`image_shape`), the batch
   shape is scalar;
@@ -29,14 +31,20 @@ every model, images and text alike, and states once:
 """
 
 import tensorflow as tf
+import tensorflow_probability as tfp
 from tensorflow_probability.python.internal import tensor_util
+
+from tfp_pixel import shapes
 
 from tfp_pixel.distributions import conditioning
 from tfp_pixel.distributions import keras_inputs
 from tfp_pixel.distributions import temperature as temperature_lib
 from tfp_pixel.sampling import pixel_sampler
 
-__all__ = ['Autoregressive', 'AutoregressiveImage']
+tfd = tfp.distributions
+
+__all__ = ['Autoregressive', 'AutoregressiveImage', 'NetworkImage',
+           'categorical_log_prob']
 
 
 class Autoregressive(keras_inputs.KerasInputs):
@@ -118,3 +126,94 @@ class AutoregressiveImage(Autoregressive, conditioning.ConditionalInput):
     if conditional_input is not None:
       kwargs['conditional_input'] = conditional_input
     return tf.cast(pixel_sampler.sample(self, n, seed, **kwargs), self.dtype)
+
+
+class NetworkImage(AutoregressiveImage):
+  """Mixin of the image models whose network is one of this package's (a
+  `tf.Module` with `num_classes`): `CategoricalImage`'s models, `PixelSNAIL`.
+
+  The constructor sets `_image_shape` (a tuple), `_network` and
+  `_float_dtype`; labels are one-hot `[num_classes]` vectors.
+  """
+
+  @property
+  def image_shape(self):
+    return self._image_shape
+
+  @property
+  def network(self):
+    return self._network
+
+  @property
+  def float_dtype(self):
+    return self._float_dtype
+
+  @property
+  def num_classes(self):
+    """Python `int`, classes of a conditional model, or `None`."""
+    return self._network.num_classes
+
+  @property
+  def conditional_dtype(self):
+    """Float `tf.DType` of `conditional_input` (the network's)."""
+    return self._float_dtype
+
+  @property
+  def conditional_shape(self):
+    """`tf.TensorShape([num_classes])`, or `None` when unconditional."""
+    if self.num_classes is None:
+      return None
+    return tf.TensorShape([self.num_classes])
+
+  def sampler_labels(self, batch_size, conditional_input):
+    """`conditional_input` checked and, given `batch_size`, broadcast to
+    `[batch_size, num_classes]` (`None` for an unconditional model).
+
+    Raises:
+      ValueError: if `conditional_input` does not fit the model.
+    """
+    conditional_input = self.checked_conditional_input(conditional_input)
+    if conditional_input is not None and batch_size is not None:
+      conditional_input = tf.broadcast_to(
+          conditional_input, tf.stack([batch_size, self.num_classes]))
+    return conditional_input
+
+  def flat_events(self, value, conditional_input):
+    """`log_prob`'s events and labels, broadcast together and flattened.
+
+    Returns:
+      events: `[n, H, W, C]`, the events of `value` in one batch.
+      labels: `[n, num_classes]`, or `None`.
+      leading_shape: int32 `Tensor`, the sample and batch shape of `value`
+        and the labels, to reshape the `[n]` log-probabilities to.
+
+    Raises:
+      ValueError: if `value` does not end in `image_shape`, or the labels
+        do not fit.
+    """
+    value = shapes.check_event(value, self._image_shape)
+    value, conditional_input = self.broadcast_conditional_input(
+        value, conditional_input)
+    if conditional_input is not None:
+      conditional_input = tf.reshape(conditional_input,
+                                     [-1, self.num_classes])
+    return (tf.reshape(value, [-1, *self._image_shape]), conditional_input,
+            tf.shape(value)[:-3])
+
+  def level_assertions(self, levels, num_levels):
+    """Run-time checks that `levels` lie in `[0, num_levels)`, under
+    `validate_args`."""
+    if not self.validate_args:
+      return []
+    return [tf.debugging.assert_non_negative(levels),
+            tf.debugging.assert_less(
+                levels, num_levels,
+                message='levels must be smaller than `num_levels`')]
+
+
+def categorical_log_prob(logits, levels):
+  """`log p(levels)` `[n]` of images `[n, H, W, C]` under independent
+  softmaxes `logits` `[n, H, W, C, K]` (each already conditioned on the
+  levels before it)."""
+  return tfd.Independent(tfd.Categorical(logits=logits),
+                         reinterpreted_batch_ndims=3).log_prob(levels)

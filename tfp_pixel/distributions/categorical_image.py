@@ -23,7 +23,7 @@ tfd = tfp.distributions
 __all__ = ['CategoricalImage']
 
 
-class CategoricalImage(base.AutoregressiveImage):
+class CategoricalImage(base.NetworkImage):
   """Mixin of the categorical image models: network, logits and `log_prob`.
 
   A model's constructor calls `_init_categorical` (which initializes the
@@ -86,41 +86,12 @@ class CategoricalImage(base.AutoregressiveImage):
         name=name)
 
   @property
-  def image_shape(self):
-    return self._image_shape
-
-  @property
   def num_levels(self):
     return self._num_levels
 
   @property
   def architecture(self):
     return self._architecture
-
-  @property
-  def num_classes(self):
-    """Python `int`, classes of a conditional model, or `None`."""
-    return self._network.num_classes
-
-  @property
-  def conditional_dtype(self):
-    """Float `tf.DType` of `conditional_input` (the network's)."""
-    return self._float_dtype
-
-  @property
-  def conditional_shape(self):
-    """`tf.TensorShape([num_classes])`, or `None` when unconditional."""
-    if self.num_classes is None:
-      return None
-    return tf.TensorShape([self.num_classes])
-
-  @property
-  def network(self):
-    return self._network
-
-  @property
-  def float_dtype(self):
-    return self._float_dtype
 
   def logits(self, levels, training=False, conditional_input=None):
     """Tempered logits of every pixel and channel given the images `levels`.
@@ -165,40 +136,20 @@ class CategoricalImage(base.AutoregressiveImage):
     Raises:
       ValueError: if `conditional_input` does not fit the model.
     """
-    conditional_input = self.checked_conditional_input(conditional_input)
-    if conditional_input is not None and batch_size is not None:
-      conditional_input = tf.broadcast_to(
-          conditional_input, tf.stack([batch_size, self.num_classes]))
-    return self._make_pixel_sampler(conditional_input)
+    return self._make_pixel_sampler(self.sampler_labels(batch_size,
+                                                        conditional_input))
 
   def _make_pixel_sampler(self, conditional_input):
     """The model's sampler given `[batch, num_classes]` labels or `None`."""
     raise NotImplementedError
 
   def _log_prob(self, value, conditional_input=None, training=False):
-    value = shapes.check_event(value, self._image_shape)
-    value, conditional_input = self.broadcast_conditional_input(
-        value, conditional_input)
-    if conditional_input is not None:
-      conditional_input = tf.reshape(conditional_input,
-                                     [-1, self.num_classes])
-    sample_and_batch_shape = tf.shape(value)[:-3]
-    levels = tf.reshape(value, [-1, *self._image_shape])
+    levels, labels, leading_shape = self.flat_events(value, conditional_input)
     levels = tf.cast(levels, tf.int32)
-    with tf.control_dependencies(self._value_assertions(levels)):
-      logits = self.logits(levels, training=training,
-                           conditional_input=conditional_input)
-    pixels = tfd.Independent(tfd.Categorical(logits=logits),
-                             reinterpreted_batch_ndims=3)
-    return tf.reshape(pixels.log_prob(levels), sample_and_batch_shape)
-
-  def _value_assertions(self, levels):
-    if not self.validate_args:
-      return []
-    return [tf.debugging.assert_non_negative(levels),
-            tf.debugging.assert_less(
-                levels, self._num_levels,
-                message='levels must be smaller than `num_levels`')]
+    with tf.control_dependencies(self.level_assertions(levels,
+                                                       self._num_levels)):
+      logits = self.logits(levels, training=training, conditional_input=labels)
+    return tf.reshape(base.categorical_log_prob(logits, levels), leading_shape)
 
 
 def _check_network(network, expected_class, architecture, image_shape,

@@ -14,7 +14,7 @@ tfd = tfp.distributions
 __all__ = ['PixelSNAIL']
 
 
-class PixelSNAIL(base.AutoregressiveImage, tfd.Distribution):
+class PixelSNAIL(base.NetworkImage, tfd.Distribution):
   """PixelSNAIL (Chen et al., 2018) as a distribution over images.
 
   Each pixel's conditional given the pixels before it in raster order comes
@@ -164,18 +164,6 @@ class PixelSNAIL(base.AutoregressiveImage, tfd.Distribution):
           parameters=parameters, name=name)
 
   @property
-  def image_shape(self):
-    return self._image_shape
-
-  @property
-  def network(self):
-    return self._network
-
-  @property
-  def float_dtype(self):
-    return self._float_dtype
-
-  @property
   def num_levels(self):
     """Python `int`, levels of the softmax head, or `None`."""
     return self._network.num_levels
@@ -184,22 +172,6 @@ class PixelSNAIL(base.AutoregressiveImage, tfd.Distribution):
   def num_logistic_mix(self):
     """Python `int`, components of the mixture head, or `None`."""
     return self._network.num_logistic_mix
-
-  @property
-  def num_classes(self):
-    """Python `int`, classes of a class-conditional model, or `None`."""
-    return self._network.num_classes
-
-  @property
-  def conditional_dtype(self):
-    return self._float_dtype
-
-  @property
-  def conditional_shape(self):
-    """`tf.TensorShape([num_classes])`, or `None` when unconditional."""
-    if self.num_classes is None:
-      return None
-    return tf.TensorShape([self.num_classes])
 
   @property
   def low(self):
@@ -263,41 +235,23 @@ class PixelSNAIL(base.AutoregressiveImage, tfd.Distribution):
       conditional_input: for a conditional model, one-hot labels
         `[batch_size, num_classes]` or `[num_classes]`.
     """
-    conditional_input = self.checked_conditional_input(conditional_input)
-    if conditional_input is not None and batch_size is not None:
-      conditional_input = tf.broadcast_to(
-          conditional_input, tf.stack([batch_size, self.num_classes]))
-    return pixel_snail_sampler.PixelSNAILSampler(self, conditional_input)
+    return pixel_snail_sampler.PixelSNAILSampler(
+        self, self.sampler_labels(batch_size, conditional_input))
 
   def _log_prob(self, value, conditional_input=None, training=False):
-    value = shapes.check_event(value, self._image_shape)
-    value, conditional_input = self.broadcast_conditional_input(
-        value, conditional_input)
-    if conditional_input is not None:
-      conditional_input = tf.reshape(conditional_input,
-                                     [-1, self.num_classes])
-    sample_and_batch_shape = tf.shape(value)[:-3]
-    images = tf.reshape(value, [-1, *self._image_shape])
+    images, labels, leading_shape = self.flat_events(value, conditional_input)
     if self.num_levels is not None:
       levels = tf.cast(images, tf.int32)
-      with tf.control_dependencies(self._level_assertions(levels)):
+      with tf.control_dependencies(self.level_assertions(levels,
+                                                         self.num_levels)):
         logits = self.logits(levels, training=training,
-                             conditional_input=conditional_input)
-      log_prob = tfd.Independent(tfd.Categorical(logits=logits),
-                                 reinterpreted_batch_ndims=3).log_prob(levels)
+                             conditional_input=labels)
+      log_prob = base.categorical_log_prob(logits, levels)
     else:
       images = tf.cast(images, self._float_dtype)
-      params = self.network_params(images, conditional_input, training)
-      log_prob = self.mixture().log_prob(params, images)
-    return tf.reshape(log_prob, sample_and_batch_shape)
-
-  def _level_assertions(self, levels):
-    if not self.validate_args:
-      return []
-    return [tf.debugging.assert_non_negative(levels),
-            tf.debugging.assert_less(
-                levels, self.num_levels,
-                message='levels must be smaller than `num_levels`')]
+      log_prob = self.mixture().log_prob(
+          self.network_params(images, labels, training), images)
+    return tf.reshape(log_prob, leading_shape)
 
   def _require_head(self, head, size):
     if size is None:

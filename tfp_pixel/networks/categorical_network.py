@@ -119,7 +119,7 @@ class CategoricalNetwork(tf.Module):
 
 
 def make_head(num_features, num_output_filters, channels, num_levels,
-              num_hidden=2, dtype=tf.float32):
+              num_hidden=2, dtype=tf.float32, output_init_scale=1.):
   """The 1x1 type-B layers at the end of a categorical network.
 
   Args:
@@ -129,6 +129,8 @@ def make_head(num_features, num_output_filters, channels, num_levels,
     num_levels: Python `int`, logits per channel.
     num_hidden: Python `int`, hidden layers before the output layer.
     dtype: float `tf.DType` of the variables.
+    output_init_scale: Python `float`, a factor on the output layer's
+      initial kernel (below 1: logits that start near uniform).
 
   Returns:
     head: list of `num_hidden + 1` `MaskedConv2D`s; the last has
@@ -136,8 +138,10 @@ def make_head(num_features, num_output_filters, channels, num_levels,
   """
   sizes = [num_features] + [num_output_filters] * num_hidden + [
       channels * num_levels]
-  return [masked_layers.MaskedConv2D(i, o, num_groups=channels, dtype=dtype)
-          for i, o in zip(sizes[:-1], sizes[1:])]
+  scales = [1.] * num_hidden + [output_init_scale]
+  return [masked_layers.MaskedConv2D(i, o, num_groups=channels, dtype=dtype,
+                                     init_scale=scale)
+          for i, o, scale in zip(sizes[:-1], sizes[1:], scales)]
 
 
 def apply_head(head, x, label_biases=None):

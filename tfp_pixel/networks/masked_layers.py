@@ -14,16 +14,16 @@ class MaskedKernel(tf.Module):
   the variables (an optimizer step, a restored checkpoint, a hand-written
   update)."""
 
-  def _create_variables(self, mask, dtype, support=None):
-    """Creates `kernel` (masked He-uniform) and `bias` for `mask`
-    `[kernel_h, kernel_w, in_features, out_features]`; `support`, a 0/1 array
-    like `mask` (default `mask`), holds the entries drawn at random, the
-    others start at zero."""
+  def _create_variables(self, mask, dtype, support=None, init_scale=1.):
+    """Creates `kernel` (masked He-uniform, times `init_scale`) and `bias`
+    for `mask` `[kernel_h, kernel_w, in_features, out_features]`; `support`,
+    a 0/1 array like `mask` (default `mask`), holds the entries drawn at
+    random, the others start at zero."""
     self._mask = tf.constant(mask, dtype=dtype)
     out_features = mask.shape[-1]
     # He-uniform scaled to the inputs the mask lets through on average.
     fan_in = max(mask.sum() / out_features, 1.)
-    limit = np.sqrt(6. / fan_in)
+    limit = init_scale * np.sqrt(6. / fan_in)
     support = mask if support is None else support
     self.kernel = tf.Variable(
         tf.random.uniform(mask.shape, -limit, limit, dtype=dtype) * support,
@@ -48,7 +48,7 @@ class MaskedConv2D(MaskedKernel):
 
   def __init__(self, in_features, out_features, kernel_size=(1, 1),
                num_groups=1, mask_type='B', dtype=tf.float32, name=None,
-               support=None):
+               support=None, init_scale=1.):
     """Creates the layer's variables.
 
     Args:
@@ -64,6 +64,9 @@ class MaskedConv2D(MaskedKernel):
         out_features]` covering the mask, the kernel entries drawn at random
         (default: the mask's); for a subclass that also reads the kernel
         under a wider mask.
+      init_scale: Python `float`, a factor on the kernel's initial values
+        (below 1: a layer that starts small, such as the last of a
+        residual branch).
     """
     super().__init__(name=name)
     kernel_size = tuple(int(k) for k in kernel_size)
@@ -71,7 +74,7 @@ class MaskedConv2D(MaskedKernel):
                              num_groups, mask_type)
     self.kernel_size = kernel_size
     self.mask_type = mask_type
-    self._create_variables(mask, dtype, support)
+    self._create_variables(mask, dtype, support, init_scale)
 
   def __call__(self, inputs):
     """Applies the masked convolution to `[batch, height, width, in]` inputs."""

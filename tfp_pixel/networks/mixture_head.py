@@ -15,15 +15,17 @@ __all__ = ['MixtureHead', 'num_params', 'split_params']
 
 class MixtureHead(tf.Module):
   """The mixture's parameters at every pixel from its features: ELU, then
-  a 1x1 layer, then `split_params`."""
+  a 1x1 layer (its kernel times `init_scale` at first), then
+  `split_params`."""
 
   def __init__(self, num_filters, channels, num_logistic_mix,
-               dtype=tf.float32, name=None):
+               dtype=tf.float32, init_scale=1., name=None):
     super().__init__(name=name)
     self.channels = channels
     self.num_logistic_mix = num_logistic_mix
     self.layer = masked_layers.MaskedConv2D(
-        num_filters, num_params(num_logistic_mix, channels), dtype=dtype)
+        num_filters, num_params(num_logistic_mix, channels), dtype=dtype,
+        init_scale=init_scale)
 
   def __call__(self, features, inputs=None):
     del inputs  # The mixture's channels depend on each other in the head.

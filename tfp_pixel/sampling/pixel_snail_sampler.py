@@ -1,8 +1,9 @@
 """The fast exact sampler of `tfp_pixel.PixelSNAIL`.
 
 A full pass of the network costs every layer at every pixel, and sampling
-needs one pass per pixel. Here each pixel step computes one position of each
-layer, in raster order:
+needs one pass per pixel. Here the pixel walk
+(`pixel_sampler.PixelWalkSampler`) computes, once a pixel is written, one
+position of each layer, the next pixel's, in raster order:
 
 - a 3x3 masked convolution at `(i, j)` reads its input map at `(i - 1,
   j - 1 .. j + 1)`, `(i, j - 1)` and (type B) `(i, j)`: the sampler keeps, of
@@ -33,7 +34,7 @@ from tfp_pixel.sampling import pixel_sampler
 __all__ = ['PixelSNAILSampler']
 
 
-class PixelSNAILSampler(pixel_sampler.PixelSampler):
+class PixelSNAILSampler(pixel_sampler.PixelWalkSampler):
   """Draws a `PixelSNAIL`'s images pixel by pixel from cached activations."""
 
   def __init__(self, dist, conditional_input=None):
@@ -78,7 +79,8 @@ class PixelSNAILSampler(pixel_sampler.PixelSampler):
     return 0
 
   def start(self, images):
-    """Empty row buffers and key and value tables for `images`' batch."""
+    """Empty row buffers and key and value tables for `images`' batch, and
+    the outputs at the first pixel."""
     batch_size = tf.shape(images)[0]
     height, width, _ = self._dist.image_shape
     network = self._network
@@ -93,33 +95,46 @@ class PixelSNAILSampler(pixel_sampler.PixelSampler):
 
     features = network.first.kernel.shape[-1]
     attentions = [block.attention for block in network.blocks]
-    return dict(
+    state = dict(
         pixels=rows(network.input_features),
         maps=[rows(features) for _ in range(2 * len(self._residuals))],
         keys=[table(a.num_heads * a.key_size) for a in attentions],
         values=[table(a.num_heads * a.value_size) for a in attentions])
+    return self._advance(state, 0, 0)
 
-  def solve_row(self, state, row, noise, known, known_mask):
+  def pixel_outputs(self, state, row, col):
+    del row, col  # `state` holds the outputs at the next pixel.
+    return state['features']
+
+  def draw_pixel(self, outputs, noise, known, known_mask):
+    return self._draw(outputs, noise, known, known_mask)
+
+  def write_pixel(self, state, row, col, pixel):
+    """Writes the pixel (and its keys and values), then computes the
+    outputs at the next pixel of the row."""
     width = self._dist.image_shape[1]
+    position = row * width + col
+    state = self._write_pixel(state, position, col, pixel)
+    return tf.cond(col + 1 < width,
+                   lambda: self._advance(state, position + 1, col + 1),
+                   lambda: state)
+
+  def end_row(self, state, row):
+    """The row becomes the row above; the outputs at the next row's first
+    pixel."""
+    height, width, _ = self._dist.image_shape
     state = dict(state, pixels=_next_row(state['pixels']),
                  maps=[_next_row(m) for m in state['maps']])
-    # Columns first, [W, batch, ...]: a pixel is then one gather.
-    noise, known, known_mask = [tf.transpose(t, [1, 0, 2])
-                                for t in (noise, known, known_mask)]
+    return tf.cond(row + 1 < height,
+                   lambda: self._advance(state, (row + 1) * width, 0),
+                   lambda: state)
 
-    def step(col, state, pixels):
-      position = row * width + col
-      features, state, block_outputs = self._features(state, position, col)
-      pixel = self._draw(features, tf.gather(noise, col),
-                         tf.gather(known, col), tf.gather(known_mask, col))
-      state = self._write_pixel(state, position, col, pixel, block_outputs)
-      return col + 1, state, pixels.write(col, pixel)
-
-    pixels = tf.TensorArray(self.dtype, size=width,
-                            element_shape=known.shape[1:])
-    _, state, pixels = tf.while_loop(lambda col, *_: col < width, step,
-                                     (0, state, pixels))
-    return state, tf.transpose(pixels.stack(), [1, 0, 2])
+  def _advance(self, state, position, col):
+    """The state with the outputs at `position` (column `col` of the row
+    being drawn) computed: `features`, and each block's output before its
+    attention (`block_outputs`, for the keys of the position)."""
+    features, state, block_outputs = self._features(state, position, col)
+    return dict(state, features=features, block_outputs=block_outputs)
 
   def _features(self, state, position, col):
     """The last block's features at `position` (`[batch, 1, 1, F]`), the
@@ -170,8 +185,9 @@ class PixelSNAILSampler(pixel_sampler.PixelSampler):
                                       known, known_mask)
     return pixel
 
-  def _write_pixel(self, state, position, col, pixel, block_outputs):
+  def _write_pixel(self, state, position, col, pixel):
     """Writes the drawn pixel, and the keys and values of its position."""
+    block_outputs = state['block_outputs']
     inputs = self._network.network_inputs(pixel)
     keys, values = list(state['keys']), list(state['values'])
     background = tf.gather(self._background, position)
