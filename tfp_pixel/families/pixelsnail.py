@@ -53,9 +53,9 @@ def _estimate(config):
                           heads * (keys + values)),
       gated(query, 1), (conv(1, query, heads * keys), heads * keys),
       gated(filters, 1, heads * values),
-      # The attention weights of a pixel over every position: logits, mask,
-      # softmax and its gradient.
-      (0, 4 * heads * positions)]
+      # The attention of a pixel over every position: its logits and its
+      # weights (`bench/pixel_snail_memory.py` measures what training holds).
+      (0, 2 * heads * positions)]
   parameters = conv(9, inputs, filters) + blocks * sum(p for p, _ in parts)
   features = inputs + filters + blocks * sum(a for _, a in parts)
   if mix is None:
