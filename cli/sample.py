@@ -24,7 +24,8 @@ __all__ = ['sample']
 @options.temperature_option
 @click.option('-o', '--output', metavar='FILE', required=True,
               type=click.Path(dir_okay=False),
-              help='Output: .png (a grid) or .npy (uint8 [N, H, W, C]).')
+              help='Output: .png (a grid) or .npy (uint8 [N, H, W, C]; the '
+                   'int32 levels for a run of more than 256 levels).')
 @options.scale_option
 @options.checkpoint_option
 @options.run_option
@@ -44,6 +45,7 @@ def sample(num_samples, label, temperature, output, scale, checkpoint,
     from tfp_pixel.engine.kinds.images import conditioning  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine.kinds.images import generation  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine.kinds.images import grids  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine import configs  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import loading  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine.kinds import images as image_kind  # pylint: disable=g-import-not-at-top
     run = loading.open_run(run_dir, kind=image_kind.NAME)
@@ -54,14 +56,18 @@ def sample(num_samples, label, temperature, output, scale, checkpoint,
       labels = conditioning.per_class_labels(run.config['num_classes'],
                                              num_samples, None)
       count, columns = len(labels), num_samples
+    # A .npy of a run over more than 256 levels keeps the levels (codes).
+    as_levels = (output.lower().endswith('.npy') and
+                 configs.levels_are_data(run.config))
+    dtype = np.int32 if as_levels else np.uint8
     grids.check_output(output, count, image_shape, num_columns=columns,
                        scale=scale, advice='lower -n or --scale, or write '
-                       '.npy (streamed to disk)')
+                       '.npy (streamed to disk)', dtype=dtype)
     batches = generation.sample_batches(
         run, count, temperature=temperature, seed=seed, which=checkpoint,
-        label=labels)
+        label=labels, as_levels=as_levels)
     if output.lower().endswith('.npy'):
-      grids.write_npy(output, batches, count, image_shape)
+      grids.write_npy(output, batches, count, image_shape, dtype=dtype)
     else:
       grids.write_png(output, grids.image_grid(
           np.concatenate(list(batches)), num_columns=columns, scale=scale))

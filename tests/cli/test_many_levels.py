@@ -36,6 +36,14 @@ def test_train_and_score_on_levels_above_256(cli, tmp_path):
   assert dist.num_levels == 300 and dist.network.level_inputs.embedded
   assert (run_dir / 'samples' / 'epoch-001.png').is_file()
 
+  # Samples as an array are the levels drawn (the codes), not 8-bit values.
+  result = cli(['sample', '--run', str(run_dir), '-n', '40', '-o',
+                str(tmp_path / 'drawn.npy')])
+  assert result.exit_code == 0, result.output
+  drawn = np.load(tmp_path / 'drawn.npy')
+  assert drawn.dtype == np.int32 and drawn.shape == (40, 4, 4, 1)
+  assert drawn.min() >= 0 and drawn.max() < 300 and drawn.max() > 255
+
   np.save(tmp_path / 'more.npy', levels[:3])
   (tmp_path / 'image.png').write_bytes(
       (tmp_path / 'run' / 'samples' / 'epoch-001.png').read_bytes())

@@ -36,7 +36,7 @@ def batch_size(image_shape):
 
 
 def sample_batches(run=None, num_samples=16, temperature=1., seed=0,
-                   which='best', label=None):
+                   which='best', label=None, as_levels=False):
   """Samples images from a run's trained model, a batch at a time.
 
   The run and its checkpoint are opened (and `label` checked) before the
@@ -52,10 +52,14 @@ def sample_batches(run=None, num_samples=16, temperature=1., seed=0,
     label: for (and only for) a class-conditional run, the class of the
       images: a Python `int` for every image, or one per image
       `[num_samples]`.
+    as_levels: Python `bool`: for a run whose levels are its data (more
+      than 256, `configs.levels_are_data`), yield the int32 levels drawn
+      instead of their 8-bit display values.
 
   Returns:
     batches: an iterator of uint8 `np.ndarray`s `[n, height, width,
-      channels]` whose `n`s add up to `num_samples`.
+      channels]` (int32 levels, see `as_levels`) whose `n`s add up to
+      `num_samples`.
 
   Raises:
     ValueError: if `temperature` is not a positive finite number, the run
@@ -66,7 +70,8 @@ def sample_batches(run=None, num_samples=16, temperature=1., seed=0,
   labels = _checked_labels(label, run, int(num_samples))
   dist = run.load_model(which, temperature)
   return draw_batches(dist, run.config, int(num_samples),
-                      lambda batch: (int(seed), batch), labels)
+                      lambda batch: (int(seed), batch), labels,
+                      as_levels=as_levels)
 
 
 def sample_images(run=None, num_samples=16, temperature=1., seed=0,
@@ -236,7 +241,8 @@ def _checked_labels(label, run, num_images):
   return labels
 
 
-def draw_batches(dist, config, num_images, seed_of_batch, labels=None):
+def draw_batches(dist, config, num_images, seed_of_batch, labels=None,
+                 as_levels=False):
   """Yields `num_images` images of `dist` in batches of `batch_size` images.
 
   Args:
@@ -246,10 +252,13 @@ def draw_batches(dist, config, num_images, seed_of_batch, labels=None):
     seed_of_batch: callable `k -> seed` of batch `k`.
     labels: for a class-conditional model, the class of every image (a
       scalar) or of each `[num_images]`; else `None`.
+    as_levels: Python `bool`, see `sample_batches`.
 
   Yields:
-    images: uint8 `np.ndarray`s `[n, height, width, channels]`.
+    images: uint8 `np.ndarray`s `[n, height, width, channels]`, or int32
+      levels.
   """
+  as_levels = as_levels and configs.levels_are_data(config)
   size = batch_size(config['image_shape'])
   for batch, start in enumerate(range(0, num_images, size)):
     count = min(size, num_images - start)
@@ -259,4 +268,5 @@ def draw_batches(dist, config, num_images, seed_of_batch, labels=None):
           labels if labels.ndim == 0 else labels[start:start + count], config)
     events = dist.sample(count, seed=seed_of_batch(batch),
                          conditional_input=onehot)
-    yield configs.events_to_images(events, config)
+    yield (np.asarray(events, np.int32) if as_levels else
+           configs.events_to_images(events, config))

@@ -82,11 +82,12 @@ def check_grid(num_images, image_shape, num_columns=None, scale=None,
 
 
 def check_output(path, num_images, image_shape, num_columns=None, scale=None,
-                 advice='draw fewer images or lower the scale'):
+                 advice='draw fewer images or lower the scale',
+                 dtype=np.uint8):
   """Checks, before any work, that `num_images` images can be written to
   `path`: its folder exists, a `.png` grid is within `bounds.MAX_GRID_PIXELS`,
-  a `.npy` array fits in the folder's free disk space. `advice` ends the
-  message of a grid that is too large.
+  a `.npy` array of `dtype` fits in the folder's free disk space. `advice`
+  ends the message of a grid that is too large.
 
   Raises:
     OSError: if the folder does not exist or the disk is too small.
@@ -102,7 +103,7 @@ def check_output(path, num_images, image_shape, num_columns=None, scale=None,
     check_grid(num_images, image_shape, num_columns, scale, advice=advice)
   else:
     needed = _npy_header_size(num_images, image_shape) + num_images * int(
-        np.prod(image_shape))
+        np.prod(image_shape)) * np.dtype(dtype).itemsize
     free = shutil.disk_usage(folder).free
     if needed > free:
       raise OSError(
@@ -185,18 +186,19 @@ def write_png(path, image):
   files.write_atomically(path, lambda f: pil.save(f, format='PNG'))
 
 
-def write_npy(path, batches, num_images, image_shape):
+def write_npy(path, batches, num_images, image_shape, dtype=np.uint8):
   """Writes image batches to one `.npy` array atomically, a batch at a time.
 
-  The header (`uint8 [num_images, *image_shape]`) is written first, then each
-  batch as it comes, so that only one batch is held.
+  The header (`dtype [num_images, *image_shape]`) is written first, then
+  each batch as it comes, so that only one batch is held.
 
   Args:
     path: the `.npy` file.
-    batches: iterable of uint8 `[n, *image_shape]` arrays, `n`s adding up to
-      `num_images`.
+    batches: iterable of `[n, *image_shape]` arrays of `dtype`, `n`s adding
+      up to `num_images`.
     num_images: Python `int`, the images in all.
     image_shape: `(height, width, channels)`.
+    dtype: the array's `np.dtype`: uint8 images, or int32 levels.
 
   Raises:
     ValueError: if the batches do not hold `num_images` images of
@@ -205,10 +207,10 @@ def write_npy(path, batches, num_images, image_shape):
   shape = (int(num_images),) + tuple(int(d) for d in image_shape)
 
   def write(f):
-    np.lib.format.write_array_header_1_0(f, _npy_header(shape))
+    np.lib.format.write_array_header_1_0(f, _npy_header(shape, dtype))
     written = 0
     for batch in batches:
-      batch = np.asarray(batch, np.uint8)
+      batch = np.asarray(batch, dtype)
       if batch.shape[1:] != shape[1:] or written + len(batch) > shape[0]:
         raise ValueError('a batch of shape {} does not fit {} images of {}.'
                          .format(list(batch.shape), shape[0],
@@ -256,8 +258,8 @@ def _suffix(path):
   return suffix
 
 
-def _npy_header(shape):
-  return {'descr': np.dtype(np.uint8).str, 'fortran_order': False,
+def _npy_header(shape, dtype=np.uint8):
+  return {'descr': np.dtype(dtype).str, 'fortran_order': False,
           'shape': shape}
 
 
