@@ -15,6 +15,7 @@ import tensorflow as tf
 __all__ = [
     'IMAGE_LEVELS',
     'MAX_LEVELS',
+    'are_image_levels',
     'bin_widths',
     'check_image_levels',
     'check_num_levels',
@@ -44,6 +45,12 @@ def check_num_levels(num_levels):
     raise ValueError('`num_levels` must be an integer in [2, {}], got {!r}.'
                      .format(MAX_LEVELS, num_levels))
   return int(num_levels)
+
+
+def are_image_levels(num_levels):
+  """Whether 8-bit images quantize to `num_levels` levels (at most 256);
+  more levels are data of their own, such as the codes of a VQ-VAE."""
+  return num_levels <= IMAGE_LEVELS
 
 
 def check_image_levels(num_levels):

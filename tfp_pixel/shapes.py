@@ -1,8 +1,24 @@
-"""Static checks of image shapes shared by every model."""
+"""Static checks of image shapes and layer sizes shared by every model."""
 
+import numpy as np
 import tensorflow as tf
 
-__all__ = ['check_event', 'check_image_shape']
+__all__ = ['check_event', 'check_image_shape', 'check_size']
+
+
+def check_size(value, name, minimum=1):
+  """Returns `value` as a Python `int` if it is an integer of at least
+  `minimum` (a size: units, layers, filters, ...).
+
+  Raises:
+    ValueError: naming `name` and the value, if it is not.
+  """
+  if isinstance(value, bool) or not isinstance(
+      value, (int, np.integer)) or value < minimum:
+    raise ValueError('`{}` must be {}, got {!r}.'.format(
+        name, 'a positive integer' if minimum == 1 else
+        'an integer of at least {}'.format(minimum), value))
+  return int(value)
 
 
 def check_image_shape(image_shape):

@@ -46,14 +46,12 @@ def load_levels(dataset, num_levels, shape=None, with_labels=False,
   """
   max_images = check_max_images(max_images)
   path = None if dataset is None else os.path.expanduser(os.fspath(dataset))
-  is_array = path is not None and os.path.isfile(path) and (
+  array_name = path is not None and (
       os.path.splitext(path)[1].lower() in arrays.ARRAY_EXTENSIONS or
       idx.is_idx_file(path))
-  if path is not None and not os.path.exists(path) and (
-      os.path.splitext(path)[1].lower() in arrays.ARRAY_EXTENSIONS or
-      idx.is_idx_file(path)):
+  if array_name and not os.path.exists(path):
     raise DataError('{}: no such file.'.format(path))
-  if not is_array:
+  if not (array_name and os.path.isfile(path)):
     raise DataError(
         '{}: a model of {} levels trains on integer levels in [0, {}) from an '
         'array file (.npy, .npz or IDX), not on 8-bit images (which quantize '

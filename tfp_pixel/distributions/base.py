@@ -165,6 +165,22 @@ class NetworkImage(AutoregressiveImage):
       return None
     return tf.TensorShape([self.num_classes])
 
+  def network_inputs(self, values):
+    """Maps events `[..., C]` to the network's inputs (its
+    `network_inputs`: levels scaled or embedded, values scaled)."""
+    return self._network.network_inputs(values)
+
+  def network_outputs(self, values, training=False, conditional_input=None):
+    """The network's (untempered) outputs at every pixel of the events
+    `values` `[batch, H, W, C]`, given labels checked against the model.
+
+    Raises:
+      ValueError: if `conditional_input` does not fit the model.
+    """
+    return self._network(
+        self.network_inputs(values), training=training,
+        conditional_input=self.checked_conditional_input(conditional_input))
+
   def sampler_labels(self, batch_size, conditional_input):
     """`conditional_input` checked and, given `batch_size`, broadcast to
     `[batch_size, num_classes]` (`None` for an unconditional model).

@@ -110,16 +110,8 @@ class CategoricalImage(base.NetworkImage):
     Raises:
       ValueError: if `conditional_input` does not fit the model.
     """
-    conditional_input = self.checked_conditional_input(conditional_input)
-    logits = self._network(self.network_inputs(levels), training=training,
-                           conditional_input=conditional_input)
+    logits = self.network_outputs(levels, training, conditional_input)
     return logits / tf.convert_to_tensor(self._temperature)
-
-  def network_inputs(self, levels):
-    """Maps levels `[0, num_levels)` `[..., channels]` to the network's
-    inputs `[..., network.level_inputs.num_features]`: scaled onto
-    `[-1, 1]`, or embedded above 256 levels (`networks.level_inputs`)."""
-    return self._network.level_inputs(levels)
 
   def pixel_sampler(self, batch_size=None, conditional_input=None):
     """The fast exact `sampling.PixelSampler` of this distribution.

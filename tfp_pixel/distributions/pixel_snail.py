@@ -183,11 +183,6 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
     """The mixture head's largest value, a float scalar `Tensor`."""
     return tf.constant(self._network.high, self._float_dtype)
 
-  def network_inputs(self, values):
-    """Maps pixels to the network's inputs (see
-    `PixelSNAILNetwork.network_inputs`)."""
-    return self._network.network_inputs(values)
-
   def mixture(self):
     """The `logistic_mixture.LogisticMixture` of the mixture head."""
     self._require_head('mixture', self.num_logistic_mix)
@@ -208,18 +203,14 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
       ValueError: for a mixture model, or labels that do not fit.
     """
     self._require_head('softmax', self.num_levels)
-    conditional_input = self.checked_conditional_input(conditional_input)
-    logits = self._network(self.network_inputs(levels), training=training,
-                           conditional_input=conditional_input)
+    logits = self.network_outputs(levels, training, conditional_input)
     return logits / tf.convert_to_tensor(self._temperature)
 
   def network_params(self, images, conditional_input=None, training=False):
     """The mixture head's parameters at every pixel (see
     `mixture_head.split_params`) given images in `[0, high]`."""
     self._require_head('mixture', self.num_logistic_mix)
-    conditional_input = self.checked_conditional_input(conditional_input)
-    return self._network(self.network_inputs(images), training=training,
-                         conditional_input=conditional_input)
+    return self.network_outputs(images, training, conditional_input)
 
   def draw_pixel_by_inverse_cdf(self, params, noise, known, known_mask):
     """Draws one pixel of the mixture head from its parameters (see

@@ -6,6 +6,7 @@ import tensorflow_probability as tfp
 from tensorflow_probability.python.internal import tensor_util
 from tensorflow.python.ops import control_flow_util  # pylint: disable=g-direct-tensorflow-import
 
+from tfp_pixel import shapes
 from tfp_pixel.distributions import base
 from tfp_pixel.sampling import sequence_sampler
 from tfp_pixel.sampling import shared_functions
@@ -150,7 +151,7 @@ class SequenceRNN(base.Autoregressive, tfd.Distribution):
     """
     parameters = dict(locals())
     with tf.name_scope(name) as name:
-      max_length = sequence_network.check_size(max_length, 'max_length')
+      max_length = shapes.check_size(max_length, 'max_length')
       float_dtype = tf.as_dtype(float_dtype)
       self._init_temperature(temperature, float_dtype)
       architecture = dict(
@@ -307,7 +308,7 @@ class SequenceRNN(base.Autoregressive, tfd.Distribution):
       ValueError: if `chunk_length` is not a positive integer, or `value`
         does not have the event shape.
     """
-    chunk_length = sequence_network.check_size(chunk_length, 'chunk_length')
+    chunk_length = shapes.check_size(chunk_length, 'chunk_length')
     with self._name_and_control_scope(name):
       rows, leading = self._rows(value)
       inputs, mask = self._context(leading)

@@ -175,7 +175,7 @@ def levels_are_data(config):
   of more (the codes of a VQ-VAE) trains on integer arrays of levels in
   `[0, num_levels)`, used as they are (`tfp_pixel.data.load_levels`).
   """
-  return config['num_levels'] > quantization.IMAGE_LEVELS
+  return not quantization.are_image_levels(config['num_levels'])
 
 
 def images_to_events(images, config):
@@ -189,11 +189,9 @@ def images_to_events(images, config):
   Returns:
     events: the quantized levels, in the family's `event_dtype`.
   """
-  event_dtype = registry.event_dtype(config)
-  if levels_are_data(config):
-    return tf.cast(images, event_dtype)
-  levels = quantization.quantize(images, config['num_levels'])
-  return tf.cast(levels, event_dtype)
+  if not levels_are_data(config):
+    images = quantization.quantize(images, config['num_levels'])
+  return tf.cast(images, registry.event_dtype(config))
 
 
 def events_to_images(events, config):

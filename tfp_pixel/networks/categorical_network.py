@@ -75,6 +75,12 @@ class CategoricalNetwork(tf.Module):
     """Float `tf.DType` of the variables."""
     return self._float_dtype
 
+  def network_inputs(self, levels):
+    """Maps levels `[..., channels]` to the network's inputs
+    `[..., level_inputs.num_features]`: scaled onto `[-1, 1]`, or embedded
+    above 256 levels (`networks.level_inputs`)."""
+    return self.level_inputs(levels)
+
   def labels(self, conditional_input):
     """Checks `conditional_input` against `num_classes`.
 

@@ -252,7 +252,6 @@ class PixelSNAILNetwork(tf.Module):
                        quantization.check_num_levels(num_levels))
     self.num_logistic_mix = num_logistic_mix
     self.dropout_rate = float(dropout_p)
-    self.num_heads = int(num_heads)
     self._float_dtype = dtype
     if self.num_levels is not None:
       self.level_inputs = level_inputs.LevelInputs(self.num_levels, channels,
@@ -285,7 +284,8 @@ class PixelSNAILNetwork(tf.Module):
 
   def network_inputs(self, values):
     """Maps pixels `[..., C]` to the network's inputs `[..., Fin]`: levels
-    through `level_inputs`, mixture values in `[0, high]` onto `[-1, 1]`."""
+    through `level_inputs`, mixture values in `[0, high]` onto `[-1, 1]` (as
+    `CategoricalNetwork.network_inputs`)."""
     if self.level_inputs is not None:
       return self.level_inputs(values)
     return quantization.to_unit_interval(values, 0, self.high,
@@ -349,18 +349,15 @@ def check_arguments(image_shape, num_levels, num_logistic_mix, high,
   if num_levels is not None:
     quantization.check_num_levels(num_levels)
   else:
-    _check_positive('num_logistic_mix', num_logistic_mix)
-    if not isinstance(high, (int, np.integer)) or isinstance(high, bool) or (
-        not 1 <= high < quantization.MAX_LEVELS):
-      raise ValueError('`high` must be an integer in [1, {}), got {!r}.'
-                       .format(quantization.MAX_LEVELS, high))
-  sizes = dict(num_blocks=num_blocks, num_resnet=num_resnet,
-               num_filters=num_filters, num_heads=num_heads,
-               key_size=key_size, value_size=value_size)
+    shapes.check_size(num_logistic_mix, 'num_logistic_mix')
+    quantization.check_value_range(0, high)
+  sizes = dict(num_blocks=num_blocks, num_filters=num_filters,
+               num_heads=num_heads, key_size=key_size, value_size=value_size)
   if num_output_filters is not None:
     sizes['num_output_filters'] = num_output_filters
   for key, value in sizes.items():
-    _check_positive(key, value, minimum=0 if key == 'num_resnet' else 1)
+    shapes.check_size(value, key)
+  shapes.check_size(num_resnet, 'num_resnet', minimum=0)
   if not 0. <= dropout_p < 1.:
     raise ValueError('`dropout_p` must be in [0, 1), got {!r}.'.format(
         dropout_p))
@@ -375,9 +372,3 @@ def background(height, width):
   grid = np.stack(np.meshgrid(rows, cols, indexing='ij'), axis=-1)
   return tf.constant(grid[np.newaxis], tf.float32)
 
-
-def _check_positive(name, value, minimum=1):
-  if (not isinstance(value, (int, np.integer)) or isinstance(value, bool) or
-      value < minimum):
-    raise ValueError('`{}` must be an integer of at least {}, got {!r}.'.format(
-        name, minimum, value))

@@ -2,29 +2,17 @@
 
 import functools
 
-import numpy as np
 import tensorflow as tf
 import tf_keras
 
-__all__ = ['CELLS', 'SequenceNetwork', 'check_architecture', 'check_size']
+from tfp_pixel import shapes
+
+__all__ = ['CELLS', 'SequenceNetwork', 'check_architecture']
 
 CELLS = ('lstm', 'gru')
 
 _LAYERS = {'lstm': tf_keras.layers.LSTM, 'gru': tf_keras.layers.GRU}
 _STATES_PER_LAYER = {'lstm': 2, 'gru': 1}
-
-
-def check_size(value, name):
-  """Returns `value` as a Python `int` if it is a positive integer.
-
-  Raises:
-    ValueError: naming `name` and the value, if it is not.
-  """
-  if isinstance(value, bool) or not isinstance(
-      value, (int, np.integer)) or value < 1:
-    raise ValueError('`{}` must be a positive integer, got {!r}.'.format(
-        name, value))
-  return int(value)
 
 
 def check_architecture(vocabulary_size, cell, embedding_dim, units,
@@ -40,7 +28,8 @@ def check_architecture(vocabulary_size, cell, embedding_dim, units,
         ', '.join(CELLS), cell))
   sizes = dict(vocabulary_size=vocabulary_size, embedding_dim=embedding_dim,
                units=units, num_layers=num_layers)
-  checked = {key: check_size(value, key) for key, value in sizes.items()}
+  checked = {key: shapes.check_size(value, key)
+             for key, value in sizes.items()}
   return dict(checked, cell=cell)
 
 

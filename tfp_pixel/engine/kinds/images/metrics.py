@@ -51,7 +51,7 @@ def eight_bit_nll(nll_levels, levels, num_levels):
     nll: float `Tensor` `[batch]`, `nll_levels` plus the log width of every
       level's bin; `nll_levels` itself above 256 levels.
   """
-  if num_levels > quantization.IMAGE_LEVELS:
+  if not quantization.are_image_levels(num_levels):
     return nll_levels
   log_widths = tf.math.log(tf.constant(
       quantization.bin_widths(num_levels), dtype=nll_levels.dtype))

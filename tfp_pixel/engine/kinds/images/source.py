@@ -60,8 +60,8 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
                              options['shape'], None), batch_size)
   with_labels = bool(conditional or (stored and stored['num_classes']))
   num_levels = (stored or model_options).get('num_levels')
-  if num_levels is not None and quantization.check_num_levels(
-      num_levels) > quantization.IMAGE_LEVELS:
+  if num_levels is not None and not quantization.are_image_levels(
+      quantization.check_num_levels(num_levels)):
     image_set = data.load_levels(
         options['dataset'], num_levels, shape=options['shape'],
         with_labels=with_labels, max_images=options['max_images'])
