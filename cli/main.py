@@ -9,6 +9,7 @@ from . import score
 from . import text
 from . import tf_log_filter
 from . import train
+from . import vqvae
 
 __all__ = ['entry_point', 'main']
 
@@ -17,8 +18,9 @@ __all__ = ['entry_point', 'main']
 @click.version_option(package_name='tfp-pixel', prog_name='tfp-pixel')
 @options.verbose_option
 def main():
-  """Train, score and sample PixelCNN image models and LSTM/GRU text models
-  (tfp-pixel text ...)."""
+  """Train, score and sample PixelCNN image models, LSTM/GRU text models
+  (tfp-pixel text ...) and VQ-VAEs with priors over their codes (tfp-pixel
+  vqvae ..., train --prior-for)."""
 
 
 main.add_command(train.train)
@@ -26,6 +28,7 @@ main.add_command(score.score)
 main.add_command(sample.sample)
 main.add_command(complete.complete)
 main.add_command(text.text)
+main.add_command(vqvae.vqvae)
 
 
 

@@ -26,14 +26,23 @@ __all__ = ['sample']
               type=click.Path(dir_okay=False),
               help='Output: .png (a grid) or .npy (uint8 [N, H, W, C]; the '
                    'int32 levels for a run of more than 256 levels).')
+@click.option('--codes', 'codes_output', metavar='FILE', default=None,
+              type=click.Path(dir_okay=False),
+              help='A prior run (train --prior-for): also write the codes '
+                   'drawn, .npy (int32 [N, h, w]), or .npz of top and bottom '
+                   'for a VQ-VAE-2.')
 @options.scale_option
 @options.checkpoint_option
 @options.run_option
 @options.seed_option
 @options.verbose_option
-def sample(num_samples, label, temperature, output, scale, checkpoint,
-           run_dir, seed):
-  """Sample images from a trained model into a PNG grid or NPY array."""
+def sample(num_samples, label, temperature, output, codes_output, scale,
+           checkpoint, run_dir, seed):
+  """Sample images from a trained model into a PNG grid or NPY array.
+
+  A prior run (train --prior-for) draws codes with its prior(s) and decodes
+  them with its VQ-VAE.
+  """
   if not output.lower().endswith(('.png', '.npy')):
     raise click.BadParameter('must end in .png or .npy.',
                              param_hint='--output')
@@ -48,7 +57,15 @@ def sample(num_samples, label, temperature, output, scale, checkpoint,
     from tfp_pixel.engine import configs  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import loading  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine.kinds import images as image_kind  # pylint: disable=g-import-not-at-top
+    from tfp_pixel.engine import prior_runs  # pylint: disable=g-import-not-at-top
     run = loading.open_run(run_dir, kind=image_kind.NAME)
+    if prior_runs.is_prior_run(run.config):
+      _sample_prior(run, num_samples, label, temperature, output,
+                    codes_output, scale, checkpoint, seed)
+      return
+    if codes_output is not None:
+      raise click.BadParameter('applies to a prior run (train --prior-for).',
+                               param_hint='--codes')
     image_shape = tuple(run.config['image_shape'])
     per_class = label is None and conditioning.is_conditional(run.config)
     labels, count, columns = label, num_samples, None
@@ -79,3 +96,44 @@ def sample(num_samples, label, temperature, output, scale, checkpoint,
         count, label, output))
   else:
     click.echo('Wrote {} samples to {}'.format(count, output))
+
+
+def _sample_prior(run, num_samples, label, temperature, output, codes_output,
+                  scale, checkpoint, seed):
+  """`sample` of a prior run: codes drawn and decoded, a batch at a time."""
+  import numpy as np  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine import prior_runs  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine.kinds.images import grids  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine.kinds.images import prior_generation  # pylint: disable=g-import-not-at-top
+  if label is not None:
+    raise ValueError('{} is a prior over codes: it takes no --label.'.format(
+        run.path))
+  if codes_output is not None and not codes_output.lower().endswith(
+      ('.npy', '.npz')):
+    raise click.BadParameter('must end in .npy or .npz.',
+                             param_hint='--codes')
+  model = prior_runs.load_two_stage(run, checkpoint, temperature)
+  grids.check_output(output, num_samples, model.image_shape, scale=scale,
+                     advice='lower -n or --scale, or write .npy (streamed to '
+                     'disk)')
+  codes = []
+
+  def images_of(batches):
+    for batch_images, batch_codes in batches:
+      if codes_output is not None:
+        codes.append(batch_codes)
+      yield batch_images
+
+  images = images_of(prior_generation.sample_batches(model, num_samples,
+                                                     seed))
+  if output.lower().endswith('.npy'):
+    grids.write_npy(output, images, num_samples, model.image_shape)
+  else:
+    grids.write_png(output, grids.image_grid(np.concatenate(list(images)),
+                                             scale=scale))
+  if codes_output is not None:
+    prior_generation.write_codes(codes_output, [
+        np.concatenate([c[k] for c in codes]) for k in range(len(codes[0]))])
+  click.echo('Wrote {} samples to {}{}'.format(
+      num_samples, output, '' if codes_output is None else
+      ' and their codes to {}'.format(codes_output)))

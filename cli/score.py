@@ -11,7 +11,6 @@ from . import options
 
 __all__ = ['score']
 
-_COLUMNS = ('path', 'nll', 'bits_per_dim', 'nll_levels', 'bits_per_dim_levels')
 
 
 @click.command()
@@ -52,14 +51,16 @@ def score(paths, output_format, batch_size, checkpoint, label,
   A class-conditional run scores log p(image | label) and needs --label,
   --labels-from-data or --classify (which scores each image under its
   predicted class unless a label is given).
+
+  A prior run (train --prior-for) scores the bound -log p(x | codes) -
+  log p(codes) >= -log p(x) in nats and bits/dim, the prior's bits per code
+  and the VQ-VAE's reconstruction error.
   """
   skipped = 0
   with options.user_errors():
     from tfp_pixel.engine.kinds.images import scoring  # pylint: disable=g-import-not-at-top
-    scorer = scoring.Scorer(paths, run_dir=run_dir, batch_size=batch_size,
-                            which=checkpoint, label=label,
-                            labels_from_data=labels_from_data,
-                            classify=classify)
+    scorer = _scorer(paths, run_dir, batch_size, checkpoint, label,
+                     labels_from_data, classify)
     writer = _WRITERS[output_format](scorer)
     for result in scorer:
       if isinstance(result, scoring.Skipped):
@@ -75,6 +76,25 @@ def score(paths, output_format, batch_size, checkpoint, label,
   if skipped:
     click.echo('{} path(s) skipped.'.format(skipped), err=True)
     sys.exit(1)
+
+
+def _scorer(paths, run_dir, batch_size, checkpoint, label, labels_from_data,
+            classify):
+  """The scorer of the run: a prior run's bound, or a model's NLL."""
+  from tfp_pixel.engine import loading  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine import prior_runs  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine.kinds.images import bound_scoring  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine.kinds.images import scoring  # pylint: disable=g-import-not-at-top
+  run = loading.open_run(run_dir, kind='images')
+  if prior_runs.is_prior_run(run.config):
+    if label is not None or labels_from_data or classify:
+      raise ValueError('{} is a prior over codes: it takes no labels.'.format(
+          run.path))
+    return bound_scoring.BoundScorer(paths, run_dir=run,
+                                     batch_size=batch_size, which=checkpoint)
+  return scoring.Scorer(paths, run_dir=run, batch_size=batch_size,
+                        which=checkpoint, label=label,
+                        labels_from_data=labels_from_data, classify=classify)
 
 
 def _conversion_note(conversions, image_shape):
@@ -108,9 +128,8 @@ class _Table(object):
     text = ''
     if self._width is None:
       self._width = self._scorer.longest_name()
-      header = '{:<{w}}  {:>12}  {:>12}  {:>12}  {:>12}'.format(
-          'image', 'nll (nats)', 'bits/dim', 'nll levels', 'bits/dim lvl',
-          w=self._width)
+      header = '{:<{w}}'.format('image', w=self._width) + ''.join(
+          '  {:>12}'.format(title) for _, title, _ in self._scorer.columns)
       text = 'Run: {}\n{}\n'.format(
           self._scorer.run_dir,
           header + ''.join('  {:>9}'.format(c) for c in self._classes))
@@ -130,9 +149,9 @@ class _Table(object):
     return text
 
   def _line(self, row, is_mean=False):
-    line = '{:<{w}}  {:>12.2f}  {:>12.4f}  {:>12.2f}  {:>12.4f}'.format(
-        row.path, row.nll, row.bits_per_dim, row.nll_levels,
-        row.bits_per_dim_levels, w=self._width)
+    line = '{:<{w}}'.format(row.path, w=self._width) + ''.join(
+        '  {:>12{}}'.format(getattr(row, name), form)
+        for name, _, form in self._scorer.columns)
     return line + ''.join(
         '  {:>9}'.format(_text(value)) for value in _cells(
             row, self._classes, self._scorer, '', is_mean)) + '\n'
@@ -144,7 +163,7 @@ class _Json(object):
 
   def __init__(self, scorer):
     self._scorer = scorer
-    self._columns = _COLUMNS + _class_columns(scorer)
+    self._columns = _columns(scorer) + _class_columns(scorer)
     self._skipped = []
     self._started = False
 
@@ -187,7 +206,7 @@ class _Csv(object):
 
   def __init__(self, scorer):
     self._scorer = scorer
-    self._columns = _COLUMNS + _class_columns(scorer)
+    self._columns = _columns(scorer) + _class_columns(scorer)
     self._started = False
 
   def row(self, image_score):
@@ -214,6 +233,11 @@ class _Csv(object):
     out = io.StringIO()
     csv.writer(out, lineterminator='\n').writerow(values)
     return out.getvalue()
+
+
+def _columns(scorer):
+  """The path and score columns of the results."""
+  return ('path',) + tuple(name for name, _, _ in scorer.columns)
 
 
 def _class_columns(scorer):

@@ -21,6 +21,8 @@ _FAMILIES = registry.families_of_kind(images.NAME)
 _IMAGE_LEVELS = registry.module_constant('tfp_pixel.quantization',
                                          'IMAGE_LEVELS')
 _MAX_LEVELS = registry.module_constant('tfp_pixel.quantization', 'MAX_LEVELS')
+# The prior over codes a --prior-for run gets when it names none.
+_PRIOR_ARCHITECTURE = 'gated'
 
 
 def _models_epilog():
@@ -60,6 +62,14 @@ def _models_epilog():
               help='Train a class-conditional model p(x | label) on the '
                    'dataset\'s labels (TFDS labels, IDX label files, class '
                    'sub-folders, .npz labels, the default digits\' 0-9).')
+@click.option('--prior-for', metavar='RUN', default=None,
+              type=click.Path(file_okay=False),
+              help='Train a prior over the codes of the VQ-VAE of RUN '
+                   '(tfp-pixel vqvae train): the dataset is encoded once '
+                   '(cached in the run), the prior is a categorical model '
+                   '(--arch, default gated) of num-codes levels, both priors '
+                   'of a VQ-VAE-2; the run keeps a copy of the VQ-VAE, and '
+                   'sample and score decode.')
 @options.training_options
 @click.option('--max-images', metavar='N', type=click.IntRange(1),
               default=None, help='Use at most N images.')
@@ -69,7 +79,8 @@ def _models_epilog():
 @options.run_training_options
 @click.pass_context
 def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
-          epochs, steps, batch_size, learning_rate, validation_fraction,
+          prior_for, epochs, steps, batch_size, learning_rate,
+          validation_fraction,
           max_images, jit, strategy, num_samples, sample_every, keep, scale,
           run_dir, fine_tune, restart, seed, **family_values):
   """Train a model; rerun on the same --run to resume it.
@@ -84,20 +95,36 @@ def train(ctx, dataset, data_dir, shape, model, arch, levels, conditional,
     from tfp_pixel.engine import runs  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine import source_training  # pylint: disable=g-import-not-at-top
     resumed = runs.stored_config(run_dir)
+    prior = prior_for is not None or bool(resumed and
+                                          resumed.get('code_prior'))
+    if prior and model is None and arch is None and not resumed:
+      arch = _PRIOR_ARCHITECTURE
     model_options = _model_options(model, arch, levels, family_values, given,
                                    resumed and resumed['model'])
     model_options['conditional'] = conditional
-    trained = source_training.train_on_source(
-        images.NAME, model_options, data_options=dict(
-            dataset=dataset, data_dir=data_dir,
-            shape=data.parse_shape(shape) if shape else None,
-            max_images=max_images, validation_fraction=validation_fraction,
-            seed=seed),
-        run_dir=run_dir, batch_size=batch_size, announce=_announce,
-        epochs=epochs, steps_per_epoch=steps, learning_rate=learning_rate,
-        jit=jit, strategy=strategy, num_samples=num_samples,
+    data_options = dict(
+        dataset=dataset, data_dir=data_dir,
+        shape=data.parse_shape(shape) if shape else None,
+        max_images=max_images, validation_fraction=validation_fraction,
+        seed=seed)
+    train_kwargs = dict(
+        batch_size=batch_size, announce=_announce, epochs=epochs,
+        steps_per_epoch=steps, learning_rate=learning_rate, jit=jit,
+        strategy=strategy, num_samples=num_samples,
         sample_every=sample_every, keep_checkpoints=keep, grid_scale=scale,
         fine_tune=fine_tune, restart=restart)
+    if prior:
+      from tfp_pixel.engine import prior_runs  # pylint: disable=g-import-not-at-top
+      if resumed and resumed['code_prior']['level'] == 'top':
+        raise ValueError('{} is the top prior of a prior run: resume the '
+                         'prior run (its parent folder).'.format(run_dir))
+      trained = prior_runs.train_priors(prior_for, model_options,
+                                        data_options, run_dir=run_dir,
+                                        **train_kwargs)[-1]
+    else:
+      trained = source_training.train_on_source(
+          images.NAME, model_options, data_options=data_options,
+          run_dir=run_dir, **train_kwargs)
   options.echo_trained(trained.result)
 
 
@@ -134,6 +161,11 @@ def _announce(prepared):
   config = prepared.config
   classes = (' conditioned on {} classes'.format(config['num_classes'])
              if config['num_classes'] else '')
+  if config.get('code_prior'):
+    classes = ' over the {} codes of a VQ-VAE{}'.format(
+        config['code_prior']['level'],
+        ' (encoded earlier, from the cache)'
+        if prepared.details.get('codes_cached') else '')
   click.echo('Training {}{} on {} images of {} from {}'.format(
       config['model'], classes, prepared.num_examples,
       'x'.join(map(str, prepared.details['image_shape'])),

@@ -21,7 +21,9 @@ def make_datasets(images, labels=None, batch_size=32, validation_fraction=0.1,
   Args:
     images: uint8 array of shape `[N, H, W, C]`, or int32 levels
       (`load_levels`).
-    labels: optional integer array of shape `[N]`.
+    labels: optional integer array of shape `[N]` (class ids), or
+      `[N, ...]` (per-image grids: the top codes a bottom prior of codes is
+      conditioned on).
     batch_size: Python `int`, examples per batch.
     validation_fraction: Python `float` in `[0, 1)`; the validation set has
       `round(N * validation_fraction)` images, at least 1 and at most `N - 1`
@@ -43,7 +45,14 @@ def make_datasets(images, labels=None, batch_size=32, validation_fraction=0.1,
                     'got {} {}.'.format(images.dtype, list(images.shape)))
   if len(images) == 0:  # pylint: disable=g-explicit-length-test
     raise DataError('no images to make datasets from.')
-  if labels is not None:
+  if labels is not None and np.ndim(labels) > 1:
+    labels = np.asarray(labels)
+    if len(labels) != len(images) or not np.issubdtype(labels.dtype,
+                                                       np.integer):
+      raise DataError('labels must be integers, one [N] class id or [N, ...] '
+                      'grid per image, got {} {} for {} images.'.format(
+                          labels.dtype, list(labels.shape), len(images)))
+  elif labels is not None:
     labels = check_labels(labels, len(images), 'labels')
   if isinstance(batch_size, bool) or int(batch_size) != batch_size or (
       batch_size < 1):

@@ -70,13 +70,16 @@ def make_config(model, image_shape=None, num_levels=None, num_classes=None,
       model of other data.
   """
   family = registry.family(model)
+  kind = kinds.kind_named(family.kind)
+  extra = {key: model_kwargs.pop(key) for key in kind.EXTRA_DATA_KEYS
+           if key in model_kwargs}
   unknown = sorted(set(model_kwargs) - set(family.defaults))
   if unknown:
     raise ValueError('Unknown option(s) for the {} model: {}.'.format(
         model, ', '.join(unknown)))
   config = {'model': family.name}
-  config.update(kinds.kind_named(family.kind).data_config(
-      family, image_shape, num_levels, num_classes))
+  config.update(kind.data_config(family, image_shape, num_levels,
+                                 num_classes, **extra))
   config.update(family.defaults)
   config.update({k: _as_json(v) for k, v in model_kwargs.items()
                  if v is not None})
@@ -172,10 +175,12 @@ def levels_are_data(config):
   """Whether the model `config` describes reads its levels from the data.
 
   8-bit images quantize to at most 256 levels (`tfp_pixel.quantize`); a model
-  of more (the codes of a VQ-VAE) trains on integer arrays of levels in
-  `[0, num_levels)`, used as they are (`tfp_pixel.data.load_levels`).
+  of more, and a prior over the codes of a VQ-VAE (`code_prior`), trains on
+  integer arrays of levels in `[0, num_levels)`, used as they are
+  (`tfp_pixel.data.load_levels`).
   """
-  return not quantization.are_image_levels(config['num_levels'])
+  return (not quantization.are_image_levels(config['num_levels']) or
+          config.get('code_prior') is not None)
 
 
 def images_to_events(images, config):

@@ -84,9 +84,15 @@ def load(run_dir=None, which='best'):
     dist: the run's distribution (`tfp_pixel.PixelCNN`,
       `tfp_pixel.CategoricalPixelCNN`, `tfp_pixel.SequenceRNN`, ...) with the
       trained weights; an image model's events are quantized levels (see
-      `configs.images_to_events`).
+      `configs.images_to_events`). A VQ-VAE run gives its `tfp_pixel.VQVAE`,
+      and a prior over its codes (`tfp-pixel train --prior-for`) the
+      `tfp_pixel.code_priors.two_stage.TwoStageModel` of both.
 
   Raises:
     ValueError: if there is no such run or it has no checkpoint.
   """
-  return open_run(run_dir).load_model(which)
+  run = open_run(run_dir)
+  if run.config.get('code_prior'):
+    from tfp_pixel.engine import prior_runs  # pylint: disable=g-import-not-at-top
+    return prior_runs.load_two_stage(run, which)
+  return run.load_model(which)

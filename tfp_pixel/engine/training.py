@@ -415,6 +415,7 @@ class _Trainer(object):
       record['epoch'] = epoch
       if self.val_batches is not None:
         record.update(self._validate())
+      record.update(self.task.epoch_metrics(self.state.dist))
       if self.run.chief:
         runs.check_no_links(self.run.run_dir)
       self.summaries.end_epoch(self.state.dist, record)

@@ -10,3 +10,4 @@ from tfp_pixel.families import pixelrnn
 from tfp_pixel.families import pixelsnail
 from tfp_pixel.families import registry
 from tfp_pixel.families import text
+from tfp_pixel.families import vqvae

@@ -20,7 +20,7 @@ def _build(config):
     heads = dict(high=config['num_levels'] - 1)
   return pixel_snail.PixelSNAIL(
       image_shape=tuple(config['image_shape']),
-      num_classes=config['num_classes'], **heads, **kwargs)
+      **registry.condition_kwargs(config), **heads, **kwargs)
 
 
 def _event_dtype(config):

@@ -28,6 +28,7 @@ __all__ = [
     'architecture_names',
     'architectures_of',
     'choose_family',
+    'condition_kwargs',
     'constructor_defaults',
     'default_family',
     'dropout_option',
@@ -383,7 +384,19 @@ def level_model_build(module, class_name):
     model_class = getattr(importlib.import_module(module), class_name)
     return model_class(image_shape=tuple(config['image_shape']),
                        num_levels=config['num_levels'],
-                       num_classes=config['num_classes'],
-                       **model_kwargs(config))
+                       **condition_kwargs(config), **model_kwargs(config))
 
   return build
+
+
+def condition_kwargs(config):
+  """The constructor arguments of what an image model is conditioned on:
+  `num_classes`, and for the bottom prior over the codes of a VQ-VAE-2 the
+  `conditional_shape` of its map of the top grid
+  (`tfp_pixel.code_priors.config`)."""
+  kwargs = dict(num_classes=config['num_classes'])
+  condition = (config.get('code_prior') or {}).get('condition')
+  if condition is not None:
+    height, width, _ = config['image_shape']
+    kwargs['conditional_shape'] = (height, width, condition['num_codes'])
+  return kwargs

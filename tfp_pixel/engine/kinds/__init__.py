@@ -5,7 +5,9 @@ sub-package of this package of that name, and the engine asks it, never the
 family, whatever depends on the data. Adding a kind of data is adding a
 sub-package; the training loop, the run folder and the registry stay as they
 are. Today: `images` (8-bit images quantized to levels, optionally with class
-labels) and `texts` (token sequences of a tokenizer stored in the run).
+labels, or the code grids of a VQ-VAE), `texts` (token sequences of a
+tokenizer stored in the run) and `autoencoder` (8-bit images encoded to
+codes by a VQ-VAE, which is not a distribution over them).
 
 A kind's package imports no TensorFlow and has:
 
@@ -17,10 +19,13 @@ DIMENSION          what one dimension is called: bits per DIMENSION
                    ('dim' of an image, 'token' of a text).
 COMMANDS           the commands that read its runs, for messages.
 FIXED_DATA_OPTIONS the data options a resumed run never changes.
+EXTRA_DATA_KEYS    the configuration keys of the data beyond the three
+                   below, which `data_config` also takes (images:
+                   `code_prior`, a prior over the codes of a VQ-VAE).
 data_defaults(stored)
                    the data options' defaults (`run_data.settle`); `stored`
                    is the configuration of a run being resumed, or `None`.
-data_config(family, image_shape, num_levels, num_classes)
+data_config(family, image_shape, num_levels, num_classes, **extra)
                    the keys of a configuration that describe the data (one
                    line of `ValueError` for keys the kind does not take).
 make_task(config)  the task of a model: how the training loop feeds and

@@ -13,8 +13,10 @@ EXAMPLES = 'images'
 DIMENSION = 'dim'
 COMMANDS = 'tfp-pixel train, sample, score and complete'
 FIXED_DATA_OPTIONS = ('shape',)
+EXTRA_DATA_KEYS = ('code_prior',)
 
-__all__ = ['COMMANDS', 'DIMENSION', 'EXAMPLES', 'FIXED_DATA_OPTIONS', 'NAME',
+__all__ = ['COMMANDS', 'DIMENSION', 'EXAMPLES', 'EXTRA_DATA_KEYS',
+           'FIXED_DATA_OPTIONS', 'NAME',
            'data_config', 'data_defaults', 'make_task', 'prepare_training']
 
 
@@ -24,27 +26,45 @@ def data_defaults(stored):
               shape=stored['image_shape'] if stored else None)
 
 
-def data_config(family, image_shape=None, num_levels=None, num_classes=None):
-  """The data keys of an image model's configuration, checked."""
+def data_config(family, image_shape=None, num_levels=None, num_classes=None,
+                code_prior=None):
+  """The data keys of an image model's configuration, checked; a prior over
+  the codes of a VQ-VAE also has `code_prior` (`tfp_pixel.code_priors.config`).
+  """
   del family
   from tfp_pixel import class_labels  # pylint: disable=g-import-not-at-top
   from tfp_pixel import quantization  # pylint: disable=g-import-not-at-top
   from tfp_pixel import shapes  # pylint: disable=g-import-not-at-top
-  return dict(
+  from tfp_pixel.code_priors import config as code_prior_config  # pylint: disable=g-import-not-at-top
+  keys = dict(
       image_shape=list(shapes.check_image_shape(image_shape)),
       num_levels=quantization.check_num_levels(
           quantization.IMAGE_LEVELS if num_levels is None else num_levels),
       num_classes=class_labels.check_num_classes(num_classes))
+  code_prior = code_prior_config.check_code_prior(
+      code_prior, keys['image_shape'], keys['num_classes'])
+  if code_prior is not None:
+    keys['code_prior'] = code_prior
+  return keys
 
 
 def make_task(config):
-  """The `task.ImageTask` of an image model."""
+  """The `task.ImageTask` of an image model (`code_task.CodePriorTask` for
+  a prior over codes)."""
+  if config.get('code_prior'):
+    from tfp_pixel.engine.kinds.images import code_task  # pylint: disable=g-import-not-at-top
+    return code_task.CodePriorTask(config)
   from tfp_pixel.engine.kinds.images import task  # pylint: disable=g-import-not-at-top
   return task.ImageTask(config)
 
 
 def prepare_training(run_dir, stored, options, model_options, batch_size):
-  """Loads an image source for a run (`source.prepare_training`)."""
+  """Loads an image source for a run (`source.prepare_training`; for a prior
+  over codes, the codes of its images, `code_source.prepare_training`)."""
+  if (stored or model_options or {}).get('code_prior'):
+    from tfp_pixel.engine.kinds.images import code_source  # pylint: disable=g-import-not-at-top
+    return code_source.prepare_training(run_dir, stored, options,
+                                        model_options, batch_size)
   from tfp_pixel.engine.kinds.images import source  # pylint: disable=g-import-not-at-top
   return source.prepare_training(run_dir, stored, options, model_options,
                                  batch_size)

@@ -9,6 +9,7 @@ check labels against a configuration and turn them into that input.
 import numpy as np
 
 from tfp_pixel import class_labels
+from tfp_pixel.code_priors import config as code_prior_config
 
 __all__ = [
     'MAX_GRID_CLASSES',
@@ -51,14 +52,23 @@ def conditional_input(labels, config):
     labels: int `Tensor` (or array) of class ids of any shape `S`; they are
       not range-checked here (see `class_labels.check_labels`). `None` for
       no labels.
-    config: configuration of a class-conditional model.
+    config: configuration of a class-conditional model, or of the bottom
+      prior over the codes of a VQ-VAE-2, whose "labels" are top grids of
+      codes `[*S, h_top, w_top]`.
 
   Returns:
-    onehot: float32 `Tensor` `[*S, num_classes]`, or `None` for no labels
-      (the `conditional_input` of an unconditional model).
+    onehot: float32 `Tensor` `[*S, num_classes]` (the bottom prior's: the
+      one-hot map of the top grid `[*S, h, w, num_top_codes]`,
+      `code_priors.config.top_code_map`), or `None` for no labels (the
+      `conditional_input` of an unconditional model).
   """
   if labels is None:
     return None
+  condition = (config.get('code_prior') or {}).get('condition')
+  if condition is not None:
+    height, width, _ = config['image_shape']
+    return code_prior_config.top_code_map(labels, condition['num_codes'],
+                                          (height, width))
   return class_labels.one_hot_labels(labels, config['num_classes'])
 
 

@@ -190,7 +190,7 @@ class Scorer(object):
   @property
   def image_shape(self):
     """`(height, width, channels)`, the run's images."""
-    return tuple(self._run.config['image_shape'])
+    return tuple(self._data_config()['image_shape'])
 
   @property
   def labelled(self):
@@ -269,13 +269,22 @@ class Scorer(object):
     if pending:
       yield from self._score(pending)
 
+  # The columns of a score after `path`: (field, header, format).
+  columns = (('nll', 'nll (nats)', '.2f'), ('bits_per_dim', 'bits/dim', '.4f'),
+             ('nll_levels', 'nll levels', '.2f'),
+             ('bits_per_dim_levels', 'bits/dim lvl', '.4f'))
+
+  def _data_config(self):
+    """The configuration of what the images are read as: the run's."""
+    return self._run.config
+
   def _read(self, source):
     """`(name, image, label)` of each image of a source, converted.
 
     Raises:
       ValueError, OSError: if the source cannot be read or has no label.
     """
-    config = self._run.config
+    config = self._data_config()
     image_shape = tuple(config['image_shape'])
     levels_are_data = configs.levels_are_data(config)
     if isinstance(source, _Array):
@@ -289,7 +298,7 @@ class Scorer(object):
       labels = [self._label] * len(image_set.images)
       if self._labels_from_data:
         labels = class_labels.check_labels(
-            image_set.labels, self._run.config['num_classes'],
+            image_set.labels, config['num_classes'],
             'a data label').tolist()
       images = image_set.images
       if not levels_are_data:

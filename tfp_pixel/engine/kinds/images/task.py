@@ -113,9 +113,16 @@ class ImageTask(object):
         conditional_input=conditioning.conditional_input(labels,
                                                              self._config),
         training=training)
+    if self._levels_are_data:
+      return nll_levels, nll_levels
     nll_8bit = metrics.eight_bit_nll(nll_levels, tf.cast(events, tf.int32),
                                      self._config['num_levels'])
     return nll_8bit, nll_levels
+
+  def epoch_metrics(self, dist):
+    """What the epoch's metrics record adds beyond the NLLs: nothing."""
+    del dist
+    return {}
 
   def bits_per_dim(self, nll_nats):
     """Negative log-likelihoods in nats to bits per dimension."""

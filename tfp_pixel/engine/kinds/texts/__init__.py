@@ -15,9 +15,10 @@ NAME = 'texts'
 EXAMPLES = 'texts'
 DIMENSION = 'token'
 COMMANDS = 'the tfp-pixel text commands'
+EXTRA_DATA_KEYS = ()
 FIXED_DATA_OPTIONS = ('vocabulary_size', 'level')
 
-__all__ = ['COMMANDS', 'DIMENSION', 'EXAMPLES',
+__all__ = ['COMMANDS', 'DIMENSION', 'EXAMPLES', 'EXTRA_DATA_KEYS',
            'FIXED_DATA_OPTIONS', 'NAME', 'data_config', 'data_defaults',
            'make_task', 'prepare_training']
 

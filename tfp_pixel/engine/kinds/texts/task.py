@@ -85,6 +85,11 @@ class TextTask(object):
     nll = -dist.log_prob(batch, training=training)
     return nll, nll
 
+  def epoch_metrics(self, dist):
+    """What the epoch's metrics record adds beyond the NLLs: nothing."""
+    del dist
+    return {}
+
   def check_samples(self, num_samples, scale=None):
     """Checks, before training, that each epoch's `num_samples` texts (of
     up to `max_length` tokens, written in one file) stay within
