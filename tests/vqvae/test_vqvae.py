@@ -1,6 +1,12 @@
 """`tfp_pixel.VQVAE`: shapes, errors, checkpoints, an XLA training step and
 a tiny model that learns to reconstruct real digits."""
 
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -8,6 +14,8 @@ import tf_keras
 
 import tfp_pixel
 
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
 _TINY = dict(num_codes=16, code_dim=4, downsample=2, num_filters=8,
              num_residual=1)
 
@@ -157,3 +165,56 @@ def test_bad_codes_and_images_raise_one_line():
   with pytest.raises(ValueError, match='images') as error:
     model.losses(_images(shape=(8, 4, 1)))
   assert '\n' not in str(error.value)
+
+
+_MIRRORED_SCRIPT = textwrap.dedent('''
+    import json
+    import numpy as np
+    import tensorflow as tf
+    import tf_keras
+    cpu = tf.config.list_physical_devices('CPU')[0]
+    tf.config.set_logical_device_configuration(
+        cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+    import tfp_pixel
+    strategy = tf.distribute.MirroredStrategy(['/cpu:0', '/cpu:1'])
+    with strategy.scope():
+      model = tfp_pixel.VQVAE((8, 8, 1), num_codes=16, code_dim=4,
+                              downsample=2, num_filters=8, num_residual=1,
+                              hierarchy=2)
+      optimizer = tf_keras.optimizers.Adam(1e-3)
+    images = np.random.default_rng(0).integers(0, 256, (8, 8, 8, 1),
+                                               dtype=np.uint8)
+    batch = next(iter(strategy.experimental_distribute_dataset(
+        tf.data.Dataset.from_tensor_slices(images).batch(8))))
+
+    def replica_step(x):
+      with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(model.losses(x, training=True)[1]) / 8.
+      variables = model.trainable_variables
+      optimizer.apply_gradients(zip(tape.gradient(loss, variables),
+                                    variables))
+
+    step = tf.function(lambda x: strategy.run(replica_step, (x,)))
+    for _ in range(3):
+      step(batch)
+    print(json.dumps({
+        'batch_counts': [float(tf.reduce_sum(q.batch_counts))
+                         for q in model.network.quantizers],
+        'steps': [int(q.step.numpy()) for q in model.network.quantizers],
+        'replicas_agree': all(
+            np.array_equal(*[v.numpy() for v in q.codebook.values])
+            for q in model.network.quantizers)}))
+''')
+
+
+@pytest.mark.slow
+def test_mirrored_replicas_share_one_codebook_update(tmp_path):
+  env = dict(os.environ, PYTHONPATH=_REPO, TF_CPP_MIN_LOG_LEVEL='3')
+  output = subprocess.run(
+      [sys.executable, '-c', _MIRRORED_SCRIPT], env=env, cwd=str(tmp_path),
+      capture_output=True, text=True, timeout=300, check=True).stdout
+  result = json.loads(output.strip().splitlines()[-1])
+  # Both replicas' vectors count: 8 images of 2x2 top and 4x4 bottom codes.
+  assert result['batch_counts'] == [32., 128.]
+  assert result['steps'] == [3, 3]
+  assert result['replicas_agree']

@@ -41,6 +41,7 @@ class VQVAE(tf.Module):
     hierarchy: Python `int`, levels of codes: 1 (VQ-VAE) or 2 (VQ-VAE-2).
     grid_shapes: tuple of `(h, w)` per level, top first: `((H / d, W / d),)`
       or `((H / 2d, W / 2d), (H / d, W / d))` for `downsample` `d`.
+    dtype: float `tf.DType` of the variables and computations.
     network: the `VQVAENetwork`, the `tf.Module` that holds every variable
       (checkpoint it as `tf.train.Checkpoint(network=model.network)`).
   """

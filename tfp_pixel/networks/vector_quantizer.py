@@ -157,8 +157,8 @@ class VectorQuantizer(tf.Module):
 
   def codes_in_use(self):
     """int32 scalar: the codes hit in the last training batch (0 before the
-    first training call). A code that was not is, or soon will be, below
-    `dead_threshold` and re-seeded."""
+    first training call); the count of a code missing from it falls towards
+    `dead_threshold`, below which the code is re-seeded."""
     return tf.math.count_nonzero(self.batch_counts > 0., dtype=tf.int32)
 
   def _update(self, flat, codes):
