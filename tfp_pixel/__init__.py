@@ -2,10 +2,10 @@
 
 The public surface is this module's names; the code lives in sub-packages by
 role (see the README's "Architecture"): `distributions`, `networks`,
-`sampling`, `families` (the model registry), `engine` (configurations, runs,
-training, scoring, generation) and `data`. Names are imported on first use,
-so that `import tfp_pixel` (and the command line's `--help`) does not load
-TensorFlow until a model is needed.
+`sampling`, `autoencoders` (VQ-VAE), `families` (the model registry),
+`engine` (configurations, runs, training, scoring, generation) and `data`.
+Names are imported on first use, so that `import tfp_pixel` (and the command
+line's `--help`) does not load TensorFlow until a model is needed.
 """
 
 import importlib
@@ -29,6 +29,7 @@ _PUBLIC = {
     'PixelSNAIL': ('tfp_pixel.distributions.pixel_snail', 'PixelSNAIL'),
     'PixelSampler': ('tfp_pixel.sampling.pixel_sampler', 'PixelSampler'),
     'SequenceRNN': ('tfp_pixel.distributions.sequence_rnn', 'SequenceRNN'),
+    'VQVAE': ('tfp_pixel.autoencoders.vqvae', 'VQVAE'),
     'bin_widths': ('tfp_pixel.quantization', 'bin_widths'),
     'build_model': ('tfp_pixel.engine.configs', 'build_model'),
     'causal_mask': ('tfp_pixel.networks.masks', 'causal_mask'),

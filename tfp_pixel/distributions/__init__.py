@@ -8,4 +8,6 @@ in `temperature` (no TensorFlow, for configurations and commands too);
 adds what the models with a softmax over levels share
 (`CategoricalPixelCNN`, `PixelRNN`); `conditioning` checks and broadcasts
 `conditional_input`. `sequence_rnn` is the text model, over token sequences.
+`discretized_logistic` is the VQ-VAE decoder's distribution over 8-bit
+images.
 """

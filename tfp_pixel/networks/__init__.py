@@ -7,5 +7,6 @@ output head) of every network with a softmax over levels; `masked_network` and
 `row_lstm` and `diagonal_bilstm` are PixelRNN's cell and layers,
 `pixel_rnn_network` its networks; `stock_pixel_cnn` is the one module that
 reaches inside TFP's PixelCNN++ network. `sequence_network` is the recurrent
-network of the text model.
+network of the text model. `vector_quantizer` (the moving-average codebook)
+and `vqvae_network` are the networks of the VQ-VAE autoencoders.
 """
