@@ -46,6 +46,10 @@ def complete(images, mask, num_completions, label, output, scale, checkpoint,
     from tfp_pixel.engine import loading  # pylint: disable=g-import-not-at-top
     from tfp_pixel.engine.kinds import images as image_kind  # pylint: disable=g-import-not-at-top
     run = loading.open_run(run_dir, kind=image_kind.NAME)
+    if run.config.get('code_prior'):
+      raise ValueError('{} is a prior over the codes of a VQ-VAE: complete '
+                       'reads models of pixels (sample and score read prior '
+                       'runs).'.format(run.path))
     image_shape = tuple(run.config['image_shape'])
     grids.check_output(output, len(images) * (num_completions + 2),
                        image_shape, num_columns=num_completions + 2,

@@ -29,6 +29,7 @@ _PUBLIC = {
     'PixelSNAIL': ('tfp_pixel.distributions.pixel_snail', 'PixelSNAIL'),
     'PixelSampler': ('tfp_pixel.sampling.pixel_sampler', 'PixelSampler'),
     'SequenceRNN': ('tfp_pixel.distributions.sequence_rnn', 'SequenceRNN'),
+    'TwoStageModel': ('tfp_pixel.code_priors.two_stage', 'TwoStageModel'),
     'VQVAE': ('tfp_pixel.autoencoders.vqvae', 'VQVAE'),
     'bin_widths': ('tfp_pixel.quantization', 'bin_widths'),
     'build_model': ('tfp_pixel.engine.configs', 'build_model'),

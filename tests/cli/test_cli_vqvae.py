@@ -74,6 +74,27 @@ def test_vqvae_run_records_codes_and_reconstructions(trained):
   assert isinstance(vqvae, tfp_pixel.VQVAE) and vqvae.hierarchy == hierarchy
 
 
+def test_vqvae_resumes_and_refuses_bad_input(trained, tmp_path, module_cli):
+  _, vqvae_run, prior_run, _ = trained
+  copy = str(tmp_path / 'resumed')
+  shutil.copytree(vqvae_run, copy)
+  result = module_cli(['vqvae', 'train', '--run', copy, '--epochs', '2',
+                       '--steps', '1', '--batch-size', '16'])
+  assert result.exit_code == 0, result.output
+  assert 'Resuming from' in result.output
+  assert [json.loads(line)['epoch'] for line in
+          open(os.path.join(copy, 'metrics.jsonl'))] == [1, 2]
+  assert 'multiples of 4' in conftest.one_line_error(module_cli(
+      _VQVAE + ['--run', str(tmp_path / 'odd'), '--shape', '6x6x1',
+                '--downsample', '4']))
+  assert 'not of autoencoder' in conftest.one_line_error(module_cli(
+      ['vqvae', 'reconstruct', '--run', prior_run, '-o',
+       str(tmp_path / 'r.png'), vqvae_run]))
+  assert 'complete reads models of pixels' in conftest.one_line_error(
+      module_cli(['complete', '--run', prior_run, '-o',
+                  str(tmp_path / 'c.png'), str(tmp_path / 'none.png')]))
+
+
 def test_prior_run_holds_its_vqvae_and_codes(trained):
   hierarchy, _, prior_run, _ = trained
   assert os.path.isfile(os.path.join(prior_run, 'vqvae', 'config.json'))

@@ -19,6 +19,10 @@ from tfp_pixel.families import registry
     ('text', None, dict(vocabulary_size=50, max_length=7, cell='gru',
                         num_layers=2, embedding_dim=4, units=6)),
     ('categorical', (4, 4, 1), dict(num_levels=4, num_filters=8)),
+    ('vqvae', (8, 8, 3), dict(num_codes=16, code_dim=3, num_filters=5,
+                              downsample=4)),
+    ('vqvae', (16, 16, 1), dict(num_codes=16, code_dim=3, num_filters=5,
+                                num_residual=1, downsample=2, hierarchy=2)),
     ('categorical', (4, 4, 3), dict(num_levels=8, num_filters=12,
                                     num_output_filters=6, num_classes=3)),
     ('categorical', (4, 4, 3), dict(num_levels=8, num_filters=6,
@@ -52,6 +56,8 @@ def test_the_estimate_counts_the_parameters_of_the_built_model(model, shape,
   dist = configs.build_model(config)
   if model == 'text':
     dist.log_prob(np.zeros([1, config['max_length']], np.int32))
+  elif model == 'vqvae':
+    dist.losses(np.zeros((1,) + shape, np.uint8))
   else:
     labels = ({'conditional_input': np.eye(3, dtype=np.float32)[:1]}
               if config['num_classes'] else {})

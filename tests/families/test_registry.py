@@ -95,7 +95,8 @@ def test_every_family_names_a_kind_of_data_the_engine_has():
   for family in registry.families():
     kind = kinds.kind_named(family.kind)
     assert family in registry.families_of_kind(kind.NAME)
-  assert {f.kind for f in registry.families()} == {'images', 'texts'}
+  assert {f.kind for f in registry.families()} == {'images', 'texts',
+                                                  'autoencoder'}
   with pytest.raises(ValueError, match='No kind of data'):
     kinds.kind_named('sounds')
 
@@ -131,7 +132,8 @@ def test_families_read_defaults_and_allowed_values_from_their_models():
   from tfp_pixel.networks import sequence_network  # pylint: disable=g-import-not-at-top
   models = {'categorical': tfp_pixel.CategoricalPixelCNN,
             'pixelcnn': tfp_pixel.PixelCNN, 'pixelrnn': tfp_pixel.PixelRNN,
-            'pixelsnail': tfp_pixel.PixelSNAIL, 'text': tfp_pixel.SequenceRNN}
+            'pixelsnail': tfp_pixel.PixelSNAIL, 'text': tfp_pixel.SequenceRNN,
+            'vqvae': tfp_pixel.VQVAE}
   assert set(models) == set(registry.family_names())
   for name, model in models.items():
     family = registry.family(name)

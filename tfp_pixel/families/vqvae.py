@@ -23,25 +23,34 @@ def _build(config):
 def _estimate(config):
   height, width, channels = config['image_shape']
   filters, residual = config['num_filters'], config['num_residual']
-  code_dim, downsample = config['code_dim'], config['downsample']
+  codes, downsample = config['code_dim'], config['downsample']
   conv = model_size.conv_parameters
   steps = int(round(math.log2(downsample)))
-  levels = config['hierarchy']
-  # Per level of codes: strided 4x4 convolutions down and transposed ones
-  # up, residual blocks (3x3 then 1x1) on both sides, 1x1 maps to and from
-  # the codes.
-  block = conv(9, filters, filters) + conv(1, filters, filters)
-  side = steps * conv(16, filters, filters) + residual * block
-  parameters = levels * (2 * side + conv(1, filters, code_dim) +
-                         conv(9, code_dim, filters)) + (
-                             conv(16, channels, filters) +
-                             conv(16, filters, 2 * channels))
-  # Activations: the full-resolution maps of the first and last layers and
-  # every residual map, on both sides, at each resolution.
-  activations = sum(
-      (height * width) // 4**k * filters * (4 + 4 * residual)
-      for k in range(1, steps + levels))
-  activations += height * width * (filters + 4 * channels) * 2
+  stack = residual * (conv(9, filters, filters) + conv(1, filters, filters))
+  # `networks.vqvae_network`: strided 4x4 convolutions down, a 3x3 one and a
+  # residual stack; the decoder the other way round.
+  encoder = (conv(16, channels, filters) +
+             (steps - 1) * conv(16, filters, filters) +
+             conv(9, filters, filters) + stack)
+  decoder_in, bottom_in = codes, filters
+  top = 0
+  if config['hierarchy'] == 2:
+    top = (conv(16, filters, filters) + conv(9, filters, filters) + stack +
+           conv(1, filters, codes) + conv(9, codes, filters) + stack +
+           conv(16, filters, codes) + conv(16, codes, codes))
+    decoder_in, bottom_in = 2 * codes, filters + codes
+  decoder = (conv(9, decoder_in, filters) + stack +
+             (steps - 1) * conv(16, filters, filters) +
+             conv(16, filters, 2 * channels))
+  parameters = encoder + top + conv(1, bottom_in, codes) + decoder
+  # Activations: each strided level's map on both sides (a few copies each:
+  # the convolution, its ReLU, the residual branches at the grid), and the
+  # image and the decoder's two outputs per channel.
+  grid = height * width // downsample**2
+  activations = sum(2 * 3 * filters * height * width // 4**k
+                    for k in range(1, steps + 1))
+  activations += grid * (2 * (2 * residual + 2) * filters + 4 * codes)
+  activations += height * width * channels * 6
   return model_size.Estimate(parameters=int(parameters),
                              activations=int(activations))
 

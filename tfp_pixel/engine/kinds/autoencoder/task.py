@@ -14,6 +14,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
+from tfp_pixel.engine.kinds.autoencoder import reconstruction
 from tfp_pixel.engine.kinds.images import grids
 from tfp_pixel.engine.kinds.images import task as image_task
 
@@ -77,6 +78,5 @@ def reconstruction_grid(vqvae, images, scale=None):
   """A uint8 grid of `images` (top row) over their reconstructions by
   `vqvae` (bottom row)."""
   images = np.asarray(images, dtype=np.uint8)
-  reconstructed = np.asarray(vqvae.reconstruct(images))
-  return grids.image_grid(np.concatenate([images, reconstructed]),
-                          num_columns=len(images), scale=scale)
+  return reconstruction.pairs_grid(images, np.asarray(vqvae.reconstruct(images)),
+                                   len(images), scale=scale)
