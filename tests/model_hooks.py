@@ -3,7 +3,8 @@
 A test class combines a model's hooks with a suite, e.g.
 `class TestPixelCNN(model_hooks.PixelCNNHooks, DistributionSuite)`; its
 class-conditional variant adds `Conditional` in front and overrides nothing
-else, so that every check runs given a label. The module also holds the tiny
+else, so that every check runs given a label (and its map-conditional variant
+`MapConditional`, given a map). The module also holds the tiny
 initialized models of the sampling tests.
 """
 
@@ -67,6 +68,53 @@ class Conditional:
 
   def network_label(self, batch_size):
     return tf.broadcast_to(one_hot(1), [batch_size, NUM_CLASSES])
+
+
+class MapConditional:
+  """The hooks of a map-conditional model (`conditional_shape`), given a
+  fixed random map of `MAP_FEATURES` features per pixel; listed before a
+  model's hooks, whose `make_distribution` it gives the image's map shape."""
+
+  def label_kwargs(self):
+    return {}
+
+  def make_distribution(self, image_shape, **overrides):
+    overrides.setdefault('conditional_shape', map_shape(image_shape))
+    return super().make_distribution(image_shape, **overrides)
+
+  def conditional_kwargs(self):
+    return {'conditional_input': random_maps(self.tiny_shape)}
+
+  def batch_conditional_kwargs(self, n):
+    # The suite draws a batch with a map per sample at `causal_shape`.
+    return {'conditional_input': random_maps(self.causal_shape, n, seed=1)}
+
+  def network_label(self, batch_size):
+    return tf.broadcast_to(random_maps(self.causal_shape),
+                           [batch_size, *map_shape(self.causal_shape)])
+
+  def bad_arguments(self):
+    height, width, _ = self.tiny_shape
+    return super().bad_arguments() + [
+        {'conditional_shape': (height + 1, width, MAP_FEATURES)},
+        {'num_classes': NUM_CLASSES}]
+
+
+MAP_FEATURES = 2
+
+
+def map_shape(image_shape):
+  """The `conditional_shape` of a map of images of `image_shape`."""
+  return tuple(image_shape[:2]) + (MAP_FEATURES,)
+
+
+def random_maps(image_shape, n=None, seed=0):
+  """A fixed standard normal map `[H, W, MAP_FEATURES]` for images of
+  `image_shape` (`n` of them, `[n, H, W, MAP_FEATURES]`, for an `int` `n`),
+  a float32 `np.ndarray`."""
+  shape = map_shape(image_shape) if n is None else (n,) + map_shape(
+      image_shape)
+  return np.random.RandomState(seed).standard_normal(shape).astype(np.float32)
 
 
 class PixelCNNHooks(Unconditional):

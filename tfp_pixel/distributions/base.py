@@ -130,10 +130,14 @@ class AutoregressiveImage(Autoregressive, conditioning.ConditionalInput):
 
 class NetworkImage(AutoregressiveImage):
   """Mixin of the image models whose network is one of this package's (a
-  `tf.Module` with `num_classes`): `CategoricalImage`'s models, `PixelSNAIL`.
+  `tf.Module` with `num_classes`, `conditional_shape` and `conditioning`):
+  `CategoricalImage`'s models, `PixelSNAIL`.
 
   The constructor sets `_image_shape` (a tuple), `_network` and
-  `_float_dtype`; labels are one-hot `[num_classes]` vectors.
+  `_float_dtype`. A conditional model's `conditional_input` is a one-hot
+  label `[num_classes]` per image (built with `num_classes`) or a map
+  `[height, width, features]` per image with the image's height and width
+  (built with `conditional_shape`, see `networks.map_conditioning`).
   """
 
   @property
@@ -160,10 +164,10 @@ class NetworkImage(AutoregressiveImage):
 
   @property
   def conditional_shape(self):
-    """`tf.TensorShape([num_classes])`, or `None` when unconditional."""
-    if self.num_classes is None:
-      return None
-    return tf.TensorShape([self.num_classes])
+    """`tf.TensorShape` of one image's `conditional_input`: `[num_classes]`
+    (a label), `[height, width, features]` (a map), or `None` when
+    unconditional."""
+    return self._network.conditioning.conditional_shape
 
   def network_inputs(self, values):
     """Maps events `[..., C]` to the network's inputs (its
@@ -172,7 +176,8 @@ class NetworkImage(AutoregressiveImage):
 
   def network_outputs(self, values, training=False, conditional_input=None):
     """The network's (untempered) outputs at every pixel of the events
-    `values` `[batch, H, W, C]`, given labels checked against the model.
+    `values` `[batch, H, W, C]`, given a condition (labels or maps) checked
+    against the model.
 
     Raises:
       ValueError: if `conditional_input` does not fit the model.
@@ -181,38 +186,38 @@ class NetworkImage(AutoregressiveImage):
         self.network_inputs(values), training=training,
         conditional_input=self.checked_conditional_input(conditional_input))
 
-  def sampler_labels(self, batch_size, conditional_input):
+  def sampler_condition(self, batch_size, conditional_input):
     """`conditional_input` checked and, given `batch_size`, broadcast to
-    `[batch_size, num_classes]` (`None` for an unconditional model).
+    `[batch_size, *conditional_shape]` (`None` for an unconditional model).
 
     Raises:
       ValueError: if `conditional_input` does not fit the model.
     """
     conditional_input = self.checked_conditional_input(conditional_input)
     if conditional_input is not None and batch_size is not None:
-      conditional_input = tf.broadcast_to(
-          conditional_input, tf.stack([batch_size, self.num_classes]))
+      conditional_input = tf.broadcast_to(conditional_input, tf.concat(
+          [[batch_size], self.conditional_shape.as_list()], 0))
     return conditional_input
 
   def flat_events(self, value, conditional_input):
-    """`log_prob`'s events and labels, broadcast together and flattened.
+    """`log_prob`'s events and conditions, broadcast together and flattened.
 
     Returns:
       events: `[n, H, W, C]`, the events of `value` in one batch.
-      labels: `[n, num_classes]`, or `None`.
+      conditions: `[n, *conditional_shape]` (labels or maps), or `None`.
       leading_shape: int32 `Tensor`, the sample and batch shape of `value`
-        and the labels, to reshape the `[n]` log-probabilities to.
+        and the conditions, to reshape the `[n]` log-probabilities to.
 
     Raises:
-      ValueError: if `value` does not end in `image_shape`, or the labels
-        do not fit.
+      ValueError: if `value` does not end in `image_shape`, or the
+        conditions do not fit.
     """
     value = shapes.check_event(value, self._image_shape)
     value, conditional_input = self.broadcast_conditional_input(
         value, conditional_input)
     if conditional_input is not None:
-      conditional_input = tf.reshape(conditional_input,
-                                     [-1, self.num_classes])
+      conditional_input = tf.reshape(
+          conditional_input, [-1, *self.conditional_shape.as_list()])
     return (tf.reshape(value, [-1, *self._image_shape]), conditional_input,
             tf.shape(value)[:-3])
 

@@ -48,6 +48,18 @@ class CategoricalPixelCNN(categorical_image.CategoricalImage,
   against `sample_shape` in `sample` (`[K]`: one label for every sample;
   `[n, K]`: one per sample of `sample(n)`).
 
+  With `conditional_shape=(height, width, F)` the model is conditional on a
+  map `m` with the image's height and width, `p(x | m)`: e.g. the bottom
+  prior of a VQ-VAE-2, whose map is the top grid of codes (embedded, brought
+  to the bottom grid's size). A small non-causal stack reads the whole map
+  (it is known before any pixel is drawn) and every layer adds a bias
+  projected from its features at each pixel
+  (`tfp_pixel.networks.map_conditioning`). `log_prob`, `logits`, `sample`
+  and `tfp_pixel.complete` take the map as `conditional_input`, a float
+  `[..., height, width, F]`, broadcast as labels are (`[height, width, F]`:
+  one map for every sample; `[n, height, width, F]`: one per sample of
+  `sample(n)`); `num_classes` and `conditional_shape` exclude each other.
+
   #### Examples
 
   ```python
@@ -78,6 +90,18 @@ class CategoricalPixelCNN(categorical_image.CategoricalImage,
           tf.range(10)[:, tf.newaxis], 10))
   ```
 
+  A prior over a 32x32 grid of 512 codes given a map of 64 features per
+  position (a VQ-VAE-2 bottom prior given its top codes):
+
+  ```python
+  prior = tfp_pixel.CategoricalPixelCNN((32, 32, 1), num_levels=512,
+                                        architecture='gated',
+                                        conditional_shape=(32, 32, 64))
+  loss = -tf.reduce_mean(prior.log_prob(codes, conditional_input=top_map))
+  one_map = prior.sample(8, seed=(1, 2), conditional_input=top_map[0])
+  per_map = prior.sample(8, seed=(1, 2), conditional_input=top_map[:8])
+  ```
+
   #### References
 
   [1]: Aaron van den Oord, Nal Kalchbrenner, Koray Kavukcuoglu. Pixel Recurrent
@@ -100,6 +124,7 @@ class CategoricalPixelCNN(categorical_image.CategoricalImage,
                num_output_filters=None,
                dropout_rate=0.,
                num_classes=None,
+               conditional_shape=None,
                architecture='plain',
                temperature=1.,
                network=None,
@@ -128,6 +153,9 @@ class CategoricalPixelCNN(categorical_image.CategoricalImage,
         `log_prob` is called with `training=True`.
       num_classes: Python `int`, the number of classes of a class-conditional
         model, or `None` for an unconditional one.
+      conditional_shape: `(height, width, features)` of the map of a
+        map-conditional model, with the image's height and width, or `None`;
+        not with `num_classes`.
       architecture: `'plain'` (`MaskedPixelCNNNetwork`) or `'gated'`
         (`GatedPixelCNNNetwork`).
       temperature: positive float scalar; logits are divided by it.

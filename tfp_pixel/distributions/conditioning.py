@@ -1,15 +1,19 @@
 """Checks and broadcasting of `conditional_input`, shared by every model.
 
-A conditional model (built with `num_classes`, or `conditional_shape` for
-`PixelCNN`) takes a `conditional_input` of shape `[*B, *conditional_shape]`
-(for class labels, a one-hot `[*B, num_classes]`, see `one_hot_labels`). Its
-leading dimensions `B` broadcast like a batch of distribution parameters:
+A conditional model (built with `num_classes` or `conditional_shape`) takes
+a `conditional_input` of shape `[*B, *conditional_shape]`: for class labels,
+a one-hot `[*B, num_classes]` (see `one_hot_labels`); for a map, e.g. the
+categorical models' `[*B, height, width, features]` with the image's height
+and width. Its leading dimensions `B` broadcast like a batch of distribution
+parameters:
 
 - in `log_prob(x)`, against the leading (sample and batch) dimensions of `x`;
 - in `sample(sample_shape)`, against `sample_shape` (aligned on the right,
   as in `tfd.PixelCNN`'s documented `sample((4, 3), conditional_input=c)`
   with `c` of batch shape `[3]`): `[num_classes]` is one label for every
-  sample, `[n, num_classes]` one label per sample of `sample(n)`.
+  sample, `[n, num_classes]` one label per sample of `sample(n)` (and a map
+  `[height, width, features]` one map for every sample, `[n, height, width,
+  features]` one per sample).
 """
 
 import numpy as np
@@ -28,7 +32,7 @@ class ConditionalInput:
   broadcasts them against `sample_shape` and hands `_sample_n` one row per
   sample, so `_sample_n` only needs `[n, *conditional_shape]` (or a single
   `conditional_shape` row for every sample). `_log_prob` gets its images and
-  labels broadcast together from `broadcast_conditional_input`.
+  conditions broadcast together from `broadcast_conditional_input`.
 
   List it before the `tfd.Distribution` base, and give the class's
   `_sample_n` no docstring: TFP's metaclass would otherwise copy
@@ -45,9 +49,10 @@ class ConditionalInput:
       seed: int, stateless `(a, b)` seed or `None`.
       name: Python `str` name of the ops.
       conditional_input: for a conditional model, `[*B, *conditional_shape]`
-        (one-hot labels `[*B, num_classes]`) with `B` broadcasting to `S`:
-        `[num_classes]` is one label for every sample, `[n, num_classes]` one
-        per sample of `sample(n)`.
+        (one-hot labels `[*B, num_classes]`, maps `[*B, height, width,
+        features]`) with `B` broadcasting to `S`: `[num_classes]` is one
+        label for every sample, `[n, num_classes]` one per sample of
+        `sample(n)`, and likewise for maps.
       **kwargs: passed to `_sample_n`.
 
     Returns:
@@ -135,15 +140,17 @@ def check_conditional_input(conditional_input, conditional_shape, dtype,
   if conditional_shape is None:
     if conditional_input is not None:
       raise ValueError(
-          '{} is unconditional (built without `num_classes`), but a '
-          '`conditional_input` was given.'.format(model_name))
+          '{} is unconditional (built without `num_classes` or '
+          '`conditional_shape`), but a `conditional_input` was given.'.format(
+              model_name))
     return None
   expected = [None] + tf.TensorShape(conditional_shape).as_list()
+  what = ('for labels, `tfp_pixel.one_hot_labels(labels, num_classes)`'
+          if len(expected) == 2 else 'a condition per image')
   if conditional_input is None:
     raise ValueError(
-        '{} is conditional: pass `conditional_input` of shape [..., {}] (for '
-        'labels, `tfp_pixel.one_hot_labels(labels, num_classes)`).'.format(
-            model_name, ', '.join(map(str, expected[1:]))))
+        '{} is conditional: pass `conditional_input` of shape [..., {}] '
+        '({}).'.format(model_name, ', '.join(map(str, expected[1:])), what))
   conditional_input = tf.convert_to_tensor(conditional_input, dtype_hint=dtype,
                                            name='conditional_input')
   if conditional_input.dtype != dtype:
@@ -154,9 +161,10 @@ def check_conditional_input(conditional_input, conditional_shape, dtype,
       shape.rank < rank or
       not shape[shape.rank - rank:].is_compatible_with(expected[1:])):
     raise ValueError(
-        '`conditional_input` must have shape [..., {}] (a one-hot label per '
-        'image), got {}.'.format(', '.join(map(str, expected[1:])),
-                                 shape.as_list()))
+        '`conditional_input` must have shape [..., {}] ({}), got {}.'.format(
+            ', '.join(map(str, expected[1:])),
+            'a one-hot label per image' if len(expected) == 2 else
+            'a condition per image', shape.as_list()))
   return conditional_input
 
 

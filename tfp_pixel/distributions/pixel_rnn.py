@@ -55,7 +55,12 @@ class PixelRNN(categorical_image.CategoricalImage, tfd.Distribution):
   are accepted. With `num_classes=K` the model is class-conditional,
   `p(x | y)`, and `log_prob`, `logits`, `sample` and `tfp_pixel.complete` take
   a one-hot `conditional_input` `[..., K]`, broadcast as for
-  `CategoricalPixelCNN`.
+  `CategoricalPixelCNN`. With `conditional_shape=(height, width, F)` it is
+  conditional on a map with the image's height and width, `p(x | m)`, and
+  they take the map as `conditional_input`, `[..., height, width, F]`, as
+  `CategoricalPixelCNN`'s: the first layer, every LSTM layer's gates and
+  every head layer add a bias projected from the map's features at each
+  pixel.
 
   #### Examples
 
@@ -67,6 +72,10 @@ class PixelRNN(categorical_image.CategoricalImage, tfd.Distribution):
   loss = -tf.reduce_mean(dist.log_prob(levels))
   samples = dist.sample(10, seed=(1, 2))        # int32 [10, 28, 28, 1]
   cold = dist.copy(temperature=0.5)             # same weights
+  given_map = tfp_pixel.PixelRNN((8, 8, 1), num_levels=512,
+                                 conditional_shape=(8, 8, 16))
+  # maps: float [4, 8, 8, 16], one per sample.
+  codes = given_map.sample(4, seed=(1, 2), conditional_input=maps)
   ```
 
   #### References
@@ -86,6 +95,7 @@ class PixelRNN(categorical_image.CategoricalImage, tfd.Distribution):
                num_output_filters=None,
                dropout_rate=0.,
                num_classes=None,
+               conditional_shape=None,
                temperature=1.,
                network=None,
                float_dtype=tf.float32,
@@ -110,9 +120,9 @@ class PixelRNN(categorical_image.CategoricalImage, tfd.Distribution):
         the output; defaults to `2 * hidden_units`.
       dropout_rate: Python `float`, dropout on the LSTM layers' residual
         branches when `log_prob` is called with `training=True`.
-      num_classes, temperature, network, float_dtype, dtype, validate_args,
-        allow_nan_stats: as `CategoricalPixelCNN`'s (every categorical
-        model takes them).
+      num_classes, conditional_shape, temperature, network, float_dtype,
+        dtype, validate_args, allow_nan_stats: as `CategoricalPixelCNN`'s
+        (every categorical model takes them).
       name: Python `str` name.
 
     Raises:

@@ -6,6 +6,7 @@ import tensorflow_probability as tfp
 from tfp_pixel import shapes
 from tfp_pixel.distributions import base
 from tfp_pixel.distributions import logistic_mixture
+from tfp_pixel.networks import map_conditioning
 from tfp_pixel.networks import pixel_snail_network
 from tfp_pixel.sampling import pixel_snail_sampler
 
@@ -55,7 +56,12 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
   convolution and one query against the stored keys
   (`sampling.pixel_snail_sampler`); int and stateless `(a, b)` seeds are
   accepted. With `num_classes=K` the model is class-conditional, `p(x | y)`,
-  with a one-hot `conditional_input` as every model of the package.
+  with a one-hot `conditional_input` as every model of the package. With
+  `conditional_shape=(height, width, F)` it is conditional on a map with the
+  image's height and width, `p(x | m)` (e.g. a VQ-VAE-2 bottom prior given
+  the top codes), with `conditional_input` `[..., height, width, F]` as
+  `CategoricalPixelCNN`'s: every gated residual adds a bias projected from
+  the map's features at each pixel. Both heads take either condition.
 
   #### Examples
 
@@ -64,6 +70,9 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
   loss = -tf.reduce_mean(dist.log_prob(images_uint8, training=True))
   samples = dist.sample(16, seed=(1, 2))     # float32 [16, 28, 28, 1]
   codes = tfp_pixel.PixelSNAIL((8, 8, 1), num_levels=512, num_classes=10)
+  bottom = tfp_pixel.PixelSNAIL((32, 32, 1), num_levels=512,
+                                conditional_shape=(32, 32, 64))
+  bottom_codes = bottom.sample(4, seed=(1, 2), conditional_input=top_map)
   ```
 
   #### References
@@ -87,6 +96,7 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
                num_output_filters=None,
                dropout_p=0.,
                num_classes=None,
+               conditional_shape=None,
                high=255,
                temperature=1.,
                network=None,
@@ -115,6 +125,9 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
         when `log_prob` is called with `training=True`.
       num_classes: Python `int`, classes of a class-conditional model, or
         `None`.
+      conditional_shape: `(height, width, features)` of the map of a
+        map-conditional model, with the image's height and width, or `None`;
+        not with `num_classes`.
       high: Python `int`, the largest value of the mixture head's pixels
         (values in `[0, high]`).
       temperature: positive float scalar `T`.
@@ -139,7 +152,9 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
       pixel_snail_network.check_arguments(
           image_shape, num_levels, num_logistic_mix, high, num_blocks,
           num_resnet, num_filters, num_heads, key_size, value_size,
-          num_output_filters, dropout_p, num_classes)
+          num_output_filters, dropout_p, num_classes, conditional_shape)
+      conditional_shape = map_conditioning.check_conditional_shape(
+          conditional_shape, image_shape, num_classes)
       if network is None:
         network = pixel_snail_network.PixelSNAILNetwork(
             image_shape, num_levels=num_levels,
@@ -148,10 +163,10 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
             num_filters=num_filters, num_heads=num_heads, key_size=key_size,
             value_size=value_size, num_output_filters=num_output_filters,
             dropout_p=dropout_p, num_classes=num_classes,
-            dtype=float_dtype)
+            conditional_shape=conditional_shape, dtype=float_dtype)
       else:
         _check_network(network, image_shape, num_levels, num_logistic_mix,
-                       high, num_classes)
+                       high, num_classes, conditional_shape)
       parameters['network'] = network
       self._image_shape = image_shape
       self._network = network
@@ -197,10 +212,11 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
       levels: integer `Tensor` `[batch, H, W, C]`.
       training: Python `bool`, whether dropout is active.
       conditional_input: for a conditional model, one-hot labels
-        `[batch, num_classes]` or `[num_classes]`.
+        `[batch, num_classes]` or `[num_classes]`, or maps
+        `[batch, H, W, features]` or `[H, W, features]`.
 
     Raises:
-      ValueError: for a mixture model, or labels that do not fit.
+      ValueError: for a mixture model, or a condition that does not fit.
     """
     self._require_head('softmax', self.num_levels)
     logits = self.network_outputs(levels, training, conditional_input)
@@ -222,26 +238,28 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
 
     Args:
       batch_size: Python `int` or int32 scalar; needed only to broadcast a
-        single label.
+        single label or map.
       conditional_input: for a conditional model, one-hot labels
-        `[batch_size, num_classes]` or `[num_classes]`.
+        `[batch_size, num_classes]` or `[num_classes]`, or maps
+        `[batch_size, H, W, features]` or `[H, W, features]`.
     """
     return pixel_snail_sampler.PixelSNAILSampler(
-        self, self.sampler_labels(batch_size, conditional_input))
+        self, self.sampler_condition(batch_size, conditional_input))
 
   def _log_prob(self, value, conditional_input=None, training=False):
-    images, labels, leading_shape = self.flat_events(value, conditional_input)
+    images, conditions, leading_shape = self.flat_events(value,
+                                                         conditional_input)
     if self.num_levels is not None:
       levels = tf.cast(images, tf.int32)
       with tf.control_dependencies(self.level_assertions(levels,
                                                          self.num_levels)):
         logits = self.logits(levels, training=training,
-                             conditional_input=labels)
+                             conditional_input=conditions)
       log_prob = base.categorical_log_prob(logits, levels)
     else:
       images = tf.cast(images, self._float_dtype)
       log_prob = self.mixture().log_prob(
-          self.network_params(images, labels, training), images)
+          self.network_params(images, conditions, training), images)
     return tf.reshape(log_prob, leading_shape)
 
   def _require_head(self, head, size):
@@ -252,21 +270,23 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
 
 
 def _check_network(network, image_shape, num_levels, num_logistic_mix, high,
-                   num_classes):
+                   num_classes, conditional_shape):
   """Checks that an existing `network` (e.g. from `copy()`) fits.
 
   Raises:
     ValueError: one line, if it is not a `PixelSNAILNetwork` of this shape,
-      head and classes.
+      head and condition.
   """
   if (not isinstance(network, pixel_snail_network.PixelSNAILNetwork) or
       tuple(network.image_shape) != image_shape or
       network.num_levels != num_levels or
       network.num_logistic_mix != num_logistic_mix or
       (num_logistic_mix is not None and network.high != high) or
-      network.num_classes != num_classes):
+      network.num_classes != num_classes or
+      network.conditional_shape != conditional_shape):
     raise ValueError(
         '`network` ({}) does not fit image_shape={}, num_levels={}, '
-        'num_logistic_mix={}, high={} and num_classes={}.'.format(
+        'num_logistic_mix={}, high={}, num_classes={} and '
+        'conditional_shape={}.'.format(
             type(network).__name__, image_shape, num_levels,
-            num_logistic_mix, high, num_classes))
+            num_logistic_mix, high, num_classes, conditional_shape))

@@ -75,8 +75,8 @@ class DiagonalBiLSTMLayer(lstm_layer.ResidualLSTMLayer):
 
   @property
   def gate_features(self):
-    """Python `int`, the pre-activations a label bias is added to: `4h` of
-    the left-to-right direction, then `4h` of the right-to-left one."""
+    """Python `int`, the pre-activations a conditioning bias is added to:
+    `4h` of the left-to-right direction, then `4h` of the right-to-left one."""
     return 2 * lstm_cell.NUM_GATES * self.forward.units
 
   def layer_states(self, inputs, gate_bias=None, backward_inputs=None):
@@ -89,7 +89,8 @@ class DiagonalBiLSTMLayer(lstm_layer.ResidualLSTMLayer):
 
     Args:
       inputs: `[batch, height, width, features]`.
-      gate_bias: optional `[batch, 1, 1, 8 * units]`.
+      gate_bias: optional conditioning bias, `[batch, 1, 1, 8 * units]` (a
+        label's) or `[batch, height, width, 8 * units]` (a map's).
       backward_inputs: optional `[batch, height, width, features]`, what the
         right-to-left direction reads instead of `inputs`. Its state at
         `(i, j)` reaches only row `i + 1`, so these may depend on every
@@ -109,7 +110,8 @@ class DiagonalBiLSTMLayer(lstm_layer.ResidualLSTMLayer):
     if gate_bias is not None:
       forward_bias, backward_bias = tf.split(gate_bias, 2, axis=-1)
       forward += forward_bias
-      backward += backward_bias
+      # The right-to-left pre-activations are mirrored: so is a map's bias.
+      backward += tf.reverse(backward_bias, [2])
     # Biases are in before skewing, so that the cells outside the image get
     # zero pre-activations and keep zero states (see `_diagonal_states`).
     states = _diagonal_states(skew(tf.stack([forward, backward])),
@@ -158,7 +160,8 @@ class OpenCentreConv2D(masked_layers.MaskedConv2D):
 
   def open_centre(self, inputs, outputs):
     """The convolution of `inputs` with its centre tap open, from its
-    `outputs` under mask A (to which label biases may have been added)."""
+    `outputs` under mask A (to which conditioning biases may have been
+    added)."""
     return outputs + tf.einsum('bhwi,io->bhwo', inputs, self.centre_kernel())
 
 

@@ -32,7 +32,6 @@ horizontal window includes `o` (mask type 'B').
 import numpy as np
 import tensorflow as tf
 
-from tfp_pixel.networks import label_projection
 from tfp_pixel.networks import masked_layers
 from tfp_pixel.networks import masks
 
@@ -102,18 +101,19 @@ class GatedLayer(tf.Module):
   horizontal residual connection.
 
   ```none
-  v_pre = vertical(v) [+ label_v]
-  h_pre = horizontal(h) [+ label_h] + link(v_pre)
+  v_pre = vertical(v) [+ condition_v]
+  h_pre = horizontal(h) [+ condition_h] + link(v_pre)
   v_out = gate(v_pre)
   h_out = h + residual(gate(h_pre))      (first layer: gate(h_pre))
   ```
 
   The first layer reads the image in both stacks; see the module docstring
-  for the windows.
+  for the windows. The conditioning biases (a label's or a map's, see
+  `map_conditioning`) are projections of the network's condition.
   """
 
   def __init__(self, in_features, num_filters, kernel_size, num_groups,
-               first=False, num_classes=None, dtype=tf.float32, name=None):
+               first=False, conditioning=None, dtype=tf.float32, name=None):
     """Creates the layer's variables.
 
     Args:
@@ -123,8 +123,9 @@ class GatedLayer(tf.Module):
       kernel_size: odd Python `int`, width of both windows.
       num_groups: Python `int`, colour channels of the image.
       first: Python `bool`, whether the layer reads the image.
-      num_classes: Python `int` or `None`; with it, each stack's
-        pre-activation gets a bias projected from a one-hot label.
+      conditioning: the network's `map_conditioning.LabelConditioning` or
+        `MapConditioning`, or `None`; a conditional one gives each stack's
+        pre-activation a bias projected from the condition.
       dtype: float `tf.DType` of the variables.
       name: Python `str` name of the module.
     """
@@ -147,21 +148,18 @@ class GatedLayer(tf.Module):
                                     dtype=dtype)
     self.residual = None if first else masked_layers.MaskedConv2D(
         num_filters, num_filters, num_groups=num_groups, dtype=dtype)
-    self.vertical_label = self.horizontal_label = None
-    if num_classes:
-      self.vertical_label = label_projection.LabelProjection(
-          num_classes, 2 * num_filters, dtype)
-      self.horizontal_label = label_projection.LabelProjection(
-          num_classes, 2 * num_filters, dtype)
+    projections = (None if conditioning is None else
+                   conditioning.projections([2 * num_filters] * 2))
+    self.vertical_label, self.horizontal_label = projections or (None, None)
 
-  def __call__(self, vertical, horizontal, labels=None, dropout_rate=0.):
+  def __call__(self, vertical, horizontal, condition=None, dropout_rate=0.):
     """Applies the layer.
 
     Args:
       vertical: `[batch, height, width, in_features]` vertical stack.
       horizontal: `[batch, height, width, in_features]` horizontal stack.
-      labels: `[batch, num_classes]` one-hot labels when the layer has
-        `num_classes`, else `None`.
+      condition: the network's condition (`conditioning.features`) when
+        the layer is conditional, else `None`.
       dropout_rate: Python `float`, dropout on the residual branch.
 
     Returns:
@@ -170,9 +168,9 @@ class GatedLayer(tf.Module):
     """
     vertical_pre = self.vertical(vertical)
     horizontal_pre = self.horizontal(horizontal)
-    if labels is not None:
-      vertical_pre += self.vertical_label(labels)
-      horizontal_pre += self.horizontal_label(labels)
+    if condition is not None:
+      vertical_pre += self.vertical_label(condition)
+      horizontal_pre += self.horizontal_label(condition)
     horizontal_pre += self.link(vertical_pre)
     branch = gate(horizontal_pre)
     if self.residual is None:

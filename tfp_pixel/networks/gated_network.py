@@ -4,7 +4,6 @@ import tensorflow as tf
 
 from tfp_pixel.networks import categorical_network
 from tfp_pixel.networks import gated_layers
-from tfp_pixel.networks import label_projection
 
 __all__ = ['GatedPixelCNNNetwork']
 
@@ -26,7 +25,9 @@ class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
   `(i, j)` in raster order and on channels `< c` of pixel `(i, j)`.
 
   With `num_classes`, every layer adds a bias projected from a one-hot label
-  (`conditional_input`) to its pre-activations.
+  (`conditional_input`) to its pre-activations; with `conditional_shape`, a
+  bias projected from a map's features at each pixel
+  (`map_conditioning.MapConditioning`).
 
   #### References
 
@@ -39,11 +40,12 @@ class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
   def __init__(self, image_shape, num_levels, num_filters=64,
                num_residual_blocks=5, first_kernel_size=7, kernel_size=3,
                num_output_filters=None, dropout_rate=0., num_classes=None,
-               dtype=tf.float32, name=None):
+               dtype=tf.float32, name=None, conditional_shape=None):
     """Creates the variables of the vertical and horizontal stacks.
 
     See `CategoricalNetwork` for `image_shape`, `num_levels`, `num_classes`,
-    `dtype`, `name` and the range of `dropout_rate`.
+    `conditional_shape`, `dtype`, `name` and the range of `dropout_rate`; a
+    map's conditioning stack has `num_filters` features.
 
     Args:
       num_filters: Python `int`, feature maps of each stack.
@@ -56,13 +58,13 @@ class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
 
     Raises:
       ValueError: if a size is too small for the image's channel groups, a
-        kernel size is not odd, or `dropout_rate` or `num_classes` is out of
-        range.
+        kernel size is not odd, or `dropout_rate`, `num_classes` or
+        `conditional_shape` is out of range.
     """
     super().__init__(image_shape, num_levels, num_classes, dropout_rate,
-                     dtype, name)
+                     dtype, name, conditional_shape=conditional_shape,
+                     map_features=num_filters)
     channels = self.image_shape[-1]
-    num_classes = self.num_classes
     num_output_filters = num_output_filters or num_filters
     if num_filters < channels or num_output_filters < channels:
       raise ValueError(
@@ -75,8 +77,8 @@ class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
         raise ValueError('`{}` must be a positive odd int, got {}.'.format(
             arg, size))
     gated = lambda i, k, first: gated_layers.GatedLayer(  # pylint: disable=g-long-lambda
-        i, num_filters, k, channels, first=first, num_classes=num_classes,
-        dtype=dtype)
+        i, num_filters, k, channels, first=first,
+        conditioning=self.conditioning, dtype=dtype)
     self.first = gated(self.level_inputs.num_features, first_kernel_size,
                        True)
     self.blocks = [gated(num_filters, kernel_size, False)
@@ -84,18 +86,15 @@ class GatedPixelCNNNetwork(categorical_network.CategoricalNetwork):
     self.head = categorical_network.make_head(
         num_filters, num_output_filters, channels, self.num_levels,
         dtype=dtype)
-    self.head_labels = None
-    if num_classes:
-      self.head_labels = [
-          label_projection.LabelProjection(num_classes, layer.bias.shape[0],
-                                           dtype)
-          for layer in self.head]
+    self.head_labels = self.conditioning.projections(
+        [int(layer.bias.shape[0]) for layer in self.head])
 
-  def _features(self, inputs, labels, training):
+  def _features(self, inputs, condition, training):
     dropout_rate = self.dropout_rate if training else 0.
-    vertical, horizontal = self.first(inputs, inputs, labels)
+    vertical, horizontal = self.first(inputs, inputs, condition)
     for block in self.blocks:
-      vertical, horizontal = block(vertical, horizontal, labels, dropout_rate)
-    label_biases = None if labels is None else [
-        projection(labels) for projection in self.head_labels]
-    return categorical_network.apply_head(self.head, horizontal, label_biases)
+      vertical, horizontal = block(vertical, horizontal, condition,
+                                   dropout_rate)
+    biases = None if condition is None else [
+        projection(condition) for projection in self.head_labels]
+    return categorical_network.apply_head(self.head, horizontal, biases)

@@ -55,7 +55,8 @@ def network_labels(conditional_input, num_classes, dtype):
   if num_classes is None:
     if conditional_input is not None:
       raise ValueError('The network is unconditional (built without '
-                       '`num_classes`), but a `conditional_input` was given.')
+                       '`num_classes` or `conditional_shape`), but a '
+                       '`conditional_input` was given.')
     return None
   if conditional_input is None:
     raise ValueError('The network is conditional: pass a one-hot '

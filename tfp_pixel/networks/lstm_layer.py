@@ -52,8 +52,9 @@ class ResidualLSTMLayer(tf.Module, metaclass=abc.ABCMeta):
 
     Args:
       inputs: `[batch, height, width, features]`.
-      gate_bias: optional `[batch, 1, 1, gate_features]`, added to the gate
-        pre-activations (a label's bias).
+      gate_bias: optional conditioning bias, added to the gate
+        pre-activations: a label's `[batch, 1, 1, gate_features]` or a
+        map's `[batch, height, width, gate_features]`.
       dropout_rate: Python `float`, dropout on the residual branch.
       **state_inputs: further inputs of `layer_states` (a Diagonal BiLSTM's
         `backward_inputs`).

@@ -3,7 +3,6 @@
 import tensorflow as tf
 
 from tfp_pixel.networks import categorical_network
-from tfp_pixel.networks import label_projection
 from tfp_pixel.networks import masked_layers
 
 __all__ = ['MaskedPixelCNNNetwork']
@@ -25,18 +24,22 @@ class MaskedPixelCNNNetwork(categorical_network.CategoricalNetwork):
   With `num_classes`, the network is class-conditional: every layer adds a
   per-feature bias projected from the one-hot label
   (`label_projection.LabelProjection`, one per layer), the same at every pixel
-  (van den Oord et al., 2016b).
+  (van den Oord et al., 2016b). With `conditional_shape`, it is conditional
+  on a map with the image's height and width: every layer adds a bias
+  projected from the map's features at each pixel
+  (`map_conditioning.MapConditioning`).
   """
 
   def __init__(self, image_shape, num_levels, num_filters=64,
                num_residual_blocks=5, first_kernel_size=7, kernel_size=3,
                num_output_filters=None, dropout_rate=0., num_classes=None,
-               dtype=tf.float32, name=None):
+               dtype=tf.float32, name=None, conditional_shape=None):
     """Creates the variables of the masked convolutions.
 
     The arguments every network takes (`image_shape`, `num_levels`,
-    `num_classes`, `dtype`, `name`, the range of `dropout_rate`) are
-    `CategoricalNetwork`'s.
+    `num_classes`, `conditional_shape`, `dtype`, `name`, the range of
+    `dropout_rate`) are `CategoricalNetwork`'s; a map's conditioning stack
+    has `num_filters` features.
 
     Args:
       num_filters: Python `int`, feature maps of the residual stack.
@@ -50,10 +53,11 @@ class MaskedPixelCNNNetwork(categorical_network.CategoricalNetwork):
 
     Raises:
       ValueError: if a size is too small for the image's channel groups, or
-        `num_classes` is not a positive integer.
+        `num_classes` or `conditional_shape` is out of range.
     """
     super().__init__(image_shape, num_levels, num_classes, dropout_rate,
-                     dtype, name)
+                     dtype, name, conditional_shape=conditional_shape,
+                     map_features=num_filters)
     channels = self.image_shape[-1]
     num_output_filters = num_output_filters or num_filters
     half = num_filters // 2
@@ -74,43 +78,44 @@ class MaskedPixelCNNNetwork(categorical_network.CategoricalNetwork):
     self.head = categorical_network.make_head(
         num_filters, num_output_filters, channels, self.num_levels,
         dtype=dtype)
-    self.label_projections = None
-    if self.num_classes is not None:
-      self.label_projections = [
-          label_projection.LabelProjection(
-              self.num_classes, int(layer.bias.shape[0]), dtype=dtype)
-          for layer in self.conv_layers()]
+    # The conditioning's projections, one per layer (a label's keep their
+    # checkpoint name).
+    self.label_projections = self.conditioning.projections(
+        [int(layer.bias.shape[0]) for layer in self.conv_layers()])
 
   def conv_layers(self):
     """Every `MaskedConv2D` of the network, first layer to output layer."""
     return [self.first] + [layer for block in self.blocks for layer in block
                            ] + list(self.head)
 
-  def label_biases(self, conditional_input):
-    """The per-layer biases of the labels, in `conv_layers()` order.
+  def conditioning_biases(self, conditional_input):
+    """The per-layer conditioning biases, in `conv_layers()` order.
 
     Args:
       conditional_input: float `Tensor` `[batch, num_classes]` (or
-        `[num_classes]`, one label for the batch), or `None`.
+        `[num_classes]`, one label for the batch), a map
+        `[batch, height, width, features]` (or one map for the batch), or
+        `None`.
 
     Returns:
-      biases: list of `[batch, 1, 1, features]` `Tensor`s, one per layer of
-        `conv_layers()`, or of `None`s for an unconditional network.
+      biases: list of `[batch, 1, 1, features]` (a label's) or
+        `[batch, height, width, features]` (a map's) `Tensor`s, one per
+        layer of `conv_layers()`, or of `None`s for an unconditional network.
 
     Raises:
-      ValueError: if `conditional_input` is missing for a conditional network
-        or given to an unconditional one.
+      ValueError: if `conditional_input` is missing for a conditional network,
+        given to an unconditional one, or does not fit.
     """
-    return self._label_biases(self.labels(conditional_input))
+    return self._conditioning_biases(self.condition(conditional_input))
 
-  def _label_biases(self, labels):
-    if labels is None:
+  def _conditioning_biases(self, condition):
+    if condition is None:
       return [None] * len(self.conv_layers())
-    return [projection(labels) for projection in self.label_projections]
+    return [projection(condition) for projection in self.label_projections]
 
-  def _features(self, inputs, labels, training):
+  def _features(self, inputs, condition, training):
     biases = dict(zip(map(id, self.conv_layers()),
-                      self._label_biases(labels)))
+                      self._conditioning_biases(condition)))
 
     def conv(layer, x):
       bias = biases[id(layer)]

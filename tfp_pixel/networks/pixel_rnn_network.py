@@ -7,16 +7,17 @@ import tensorflow as tf
 
 from tfp_pixel.networks import categorical_network
 from tfp_pixel.networks import diagonal_bilstm
-from tfp_pixel.networks import label_projection
 from tfp_pixel.networks import masked_layers
 from tfp_pixel.networks import row_lstm
 
-__all__ = ['DiagonalBiLSTMNetwork', 'LabelBiases', 'PixelRNNNetwork',
+__all__ = ['ConditioningBiases', 'DiagonalBiLSTMNetwork', 'PixelRNNNetwork',
            'RowLSTMNetwork']
 
-LabelBiases = collections.namedtuple('LabelBiases', ['first', 'layers', 'head'])
-LabelBiases.__doc__ = """Per-layer biases of a label, `[batch, 1, 1, features]`
-each (or `None`s): the first layer's, one per LSTM layer (added to its gate
+ConditioningBiases = collections.namedtuple('ConditioningBiases',
+                                            ['first', 'layers', 'head'])
+ConditioningBiases.__doc__ = """Per-layer conditioning biases, a label's
+`[batch, 1, 1, features]` or a map's `[batch, height, width, features]` each
+(or `None`s): the first layer's, one per LSTM layer (added to its gate
 pre-activations) and one per head layer."""
 
 
@@ -35,7 +36,9 @@ class PixelRNNNetwork(categorical_network.CategoricalNetwork):
 
   With `num_classes`, the first layer, every LSTM layer's gates and every
   head layer add a bias projected from the one-hot label
-  (`label_projection.LabelProjection`), the same at every pixel.
+  (`label_projection.LabelProjection`), the same at every pixel; with
+  `conditional_shape`, a bias projected from a map's features at each pixel
+  (`map_conditioning.MapConditioning`).
 
   #### References
 
@@ -48,7 +51,8 @@ class PixelRNNNetwork(categorical_network.CategoricalNetwork):
 
   def __init__(self, image_shape, num_levels, num_layers=7, hidden_units=16,
                first_kernel_size=7, num_output_filters=None, dropout_rate=0.,
-               num_classes=None, dtype=tf.float32, name=None):
+               num_classes=None, dtype=tf.float32, name=None,
+               conditional_shape=None):
     """Creates the network's variables.
 
     Args:
@@ -67,13 +71,17 @@ class PixelRNNNetwork(categorical_network.CategoricalNetwork):
         network.
       dtype: float `tf.DType` of the variables.
       name: Python `str` name of the module.
+      conditional_shape: `(height, width, features)` of the map of a
+        map-conditional network, or `None` (see `CategoricalNetwork`); its
+        conditioning stack has `2 * hidden_units` features.
 
     Raises:
       ValueError: if a size is out of range or too small for the image's
         channel groups.
     """
     super().__init__(image_shape, num_levels, num_classes, dropout_rate,
-                     dtype, name)
+                     dtype, name, conditional_shape=conditional_shape,
+                     map_features=2 * hidden_units)
     channels = self.image_shape[-1]
     features = 2 * hidden_units
     num_output_filters = num_output_filters or features
@@ -96,39 +104,39 @@ class PixelRNNNetwork(categorical_network.CategoricalNetwork):
                    for _ in range(num_layers)]
     self.head = categorical_network.make_head(
         features, num_output_filters, channels, self.num_levels, dtype=dtype)
-    self.label_projections = None
-    if self.num_classes is not None:
-      sizes = ([features] + [layer.gate_features for layer in self.layers] +
-               [int(layer.bias.shape[0]) for layer in self.head])
-      self.label_projections = [
-          label_projection.LabelProjection(self.num_classes, size, dtype=dtype)
-          for size in sizes]
+    self.label_projections = self.conditioning.projections(
+        [features] + [layer.gate_features for layer in self.layers] +
+        [int(layer.bias.shape[0]) for layer in self.head])
 
-  def label_biases(self, conditional_input):
-    """The label's bias of every layer.
+  def conditioning_biases(self, conditional_input):
+    """The conditioning bias of every layer.
 
     Args:
       conditional_input: float one-hot `[batch, num_classes]` (or
-        `[num_classes]` for the whole batch), or `None`.
+        `[num_classes]` for the whole batch), a map
+        `[batch, height, width, features]` (or one for the whole batch), or
+        `None`.
 
     Returns:
-      biases: a `LabelBiases`, of `None`s for an unconditional network.
+      biases: a `ConditioningBiases`, of `None`s for an unconditional
+        network.
 
     Raises:
-      ValueError: if `conditional_input` does not fit `num_classes`.
+      ValueError: if `conditional_input` does not fit the network.
     """
-    return self._label_biases(self.labels(conditional_input))
+    return self._conditioning_biases(self.condition(conditional_input))
 
-  def _label_biases(self, labels):
-    if labels is None:
-      return LabelBiases(None, [None] * self.num_layers,
-                         [None] * len(self.head))
-    biases = [projection(labels) for projection in self.label_projections]
-    return LabelBiases(biases[0], biases[1:1 + self.num_layers],
-                       biases[1 + self.num_layers:])
+  def _conditioning_biases(self, condition):
+    if condition is None:
+      return ConditioningBiases(None, [None] * self.num_layers,
+                                [None] * len(self.head))
+    biases = [projection(condition)
+              for projection in self.label_projections]
+    return ConditioningBiases(biases[0], biases[1:1 + self.num_layers],
+                              biases[1 + self.num_layers:])
 
-  def _features(self, inputs, labels, training):
-    biases = self._label_biases(labels)
+  def _features(self, inputs, condition, training):
+    biases = self._conditioning_biases(condition)
     x = self.first(inputs)
     if biases.first is not None:
       x += biases.first

@@ -18,8 +18,9 @@ positional background `(row, column)`, the keys and values from the pixels
 themselves, so that a pixel can read any earlier one directly). Attention is
 masked so that position `t` reads positions `s < t` only
 (`causal_attention`), and its output enters a gated residual of 1x1 layers
-on `u`. Every gated residual adds the label's bias in a class-conditional
-network (`label_projection`).
+on `u`. Every gated residual adds the condition's bias in a conditional
+network: a label's, the same at every pixel, or a map's, with the image's
+height and width, at each pixel (`map_conditioning`).
 
 The output head turns the features of a pixel into its distribution:
 `CategoricalHead`, logits over `num_levels` per channel in channel order
@@ -37,8 +38,8 @@ from tfp_pixel import quantization
 from tfp_pixel import shapes
 from tfp_pixel.networks import categorical_network
 from tfp_pixel.networks import causal_attention
-from tfp_pixel.networks import label_projection
 from tfp_pixel.networks import level_inputs
+from tfp_pixel.networks import map_conditioning
 from tfp_pixel.networks import masked_layers
 from tfp_pixel.networks import mixture_head
 
@@ -55,14 +56,14 @@ RESIDUAL_INIT_SCALE = 0.1
 
 class GatedResidual(tf.Module):
   """`x + a * sigmoid(b)`, `[a, b] = W2 dropout(elu(W1 elu(x) [+ V elu(aux)]))
-  [+ label bias]`, the gated residual of PixelCNN++ (Salimans et al.).
+  [+ conditioning bias]`, the gated residual of PixelCNN++ (Salimans et al.).
 
   `W1` and `W2` are masked convolutions of type B over one group (3x3 in the
   convolution stack, 1x1 in the attention layers); `V` a 1x1 layer of an
   auxiliary input. `W2` starts small (`RESIDUAL_INIT_SCALE`).
   """
 
-  def __init__(self, features, kernel_size, aux_features=0, num_classes=None,
+  def __init__(self, features, kernel_size, aux_features=0, conditioning=None,
                dtype=tf.float32, name=None):
     super().__init__(name=name)
     self.first = masked_layers.MaskedConv2D(features, features, kernel_size,
@@ -73,9 +74,9 @@ class GatedResidual(tf.Module):
     self.aux = (masked_layers.MaskedConv2D(aux_features, features,
                                            dtype=dtype)
                 if aux_features else None)
-    self.label = (label_projection.LabelProjection(num_classes, 2 * features,
-                                                   dtype=dtype)
-                  if num_classes else None)
+    projections = (None if conditioning is None else
+                   conditioning.projections([2 * features]))
+    self.label = projections[0] if projections else None
 
   def hidden(self, x, aux=None, training=False, dropout_rate=0.):
     """`dropout(elu(W1 elu(x) + V elu(aux)))`, the second layer's input."""
@@ -87,70 +88,72 @@ class GatedResidual(tf.Module):
       hidden = tf.nn.dropout(hidden, rate=dropout_rate)
     return hidden
 
-  def gate(self, x, second, labels=None):
-    """`x + a * sigmoid(b)` from the second layer's output `second`."""
+  def gate(self, x, second, condition=None):
+    """`x + a * sigmoid(b)` from the second layer's output `second`, given
+    the network's condition (`conditioning.features`, or at the positions
+    of `x`: `conditioning.position`)."""
     if self.label is not None:
-      second += self.label(labels)
+      second += self.label(condition)
     value, gate = tf.split(second, 2, axis=-1)
     return x + value * tf.sigmoid(gate)
 
-  def __call__(self, x, aux=None, labels=None, training=False,
+  def __call__(self, x, aux=None, condition=None, training=False,
                dropout_rate=0.):
     hidden = self.hidden(x, aux, training, dropout_rate)
-    return self.gate(x, self.second(hidden), labels)
+    return self.gate(x, self.second(hidden), condition)
 
 
 class AttentionBlock(tf.Module):
   """The attention layer that ends a block (see the module docstring)."""
 
   def __init__(self, input_features, num_filters, num_heads, key_size,
-               value_size, num_classes, dtype, name=None):
+               value_size, conditioning, dtype, name=None):
     super().__init__(name=name)
     self.num_heads = num_heads
     self.key_size = key_size
     self.value_size = value_size
     content = input_features + num_filters + 2
     query = num_filters + 2
-    self.content = GatedResidual(content, (1, 1), num_classes=num_classes,
+    self.content = GatedResidual(content, (1, 1), conditioning=conditioning,
                                  dtype=dtype)
     self.keys_values = masked_layers.MaskedConv2D(
         content, num_heads * (key_size + value_size), dtype=dtype)
-    self.query = GatedResidual(query, (1, 1), num_classes=num_classes,
+    self.query = GatedResidual(query, (1, 1), conditioning=conditioning,
                                dtype=dtype)
     self.queries = masked_layers.MaskedConv2D(query, num_heads * key_size,
                                               dtype=dtype)
     self.output = GatedResidual(num_filters, (1, 1),
                                 aux_features=num_heads * value_size,
-                                num_classes=num_classes, dtype=dtype)
+                                conditioning=conditioning, dtype=dtype)
 
   def keys_and_values(self, inputs, block_output, background_features,
-                      labels=None):
+                      condition=None):
     """Keys `[..., heads * key_size]` and values `[..., heads * value_size]`
     of positions from their pixels, block outputs and backgrounds."""
     content = tf.concat([inputs, block_output, background_features], -1)
-    projected = self.keys_values(self.content(content, labels=labels))
+    projected = self.keys_values(self.content(content, condition=condition))
     return tf.split(projected, [self.num_heads * self.key_size,
                                 self.num_heads * self.value_size], -1)
 
-  def queries_of(self, block_output, background_features, labels=None):
+  def queries_of(self, block_output, background_features, condition=None):
     """Queries `[..., heads * key_size]` of positions."""
     query = tf.concat([block_output, background_features], -1)
-    return self.queries(self.query(query, labels=labels))
+    return self.queries(self.query(query, condition=condition))
 
-  def __call__(self, inputs, block_output, background_features, labels=None,
-               training=False, dropout_rate=0.):
+  def __call__(self, inputs, block_output, background_features,
+               condition=None, training=False, dropout_rate=0.):
     batch_size = tf.shape(block_output)[0]
     height, width = block_output.shape[1:3]
     background_features = tf.broadcast_to(
         background_features, tf.stack([batch_size, height, width, 2]))
     keys, values = self.keys_and_values(inputs, block_output,
-                                        background_features, labels)
-    queries = self.queries_of(block_output, background_features, labels)
+                                        background_features, condition)
+    queries = self.queries_of(block_output, background_features, condition)
     flat = [tf.reshape(t, [-1, height * width, t.shape[-1]])
             for t in (queries, keys, values)]
     attended = tf.reshape(causal_attention.attend(*flat, self.num_heads),
                           [-1, height, width, self.num_heads * self.value_size])
-    return self.output(block_output, aux=attended, labels=labels,
+    return self.output(block_output, aux=attended, condition=condition,
                        training=training, dropout_rate=dropout_rate)
 
 
@@ -158,13 +161,13 @@ class Block(tf.Module):
   """`num_resnet` gated residuals of 3x3 convolutions, then attention."""
 
   def __init__(self, num_resnet, input_features, num_filters, num_heads,
-               key_size, value_size, num_classes, dtype, name=None):
+               key_size, value_size, conditioning, dtype, name=None):
     super().__init__(name=name)
     self.residuals = [GatedResidual(num_filters, KERNEL_SIZE,
-                                    num_classes=num_classes, dtype=dtype)
+                                    conditioning=conditioning, dtype=dtype)
                       for _ in range(num_resnet)]
     self.attention = AttentionBlock(input_features, num_filters, num_heads,
-                                    key_size, value_size, num_classes, dtype)
+                                    key_size, value_size, conditioning, dtype)
 
 
 class CategoricalHead(tf.Module):
@@ -206,6 +209,10 @@ class PixelSNAILNetwork(tf.Module):
     num_levels: Python `int` of a categorical network, else `None`.
     num_logistic_mix: Python `int` of a mixture network, else `None`.
     num_classes: Python `int` of a class-conditional network, or `None`.
+    conditional_shape: `(height, width, features)` of a map-conditional
+      network, or `None`.
+    conditioning: its `map_conditioning.MapConditioning` or
+      `LabelConditioning` (of `num_classes`, `None` when unconditional).
     dropout_rate: Python `float`, active with `training=True`.
   """
 
@@ -213,7 +220,7 @@ class PixelSNAILNetwork(tf.Module):
                high=255, num_blocks=2, num_resnet=2, num_filters=64,
                num_heads=1, key_size=16, value_size=32,
                num_output_filters=None, dropout_p=0., num_classes=None,
-               dtype=tf.float32, name=None):
+               dtype=tf.float32, name=None, conditional_shape=None):
     """Creates the layers.
 
     Args:
@@ -236,6 +243,10 @@ class PixelSNAILNetwork(tf.Module):
       num_classes: Python `int` of a class-conditional network, or `None`.
       dtype: float `tf.DType` of the variables.
       name: Python `str` name of the module.
+      conditional_shape: `(height, width, features)` of the map of a
+        map-conditional network (the image's height and width), or `None`;
+        not with `num_classes`. Its conditioning stack has `num_filters`
+        features.
 
     Raises:
       ValueError: one line naming the argument, if one is out of range.
@@ -243,11 +254,14 @@ class PixelSNAILNetwork(tf.Module):
     super().__init__(name=name)
     check_arguments(image_shape, num_levels, num_logistic_mix, high,
                     num_blocks, num_resnet, num_filters, num_heads, key_size,
-                    value_size, num_output_filters, dropout_p, num_classes)
+                    value_size, num_output_filters, dropout_p, num_classes,
+                    conditional_shape)
     self.image_shape = shapes.check_image_shape(image_shape)
     channels = self.image_shape[-1]
     dtype = tf.as_dtype(dtype)
     self.num_classes = class_labels.check_num_classes(num_classes)
+    self.conditional_shape = map_conditioning.check_conditional_shape(
+        conditional_shape, self.image_shape, self.num_classes)
     self.num_levels = (None if num_levels is None else
                        quantization.check_num_levels(num_levels))
     self.num_logistic_mix = num_logistic_mix
@@ -265,9 +279,12 @@ class PixelSNAILNetwork(tf.Module):
     self.first = masked_layers.MaskedConv2D(input_features, num_filters,
                                             KERNEL_SIZE, mask_type='A',
                                             dtype=dtype)
+    self.conditioning = map_conditioning.make_conditioning(
+        self.image_shape, self.num_classes, self.conditional_shape,
+        num_filters, dtype)
     self.blocks = [
         Block(num_resnet, input_features, num_filters, num_heads, key_size,
-              value_size, self.num_classes, dtype)
+              value_size, self.conditioning, dtype)
         for _ in range(num_blocks)]
     if self.num_levels is not None:
       self.head = CategoricalHead(num_filters, input_features, channels,
@@ -291,25 +308,25 @@ class PixelSNAILNetwork(tf.Module):
     return quantization.to_unit_interval(values, 0, self.high,
                                          self._float_dtype)
 
-  def labels(self, conditional_input):
-    """Checks `conditional_input` against `num_classes` (see
-    `label_projection.network_labels`)."""
-    return label_projection.network_labels(conditional_input,
-                                           self.num_classes,
-                                           self._float_dtype)
+  def condition(self, conditional_input):
+    """Checks `conditional_input`; what the gated residuals' conditioning
+    biases are computed from (`conditioning.features`, as
+    `CategoricalNetwork.condition`)."""
+    return self.conditioning.features(conditional_input)
 
   def features(self, inputs, training=False, conditional_input=None):
     """The last block's features `[batch, H, W, num_filters]`; those at pixel
-    `t` depend only on the inputs before `t`."""
-    labels = self.labels(conditional_input)
+    `t` depend only on the inputs before `t` (and on the whole map of a
+    map-conditional network)."""
+    condition = self.condition(conditional_input)
     height, width, _ = self.image_shape
     grid = tf.cast(background(height, width), self._float_dtype)
     stream = self.first(inputs)
     for block in self.blocks:
       for residual in block.residuals:
-        stream = residual(stream, labels=labels, training=training,
+        stream = residual(stream, condition=condition, training=training,
                           dropout_rate=self.dropout_rate)
-      stream = block.attention(inputs, stream, grid, labels=labels,
+      stream = block.attention(inputs, stream, grid, condition=condition,
                                training=training,
                                dropout_rate=self.dropout_rate)
     return stream
@@ -321,7 +338,8 @@ class PixelSNAILNetwork(tf.Module):
       inputs: float `[batch, H, W, input_features]`, from `network_inputs`.
       training: Python `bool`, whether dropout is active.
       conditional_input: one-hot `[batch, num_classes]` (or `[num_classes]`)
-        for a conditional network, else `None`.
+        for a class-conditional network, a map `[batch, H, W, features]` (or
+        `[H, W, features]`) for a map-conditional one, else `None`.
 
     Returns:
       A categorical network's logits `[batch, H, W, C, num_levels]`, or a
@@ -334,7 +352,7 @@ class PixelSNAILNetwork(tf.Module):
 def check_arguments(image_shape, num_levels, num_logistic_mix, high,
                     num_blocks, num_resnet, num_filters, num_heads, key_size,
                     value_size, num_output_filters, dropout_p,
-                    num_classes):
+                    num_classes, conditional_shape=None):
   """Checks the arguments of a `PixelSNAILNetwork` (see its constructor).
 
   Raises:
@@ -361,7 +379,9 @@ def check_arguments(image_shape, num_levels, num_logistic_mix, high,
   if not 0. <= dropout_p < 1.:
     raise ValueError('`dropout_p` must be in [0, 1), got {!r}.'.format(
         dropout_p))
-  class_labels.check_num_classes(num_classes)
+  map_conditioning.check_conditional_shape(
+      conditional_shape, image_shape,
+      class_labels.check_num_classes(num_classes))
 
 
 def background(height, width):

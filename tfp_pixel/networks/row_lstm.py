@@ -29,7 +29,7 @@ class RowLSTMLayer(lstm_layer.ResidualLSTMLayer):
   """A residual Row LSTM layer: `2h` features in and out, a state of `h`.
 
   ```none
-  pre = input_to_state(x) [+ label bias]          whole map, before the loop
+  pre = input_to_state(x) [+ conditioning bias]   whole map, before the loop
   h[i], c[i] = cell(pre[i] + conv1x3(h[i - 1]), c[i - 1])   row by row
   y = x + output(h)                               1x1 mask-B convolution
   ```
@@ -48,7 +48,8 @@ class RowLSTMLayer(lstm_layer.ResidualLSTMLayer):
 
   @property
   def gate_features(self):
-    """Python `int`, the pre-activations a label bias is added to (`4h`)."""
+    """Python `int`, the pre-activations a conditioning bias is added to
+    (`4h`)."""
     return lstm_cell.NUM_GATES * self.cell.units
 
   def layer_states(self, inputs, gate_bias=None):

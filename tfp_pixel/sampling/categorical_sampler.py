@@ -52,7 +52,8 @@ class CategoricalSampler(CategoricalPixels,
 
   After each pixel is written, a `PixelCache` computes about one position of
   every layer: the ones the next pixel's logits need. A label's per-layer bias
-  is the same at every pixel, so it joins each layer's bias.
+  is the same at every pixel, so it joins each layer's bias; a map's differs
+  by pixel, and is read at the positions computed (a `layer_graph.Constant`).
   """
 
   def __init__(self, dist, conditional_input=None):
@@ -61,7 +62,8 @@ class CategoricalSampler(CategoricalPixels,
     Args:
       dist: a `tfp_pixel.CategoricalPixelCNN`, plain or gated.
       conditional_input: float one-hot `[batch, num_classes]` `Tensor` for a
-        conditional model, one row per image drawn, else `None`.
+        class-conditional model, float maps `[batch, H, W, features]` for a
+        map-conditional one (one per image drawn), else `None`.
     """
     self._dist = dist
     super().__init__(network_graph(dist.network, conditional_input),
@@ -78,7 +80,8 @@ def network_graph(network, conditional_input=None):
 
   Args:
     network: a `MaskedPixelCNNNetwork` or `GatedPixelCNNNetwork`.
-    conditional_input: float one-hot `[batch, num_classes]`, or `None`.
+    conditional_input: float one-hot `[batch, num_classes]`, float maps
+      `[batch, H, W, features]`, or `None`.
 
   Returns:
     graph: a `layer_graph.LayerGraph` computing `network`'s logits.

@@ -20,7 +20,7 @@ def complete(dist, images, mask, n=1, seed=None, conditional_input=None):
 
   Args:
     dist: a `tfp_pixel` distribution with a `pixel_sampler` method
-      (`PixelCNN`, `CategoricalPixelCNN`).
+      (`PixelCNN`, `CategoricalPixelCNN`, `PixelRNN`, `PixelSNAIL`).
     images: `[batch, H, W, C]` or `[H, W, C]` events of `dist` (levels for
       the categorical model, values in `[low, high]` for the mixture); unknown
       pixels may hold anything.
@@ -30,9 +30,9 @@ def complete(dist, images, mask, n=1, seed=None, conditional_input=None):
     n: Python `int`, completions per image.
     seed: int, `(a, b)` or `None`.
     conditional_input: for conditional models, `[*conditional_shape]` (one
-      label for every image, e.g. a one-hot `[num_classes]`) or
-      `[batch, *conditional_shape]` (one per image); like any batch of
-      parameters it broadcasts against `[n, batch]`.
+      label or map for every image, e.g. a one-hot `[num_classes]` or a map
+      `[H, W, features]`) or `[batch, *conditional_shape]` (one per image);
+      like any batch of parameters it broadcasts against `[n, batch]`.
 
   Returns:
     completions: `[n, batch, H, W, C]` `Tensor` of `dist.dtype` (`batch` is 1
@@ -56,6 +56,9 @@ def complete(dist, images, mask, n=1, seed=None, conditional_input=None):
   own = tfp_pixel.complete(dist, levels, mask, n=4, seed=(1, 2),
                            conditional_input=tfp_pixel.one_hot_labels(labels,
                                                                       10))
+  # A map-conditional prior: complete codes given each image's map.
+  codes = tfp_pixel.complete(prior, bottom_codes, mask, seed=(1, 2),
+                             conditional_input=top_maps)  # [batch, H, W, F]
   ```
   """
   image_shape = tuple(dist.event_shape.as_list())

@@ -1,8 +1,8 @@
 """`GatedPixelCNNNetwork` as a `LayerGraph`, for incremental evaluation.
 
 The graph repeats the network's computation node by node with its weights
-(masks applied, dropout off, labels folded into the biases). Tests check that
-its output equals the network's.
+(masks applied, dropout off, labels folded into the biases, a map's biases
+added as constants). Tests check that its output equals the network's.
 """
 
 import tensorflow as tf
@@ -18,8 +18,9 @@ def gated_graph(network, conditional_input=None):
 
   Args:
     network: a `gated_network.GatedPixelCNNNetwork`.
-    conditional_input: float one-hot labels `[batch, num_classes]` (or
-      `[num_classes]`) when the network has `num_classes`, else `None`.
+    conditional_input: float one-hot labels `[batch, num_classes]` when the
+      network has `num_classes`, float maps `[batch, H, W, features]` when
+      it has `conditional_shape`, else `None`.
 
   Returns:
     graph: a `layer_graph.LayerGraph` from the level inputs to logits
@@ -28,15 +29,14 @@ def gated_graph(network, conditional_input=None):
   Raises:
     ValueError: if `conditional_input` does not match the network.
   """
-  labels = network.labels(conditional_input)
+  condition = network.condition(conditional_input)
   height, width, _ = network.image_shape
   graph = layer_graph.LayerGraph(
       (height, width, network.level_inputs.num_features))
 
-  def conv(source, layer, label_projection=None):
-    bias = layer_graph.per_image_bias(
-        layer.bias, None if label_projection is None else
-        label_projection(labels))
+  def conv(source, layer, projection=None):
+    bias = layer_graph.conditioned_bias(
+        layer.bias, None if projection is None else projection(condition))
     mask = tf.get_static_value(layer.mask)
     if isinstance(layer, gated_layers.ShiftedConv2D):
       return graph.shifted_conv(source, layer.masked_kernel(), bias,
@@ -63,6 +63,7 @@ def gated_graph(network, conditional_input=None):
     vertical, horizontal = gated_layer(block, vertical, horizontal)
   x = horizontal
   for index, layer in enumerate(network.head):
-    projection = network.head_labels[index] if labels is not None else None
+    projection = (network.head_labels[index] if condition is not None
+                  else None)
     x = conv(graph.pointwise(tf.nn.relu, x), layer, projection)
   return graph

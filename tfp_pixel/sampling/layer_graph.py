@@ -3,12 +3,15 @@
 Fast sampling evaluates a network incrementally (`pixel_cache.PixelCache`). To
 do so it describes the network as a `LayerGraph`: nodes in topological order,
 each a convolution (plain, strided or transposed, its kernel trimmed to the
-rows and columns its causal mask lets through) or a pointwise function of
-earlier nodes.
+rows and columns its causal mask lets through), a pointwise function of
+earlier nodes, or a constant known before any pixel is drawn (a map's
+conditioning bias at every position).
 
 Activations are kept positions first, `[H, W, batch, F]`: the activations at
 `k` positions are then `[k, batch, F]`, and a per-image bias `[batch, F]` (a
-class label's) broadcasts against both. A convolution knows its taps, the
+class label's) broadcasts against both. A per-position bias (a map's) is a
+`Constant` node that the layer's output adds, so that it is read at the
+positions computed like any activation. A convolution knows its taps, the
 kernel positions its mask lets through: which input position each output
 position reads through each tap (`tap_sources`, the structure the sampler's
 schedule is computed from) and its kernel as one matrix over the taps
@@ -19,8 +22,8 @@ of their gathered inputs.
 import numpy as np
 import tensorflow as tf
 
-__all__ = ['Conv', 'LayerGraph', 'Pointwise', 'TransposedConv',
-           'per_image_bias']
+__all__ = ['Constant', 'Conv', 'LayerGraph', 'Pointwise', 'TransposedConv',
+           'conditioned_bias']
 
 
 class Conv:
@@ -145,12 +148,26 @@ class Pointwise:
     return self.fn(*inputs)
 
 
+class Constant:
+  """Values known before any pixel is drawn, `[rows, cols, batch, F]`
+  positions first (a map's conditioning bias): a node that reads nothing."""
+
+  def __init__(self, values):
+    self.inputs = ()
+    self.values = values
+    self.shape = tuple(values.shape[:2]) + (values.shape[-1],)
+
+  def evaluate(self, inputs):
+    del inputs
+    return self.values
+
+
 class LayerGraph:
   """Nodes in topological order; node 0 is the network input.
 
   Attributes:
-    nodes: list of `Conv`, `TransposedConv`, `Pointwise`; index 0 is `None`
-      (the input).
+    nodes: list of `Conv`, `TransposedConv`, `Pointwise`, `Constant`; index 0
+      is `None` (the input).
     shapes: list of `(height, width, features)` per node.
     output: index of the output node.
   """
@@ -175,7 +192,9 @@ class LayerGraph:
       source: index of the input node.
       kernel: masked kernel, `[kh, kw, in, out]` (transposed: `[kh, kw, out,
         in]`).
-      bias: `[out]`, or per image `[batch, out]` (see `per_image_bias`).
+      bias: `[out]`, per image `[batch, out]`, or per position
+        `[batch, rows, cols, out]` (see `conditioned_bias`; the sum of the
+        convolution and a `Constant` of the bias is then the layer's node).
       stride: 1 or 2.
       transposed: whether it is a transposed convolution (stride 2).
       mask: `np.ndarray` that broadcasts to the kernel, zero where the kernel
@@ -192,16 +211,19 @@ class LayerGraph:
       pad_top, pad_left = max(kh - 2, 0) // 2, max(kw - 2, 0) // 2
       kernel, taps, row_offset, col_offset = _trim(kernel, mask, -pad_top,
                                                    -pad_left)
-      return self.add(TransposedConv(
+      bias, position_bias = _split_bias(bias)
+      return self._add_bias(self.add(TransposedConv(
           source, kernel, bias, row_offset, col_offset,
-          (2 * in_rows, 2 * in_cols, features), taps))
+          (2 * in_rows, 2 * in_cols, features), taps)), position_bias)
     out_rows, out_cols = -(-in_rows // stride), -(-in_cols // stride)
     pad_top = max((out_rows - 1) * stride + kh - in_rows, 0) // 2
     pad_left = max((out_cols - 1) * stride + kw - in_cols, 0) // 2
     kernel, taps, row_offset, col_offset = _trim(kernel, mask, -pad_top,
                                                  -pad_left)
-    return self.add(Conv(source, kernel, bias, stride, row_offset, col_offset,
-                         (out_rows, out_cols, int(kernel.shape[3])), taps))
+    bias, position_bias = _split_bias(bias)
+    return self._add_bias(self.add(Conv(
+        source, kernel, bias, stride, row_offset, col_offset,
+        (out_rows, out_cols, int(kernel.shape[3])), taps)), position_bias)
 
   def shifted_conv(self, source, kernel, bias, row_offset, col_offset,
                    mask=None):
@@ -211,7 +233,7 @@ class LayerGraph:
     Args:
       source: index of the input node.
       kernel: masked kernel `[kh, kw, in, out]`.
-      bias: `[out]` or `[batch, out]`.
+      bias: as in `conv`.
       row_offset, col_offset: Python `int`s, the window's top-left tap
         relative to the output position.
       mask: as in `conv`.
@@ -222,8 +244,10 @@ class LayerGraph:
     height, width, _ = self.shapes[source]
     kernel, taps, row_offset, col_offset = _trim(
         tf.convert_to_tensor(kernel), mask, row_offset, col_offset)
-    return self.add(Conv(source, kernel, bias, 1, row_offset, col_offset,
-                         (height, width, int(kernel.shape[3])), taps))
+    bias, position_bias = _split_bias(bias)
+    return self._add_bias(self.add(Conv(
+        source, kernel, bias, 1, row_offset, col_offset,
+        (height, width, int(kernel.shape[3])), taps)), position_bias)
 
   def dense(self, source, kernel, bias):
     """Appends a per-position dense layer (`kernel` `[in, out]`)."""
@@ -236,6 +260,23 @@ class LayerGraph:
     return self.add(Pointwise(fn, sources,
                               (rows, cols, features or in_features),
                               preserves_zero))
+
+  def constant(self, values):
+    """Appends a `Constant` of `[batch, rows, cols, F]` values; returns its
+    index."""
+    return self.add(Constant(tf.transpose(values, [1, 2, 0, 3])))
+
+  def _add_bias(self, index, position_bias):
+    """Node `index` plus a per-position bias `[batch, rows, cols, F]` (a
+    new node), or node `index` itself without one."""
+    if position_bias is None:
+      return index
+    rows, cols, features = self.shapes[index]
+    if tuple(position_bias.shape[1:]) != (rows, cols, features):
+      raise ValueError('A bias of shape {} does not fit a layer of {}x{}x{} '
+                       'outputs.'.format(position_bias.shape.as_list(), rows,
+                                         cols, features))
+    return self.pointwise(tf.add, index, self.constant(position_bias))
 
   def evaluate_all(self, inputs):
     """Every node's whole activations, positions first.
@@ -258,12 +299,33 @@ class LayerGraph:
     return tf.transpose(values[self.output], [2, 0, 1, 3])
 
 
-def per_image_bias(bias, label_bias):
-  """A layer's `[F]` bias plus a per-image `[batch, 1, 1, F]` label bias, as
-  one `[batch, F]` bias (just `bias` without one)."""
-  if label_bias is None:
+def conditioned_bias(bias, conditioning_bias):
+  """A layer's `[F]` bias plus its conditioning bias (see
+  `networks.map_conditioning`), as the bias of a `LayerGraph` layer.
+
+  Args:
+    bias: the layer's `[F]` bias.
+    conditioning_bias: a label's `[batch, 1, 1, F]`, a map's
+      `[batch, rows, cols, F]`, or `None`.
+
+  Returns:
+    bias: `bias` without a conditioning bias; with a label's, one per-image
+      `[batch, F]` bias; with a map's, the per-position
+      `[batch, rows, cols, F]` bias.
+  """
+  if conditioning_bias is None:
     return bias
-  return bias + label_bias[:, 0, 0]
+  if tuple(conditioning_bias.shape[1:3]) == (1, 1):
+    return bias + conditioning_bias[:, 0, 0]
+  return bias + conditioning_bias
+
+
+def _split_bias(bias):
+  """A layer's bias as the convolution's (`[F]` or `[batch, F]`) and a
+  per-position `[batch, rows, cols, F]` one (or `None`)."""
+  if len(bias.shape) != 4:
+    return bias, None
+  return tf.zeros(bias.shape[-1:], bias.dtype), bias
 
 
 def _trim(kernel, mask, row_offset, col_offset):

@@ -13,7 +13,8 @@ def masked_graph(network, conditional_input=None):
   Args:
     network: a `MaskedPixelCNNNetwork`.
     conditional_input: float one-hot `[batch, num_classes]` `Tensor` for a
-      conditional network, else `None`.
+      class-conditional network, float maps `[batch, H, W, features]` for a
+      map-conditional one, else `None`.
 
   Returns:
     graph: a `layer_graph.LayerGraph` from the level inputs to logits
@@ -25,11 +26,11 @@ def masked_graph(network, conditional_input=None):
   height, width, _ = network.image_shape
   graph = layer_graph.LayerGraph(
       (height, width, network.level_inputs.num_features))
-  label_biases = dict(zip(map(id, network.conv_layers()),
-                          network.label_biases(conditional_input)))
+  biases = dict(zip(map(id, network.conv_layers()),
+                    network.conditioning_biases(conditional_input)))
 
   def conv(source, layer):
-    bias = layer_graph.per_image_bias(layer.bias, label_biases[id(layer)])
+    bias = layer_graph.conditioned_bias(layer.bias, biases[id(layer)])
     return graph.conv(source, layer.masked_kernel(), bias,
                       mask=tf.get_static_value(layer.mask))
 

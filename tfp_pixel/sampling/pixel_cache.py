@@ -96,7 +96,7 @@ class PixelCache:
     kernels, biases = {}, {}
     for index in self._schedule.stored[1:]:
       node = graph.nodes[index]
-      if not isinstance(node, layer_graph.Pointwise):
+      if not isinstance(node, (layer_graph.Pointwise, layer_graph.Constant)):
         kernels[index] = node.matmul_kernel()
         biases[index] = tf.convert_to_tensor(node.bias)
     # Read once, outside the sampling loop; `start` broadcasts the biases.
@@ -115,7 +115,8 @@ class PixelCache:
     """Starts the cache for drawing `[batch, H, W, C]` images.
 
     Only the positions that read no pixel are computed now (see
-    `pixel_schedule`); every other slot starts at zero.
+    `pixel_schedule`), and every position of a `Constant`; every other slot
+    starts at zero.
 
     Args:
       inputs: `[batch, H, W, C]` network inputs of the starting canvas (only
@@ -137,6 +138,13 @@ class PixelCache:
     values = {}
     for index in self._schedule.stored:
       rows, cols, features = self._graph.shapes[index]
+      node = self._graph.nodes[index]
+      if isinstance(node, layer_graph.Constant):
+        values[index] = tf.pad(
+            tf.reshape(tf.cast(node.values, inputs.dtype),
+                       tf.stack([rows * cols, batch, features])),
+            [[0, 2], [0, 0], [0, 0]])
+        continue
       values[index] = tf.zeros(tf.stack([rows * cols + 2, batch, features]),
                                inputs.dtype)
       positions = self._schedule.start_positions.get(index, ())

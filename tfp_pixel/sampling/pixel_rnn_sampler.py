@@ -21,6 +21,10 @@ A row is drawn in three steps:
 
 Each pixel is computed once: about one forward pass of work per image.
 The state holds plain tensors only, so that the loop compiles with XLA.
+
+Conditioning biases are `[batch, rows, cols, F]`: a label's the same at
+every pixel (`rows == cols == 1`), a map's one per pixel; a row's context
+takes its row of them, a pixel its column (`map_conditioning.select`).
 """
 
 import abc
@@ -28,6 +32,7 @@ import abc
 import tensorflow as tf
 
 from tfp_pixel.networks import lstm_cell
+from tfp_pixel.networks import map_conditioning
 from tfp_pixel.networks import pixel_rnn_network
 from tfp_pixel.sampling import categorical_sampler
 from tfp_pixel.sampling import pixel_sampler
@@ -42,7 +47,8 @@ def pixel_rnn_sampler(dist, conditional_input=None):
   Args:
     dist: a `tfp_pixel.PixelRNN`.
     conditional_input: float one-hot `[batch, num_classes]` for a
-      conditional model, one row per image drawn, else `None`.
+      class-conditional model, float maps `[batch, H, W, features]` for a
+      map-conditional one (one per image drawn), else `None`.
 
   Returns:
     sampler: a `RowLSTMSampler` or a `DiagonalBiLSTMSampler`.
@@ -56,7 +62,7 @@ class PixelRNNSampler(categorical_sampler.CategoricalPixels,
   the head, the draw and the walk along a row.
 
   A subclass describes its LSTM layers: their states between rows
-  (`_initial_states`), the context of a row (`_row_context`), the states
+  (`_initial_states`), the context of row `row` (`_row_context`), the states
   carried from pixel to pixel (`_initial_carry`), one pixel's step
   (`_layers_at`) and what a finished row leaves for the next (`_next_states`).
   The weights are read once, when the sampler is made.
@@ -67,19 +73,18 @@ class PixelRNNSampler(categorical_sampler.CategoricalPixels,
 
     Args:
       dist: a `tfp_pixel.PixelRNN`.
-      conditional_input: float one-hot `[batch, num_classes]`, or `None`.
+      conditional_input: float one-hot `[batch, num_classes]`, float maps
+        `[batch, H, W, features]`, or `None`.
     """
     self._dist = dist
     network = dist.network
     self._network = network
     self._num_layers = network.num_layers
     self._units = network.hidden_units
-    biases = network.label_biases(conditional_input)
-    # [batch, 1, 1, F] label biases are the same at every pixel: [batch, F].
-    per_image = lambda bias: None if bias is None else bias[:, 0, 0]
-    self._first_label_bias = per_image(biases.first)
-    self._gate_label_biases = [per_image(b) for b in biases.layers]
-    self._head_label_biases = [per_image(b) for b in biases.head]
+    biases = network.conditioning_biases(conditional_input)
+    self._first_condition_bias = biases.first
+    self._gate_condition_biases = biases.layers
+    self._head_condition_biases = biases.head
     kernel = network.first.masked_kernel()
     self._half = network.first.kernel_size[0] // 2
     # Rows above the pixel, and the row itself up to the pixel (mask A: the
@@ -108,7 +113,11 @@ class PixelRNNSampler(categorical_sampler.CategoricalPixels,
     half = self._half
     batch = tf.shape(known)[0]
     first_above = self._first_layer_above(state['canvas'], row)
-    context = self._row_context(state)
+    context = self._row_context(state, row)
+    # The head's conditioning biases along the row, [batch, 1 or W, F].
+    head_biases = [None if bias is None else
+                   map_conditioning.select(bias, row, 1)
+                   for bias in self._head_condition_biases]
     # Columns first: [W, batch, ...].
     noise, known, known_mask = [tf.transpose(t, [1, 0, 2])
                                 for t in (noise, known, known_mask)]
@@ -128,8 +137,8 @@ class PixelRNNSampler(categorical_sampler.CategoricalPixels,
         x = first_above[col] + tf.einsum('kbi,kio->bo', window,
                                          self._first_row)
         x, new_carry, outputs = self._layers_at(x, col, context, carry)
-        pixel = self.draw_levels(self._logits(x), noise[col], known[col],
-                                 known_mask[col])
+        pixel = self.draw_levels(self._logits(x, head_biases, col),
+                                 noise[col], known[col], known_mask[col])
         row_inputs = tf.tensor_scatter_nd_update(
             row_inputs, [[col + half]],
             self._dist.network_inputs(pixel)[tf.newaxis])
@@ -153,23 +162,23 @@ class PixelRNNSampler(categorical_sampler.CategoricalPixels,
 
   def _first_layer_above(self, canvas, row):
     """The first layer's share of the rows above `row`, `[W, batch, F]`
-    (bias and label bias included)."""
+    (bias and conditioning bias included)."""
     above = tf.transpose(
         tf.slice(canvas, tf.stack([row, 0, 0, 0]), [self._half, -1, -1, -1]),
         [1, 0, 2, 3])
     shares = tf.nn.conv2d(above, self._first_above, strides=1,
                           padding='VALID')[:, 0] + self._first_bias
-    if self._first_label_bias is not None:
-      shares += self._first_label_bias[:, tf.newaxis]
+    if self._first_condition_bias is not None:
+      shares += map_conditioning.select(self._first_condition_bias, row, 1)
     return tf.transpose(shares, [1, 0, 2])
 
-  def _logits(self, features):
-    """The head at one pixel: `[batch, F]` features to `[batch, C, K]`."""
-    for (kernel, bias), label_bias in zip(self._head,
-                                          self._head_label_biases):
+  def _logits(self, features, head_biases, col):
+    """The head at pixel `col` of the row: `[batch, F]` features to
+    `[batch, C, K]`, given the head's conditioning biases along the row."""
+    for (kernel, bias), row_bias in zip(self._head, head_biases):
       features = tf.matmul(tf.nn.relu(features), kernel) + bias
-      if label_bias is not None:
-        features += label_bias
+      if row_bias is not None:
+        features += map_conditioning.select(row_bias, col, 1)
     channels = self.image_shape[-1]
     return tf.reshape(features, [-1, channels, self._dist.num_levels])
 
@@ -178,8 +187,9 @@ class PixelRNNSampler(categorical_sampler.CategoricalPixels,
     """The layers' states of the (zero) row above the image, a `dict`."""
 
   @abc.abstractmethod
-  def _row_context(self, state):
-    """What every pixel of the row reads from the rows above, from `state`."""
+  def _row_context(self, state, row):
+    """What every pixel of row `row` reads from the rows above (from
+    `state`) and from its conditioning biases."""
 
   @abc.abstractmethod
   def _initial_carry(self, batch):
@@ -228,7 +238,8 @@ class RowLSTMSampler(PixelRNNSampler):
                    [2 * features, lstm_cell.NUM_GATES * self._units])
         for cell in cells]
     self._state_kernels = tf.stack([cell.state_kernel for cell in cells])
-    self._gate_bias = _stacked_gate_biases(cells, self._gate_label_biases)
+    self._gate_bias = _stacked_gate_biases(cells,
+                                           self._gate_condition_biases)
 
   def _initial_states(self, batch):
     _, width, _ = self.image_shape
@@ -237,12 +248,12 @@ class RowLSTMSampler(PixelRNNSampler):
     # h as [L, batch, W, h] for the row convolution; c columns first.
     return {'h': zeros, 'c': tf.transpose(zeros, [2, 0, 1, 3])}
 
-  def _row_context(self, state):
+  def _row_context(self, state, row):
     _, width, _ = self.image_shape
     h = tf.pad(state['h'], [[0, 0], [0, 0], [1, 1], [0, 0]])
     taps = tf.stack([h[:, :, k:k + width] for k in range(3)], axis=-2)
     recurrent = tf.einsum('lbwki,lkio->wlbo', taps, self._state_kernels)
-    return recurrent + self._gate_bias, state['c']
+    return recurrent + _row_of(self._gate_bias, row), state['c']
 
   def _initial_carry(self, batch):
     zeros = tf.zeros(tf.stack([batch, 2 * self._units]),
@@ -297,19 +308,20 @@ class DiagonalBiLSTMSampler(PixelRNNSampler):
     self._forward_kernels = [
         tf.concat([cell.masked_kernel()[0, 0], cell.state_kernel[1]], 0)
         for cell in forward]
-    # A layer's label bias holds the left-to-right gates, then the others.
-    forward_labels, backward_labels = zip(*[
+    # A layer's conditioning bias holds the left-to-right gates, then the
+    # others.
+    forward_biases, backward_biases = zip(*[
         (None, None) if bias is None else tf.split(bias, 2, axis=-1)
-        for bias in self._gate_label_biases])
+        for bias in self._gate_condition_biases])
     self._forward_above = tf.stack([cell.state_kernel[0] for cell in forward])
-    self._forward_bias = _stacked_gate_biases(forward, forward_labels)
+    self._forward_bias = _stacked_gate_biases(forward, forward_biases)
     self._backward_input = tf.stack([cell.masked_kernel()[0, 0]
                                      for cell in backward])
     self._backward_above = tf.stack([cell.state_kernel[0]
                                      for cell in backward])
     self._backward_previous = tf.stack([cell.state_kernel[1]
                                         for cell in backward])
-    self._backward_bias = _stacked_gate_biases(backward, backward_labels)
+    self._backward_bias = _stacked_gate_biases(backward, backward_biases)
     # The first layer's right-to-left gates from the pixel itself.
     self._backward_pixel = tf.matmul(self._network.first.centre_kernel(),
                                      self._backward_input[0])
@@ -325,9 +337,9 @@ class DiagonalBiLSTMSampler(PixelRNNSampler):
                                 2 * self._units]), float_dtype)
     return {'forward_h': zeros, 'backward_h': zeros, 'inputs': inputs}
 
-  def _row_context(self, state):
+  def _row_context(self, state, row):
     above = tf.einsum('wlbi,lio->wlbo', state['forward_h'],
-                      self._forward_above) + self._forward_bias
+                      self._forward_above) + _row_of(self._forward_bias, row)
     # The shift down: row i adds the right-to-left output of row i - 1 (its
     # 1x1 convolution, bias included).
     backward = tf.einsum('wlbi,lio->wlbo', state['backward_h'],
@@ -374,7 +386,7 @@ class DiagonalBiLSTMSampler(PixelRNNSampler):
     pre_activations = (
         tf.einsum('wlbi,lio->wlbo', state['inputs'], self._backward_input) +
         tf.einsum('wlbi,lio->wlbo', state['backward_h'],
-                  self._backward_above) + self._backward_bias)
+                  self._backward_above) + _row_of(self._backward_bias, row))
     pre_activations = tf.concat(
         [pre_activations[:, :1] + own[:, tf.newaxis], pre_activations[:, 1:]],
         axis=1)
@@ -393,11 +405,18 @@ class DiagonalBiLSTMSampler(PixelRNNSampler):
     return dict(state, backward_h=backward_h)
 
 
-def _stacked_gate_biases(cells, label_biases):
-  """`[L, 1 or batch, 4h]`: each cell's gate bias, its label's bias added."""
-  return tf.stack([cell.bias[tf.newaxis] if label_bias is None
-                   else cell.bias + label_bias
-                   for cell, label_bias in zip(cells, label_biases)])
+def _stacked_gate_biases(cells, condition_biases):
+  """`[L, 1 or batch, 1 or H, 1 or W, 4h]`: each cell's gate bias, its
+  conditioning bias added."""
+  return tf.stack([cell.bias[tf.newaxis, tf.newaxis, tf.newaxis]
+                   if condition_bias is None else cell.bias + condition_bias
+                   for cell, condition_bias in zip(cells, condition_biases)])
+
+
+def _row_of(stacked, row):
+  """Stacked gate biases `[L, B, 1 or H, 1 or W, 4h]` of row `row`, columns
+  first: `[1 or W, L, B, 4h]`."""
+  return tf.transpose(map_conditioning.select(stacked, row, 2), [2, 0, 1, 3])
 
 
 _SAMPLERS = {

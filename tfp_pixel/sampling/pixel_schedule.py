@@ -24,8 +24,9 @@ each output position reads through each kernel tap:
   deadline (earliest deadline first is optimal for unit tasks with release
   times). A PixelCNN layer mostly needs one: the position its next output
   needs.
-- positions that read no pixel (the top row of a down-shifted stack, say)
-  are computed once, when the cache starts; positions no output needs are
+- positions that read no pixel (the top row of a down-shifted stack, say,
+  or a `Constant`: a map's conditioning bias) are computed once, when the
+  cache starts; positions no output needs are
   never computed. Every other position is computed at its step before
   anything final reads it, so the cache may start with zeros elsewhere.
 
@@ -141,7 +142,8 @@ def make_schedule(graph, row_nodes=True):
   # The last pixel each position depends on, from the kernels' taps.
   last = {0: pixels}
   for index in stored[1:]:
-    last[index] = _release(stored_reads[index], last)
+    last[index] = _release(stored_reads[index], last,
+                           np.prod(graph.shapes[index][:2]))
   out = last[graph.output]
   if (out > pixels).any():
     raise ValueError('The output at a pixel depends on later pixels: the '
@@ -157,7 +159,8 @@ def make_schedule(graph, row_nodes=True):
   positions, sources, start_positions, start_sources = {}, {}, {}, {}
   row_positions, row_sources = {}, {}
   for index in stored[1:]:
-    release = _release(stored_reads[index], computed)
+    release = _release(stored_reads[index], computed,
+                       np.prod(graph.shapes[index][:2]))
     due = deadline[index]
     computed[index] = np.where(release < 0, -1, _NEVER)
     tasks = np.flatnonzero((release >= 0) & (due < _NEVER))
@@ -222,8 +225,11 @@ def _stored_nodes(graph):
 
 def _reads(graph, index):
   """`(input node, sources)` pairs: the flat input position (`-1`: none)
-  each position of node `index` reads, `[positions, taps]`."""
+  each position of node `index` reads, `[positions, taps]` (none for a
+  `Constant`)."""
   node = graph.nodes[index]
+  if isinstance(node, layer_graph.Constant):
+    return []
   if isinstance(node, layer_graph.Pointwise):
     count = np.prod(node.shape[:2])
     return [(source, np.arange(count)[:, np.newaxis])
@@ -242,15 +248,16 @@ def leaves(graph, index, stored):
           for leaf in leaves(graph, source, stored)]
 
 
-def _release(reads, computed):
-  """Per position, the latest step at which something it reads is computed
-  (`-1`: reads nothing computed after the start)."""
-  release = None
+def _release(reads, computed, count):
+  """Per position of a node of `count` positions, the latest step at which
+  something it reads is computed (`-1`: reads nothing computed after the
+  start)."""
+  release = np.full(count, -1)
   for leaves, sources in reads:
     for leaf in leaves:
       steps = np.where(sources >= 0, computed[leaf][np.maximum(sources, 0)],
                        -1).max(axis=1)
-      release = steps if release is None else np.maximum(release, steps)
+      release = np.maximum(release, steps)
   return release
 
 
@@ -322,7 +329,9 @@ def _tables(graph, index, reads, tasks, slots, steps):
 
 def _source_slots(graph, reads, positions):
   """The input slots that a node's `positions` (slots, any shape) read, tap
-  by tap: `[*positions.shape, taps]`."""
+  by tap: `[*positions.shape, taps]` (no taps for a `Constant`)."""
+  if not reads:
+    return np.zeros(np.shape(positions) + (0,), np.int32)
   source, sources = reads[0]
   in_count = int(np.prod(graph.shapes[source][:2]))
   # Scratch slots read zeros; so do taps outside the input.

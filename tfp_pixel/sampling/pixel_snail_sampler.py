@@ -17,6 +17,11 @@ position of each layer, the next pixel's, in raster order:
 - 1x1 layers (the attention's gated residuals, the head) run on the one
   position.
 
+Every gated residual's conditioning bias is a 1x1 projection of the
+network's condition (`map_conditioning`): a label's is the same at every
+position; a map's features are computed once, for the whole map, and each
+position's biases project its features (`conditioning.position`).
+
 The head's draw is the model's: a softmax head's channels one after the
 other (each from logits that read the channels drawn before it), a mixture
 head's `LogisticMixture.draw_pixel`; both from the uniforms of
@@ -43,11 +48,12 @@ class PixelSNAILSampler(pixel_sampler.PixelWalkSampler):
     Args:
       dist: a `tfp_pixel.PixelSNAIL`.
       conditional_input: float one-hot `[batch, num_classes]` for a
-        conditional model, one row per image drawn, else `None`.
+        class-conditional model, float maps `[batch, H, W, features]` for a
+        map-conditional one (one per image drawn), else `None`.
     """
     self._dist = dist
     self._network = dist.network
-    self._labels = self._network.labels(conditional_input)
+    self._condition = self._network.condition(conditional_input)
     height, width, _ = dist.image_shape
     self._background = tf.reshape(
         tf.cast(pixel_snail_network.background(height, width),
@@ -143,6 +149,7 @@ class PixelSNAILSampler(pixel_sampler.PixelWalkSampler):
     maps = list(state['maps'])
     stream = self._first(state['pixels'], col)
     background = tf.gather(self._background, position)
+    condition = self._condition_at(position, col)
     block_outputs = []
     index = 0
     for block in self._network.blocks:
@@ -153,19 +160,19 @@ class PixelSNAILSampler(pixel_sampler.PixelWalkSampler):
         maps[index + 1] = _write(maps[index + 1], col, hidden)
         stream = _flat(residual.gate(
             _position(stream), _position(second(maps[index + 1], col)),
-            self._labels))
+            condition))
         index += 2
       block_outputs.append(stream)
       attention = block.attention
       query = attention.queries_of(_position(stream),
-                                   _like(background, stream), self._labels)
+                                   _like(background, stream), condition)
       attended = causal_attention.attend_one(
           _flat(query), state['keys'][len(block_outputs) - 1],
           state['values'][len(block_outputs) - 1], position,
           attention.num_heads)
       stream = _flat(attention.output(_position(stream),
                                       aux=_position(attended),
-                                      labels=self._labels))
+                                      condition=condition))
     return _position(stream), dict(state, maps=maps), block_outputs
 
   def _draw(self, features, noise, known, known_mask):
@@ -191,17 +198,25 @@ class PixelSNAILSampler(pixel_sampler.PixelWalkSampler):
     inputs = self._network.network_inputs(pixel)
     keys, values = list(state['keys']), list(state['values'])
     background = tf.gather(self._background, position)
+    condition = self._condition_at(position, col)
     for index, block in enumerate(self._network.blocks):
       output = block_outputs[index]
       key, value = block.attention.keys_and_values(
           _position(inputs), _position(output), _like(background, output),
-          self._labels)
+          condition)
       keys[index] = tf.tensor_scatter_nd_update(keys[index], [[position]],
                                                 _flat(key)[tf.newaxis])
       values[index] = tf.tensor_scatter_nd_update(
           values[index], [[position]], _flat(value)[tf.newaxis])
     return dict(state, pixels=_write(state['pixels'], col, inputs),
                 keys=keys, values=values)
+
+  def _condition_at(self, position, col):
+    """The condition the 1x1 projections read at `position` (column `col`
+    of its row)."""
+    width = self._dist.image_shape[1]
+    return self._network.conditioning.position(self._condition,
+                                               position // width, col)
 
 
 class _TapConv:

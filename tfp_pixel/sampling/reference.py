@@ -67,7 +67,8 @@ def sample_categorical(dist, n, seed, known_images=None, known_mask=None,
     seed: a seed for `inverse_cdf.pixel_noise`.
     known_images: optional `[n, H, W, C]` levels to keep.
     known_mask: optional bool `[n, H, W, C]`.
-    conditional_input: `[n, num_classes]` one-hot labels or `None`.
+    conditional_input: `[n, num_classes]` one-hot labels, `[n, H, W,
+      features]` maps, or `None`.
 
   Returns:
     levels: int32 `[n, H, W, C]` `Tensor`.
