@@ -192,3 +192,26 @@ def test_prior_for_a_run_that_is_not_a_vqvae(tmp_path, module_cli):
                        '--run', str(tmp_path / 'prior')] + _PRIOR)
   assert result.exit_code != 0
   assert 'none' in conftest.one_line_error(result)
+
+
+@pytest.mark.parametrize('arch', [
+    'plain', pytest.param('row-lstm', marks=pytest.mark.slow),
+    pytest.param('diagonal-bilstm', marks=pytest.mark.slow),
+    pytest.param('pixelsnail', marks=pytest.mark.slow)])
+def test_every_categorical_architecture_is_a_prior(trained, tmp_path,
+                                                   module_cli, arch):
+  hierarchy, vqvae_run, _, _ = trained
+  if hierarchy == 1:
+    pytest.skip('the conditioned bottom prior covers both cases')
+  prior_run = str(tmp_path / 'prior')
+  result = module_cli(['train', '--prior-for', vqvae_run, '--run', prior_run,
+                       '--arch', arch] + (['--hidden', '4'] if 'lstm' in arch
+                                          else ['--filters', '4']) + [
+                       '--max-images',
+                       '32', '--epochs', '1', '--steps', '1',
+                       '--batch-size', '16', '--num-samples', '0'])
+  assert result.exit_code == 0, result.output
+  model = tfp_pixel.load(prior_run)
+  assert model.bottom_prior.conditional_shape == (4, 4, 6)
+  images = np.asarray(model.sample(2, seed=(3, 4)))
+  assert images.shape == (2, 8, 8, 1) and images.dtype == np.uint8
