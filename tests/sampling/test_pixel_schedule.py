@@ -35,6 +35,24 @@ def _two_stacks(first_kernel_rows=2):
   return graph
 
 
+def _two_stacks_given_a_map():
+  """`_two_stacks` whose convolutions add per-position biases (a map's, for
+  a batch of 3: `Constant` nodes)."""
+  rng = np.random.RandomState(1)
+  height, width, _ = _SHAPE
+  bias = lambda: rng.randn(3, height, width, 3).astype(np.float32)  # pylint: disable=g-long-lambda
+  graph = layer_graph.LayerGraph(_SHAPE)
+  above = graph.shifted_conv(0, rng.randn(2, 3, 1, 3).astype(np.float32),
+                             bias(), row_offset=-2, col_offset=-1)
+  above = graph.shifted_conv(graph.pointwise(tf.nn.relu, above),
+                             rng.randn(2, 3, 3, 3).astype(np.float32), bias(),
+                             row_offset=-1, col_offset=-1)
+  left = graph.conv(0, rng.randn(1, 3, 1, 3).astype(np.float32), bias(),
+                    mask=np.array([1., 0., 0.])[None, :, None, None])
+  graph.pointwise(tf.add, above, left)
+  return graph
+
+
 def _mixture_graph():
   dist = tfp_pixel.PixelCNN(image_shape=(6, 6, 1), num_resnet=1,
                             num_hierarchies=2, num_filters=4,
@@ -55,7 +73,9 @@ def _computed_positions(graph, schedule, index):
 
 class TestSchedule:
 
-  @pytest.mark.parametrize('make_graph', [_two_stacks, _mixture_graph])
+  @pytest.mark.parametrize('make_graph', [_two_stacks,
+                                          _two_stacks_given_a_map,
+                                          _mixture_graph])
   @pytest.mark.parametrize('row_nodes', [True, False])
   def test_each_position_is_computed_once(self, make_graph, row_nodes):
     graph = make_graph()
@@ -88,7 +108,9 @@ class TestSchedule:
 
 class TestPixelCache:
 
-  @pytest.mark.parametrize('make_graph', [_two_stacks, _mixture_graph])
+  @pytest.mark.parametrize('make_graph', [_two_stacks,
+                                          _two_stacks_given_a_map,
+                                          _mixture_graph])
   def test_outputs_equal_the_whole_graph(self, make_graph):
     # Pixel by pixel, the output at each pixel is read before the pixel is
     # written: it must already be the whole graph's output there.

@@ -3,8 +3,9 @@
 A conditional network adds to the pre-activations of each of its layers a
 bias computed from its condition, its conditioning bias. Two kinds of
 condition share one interface, so that a network asks once for what its
-layers' biases are computed from (`features(conditional_input)`) and makes
-its layers' projections with `projections(sizes)`; a layer's bias is its
+layers' biases are computed from (`features(conditional_input)`), makes its
+layers' projections with `projections(sizes)` and, drawing a pixel at a
+time, takes the features at one pixel with `position`; a layer's bias is its
 projection of the features:
 
 - `LabelConditioning`: a one-hot class label `[batch, num_classes]`; each

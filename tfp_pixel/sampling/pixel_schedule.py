@@ -26,9 +26,9 @@ each output position reads through each kernel tap:
   needs.
 - positions that read no pixel (the top row of a down-shifted stack, say,
   or a `Constant`: a map's conditioning bias) are computed once, when the
-  cache starts; positions no output needs are
-  never computed. Every other position is computed at its step before
-  anything final reads it, so the cache may start with zeros elsewhere.
+  cache starts; positions no output needs are never computed. Every other
+  position is computed at its step before anything final reads it, so the
+  cache may start with zeros elsewhere.
 
 Computing a position at some other step as well is harmless: from final
 inputs it gives the final value again, and from others a value that is
