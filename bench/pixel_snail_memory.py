@@ -23,17 +23,18 @@ Usage (the package installed): `python bench/pixel_snail_memory.py
 import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
 import sysconfig
 import tempfile
-import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import child_memory  # pylint: disable=g-import-not-at-top
+
 _COMMAND = os.path.join(sysconfig.get_path('scripts'), 'tfp-pixel')
-_GIB = 2**30
+_GIB = child_memory.GIB
 
 
 def main(argv=None):
@@ -67,11 +68,6 @@ def _parse(argv):
 
 def _train(size, args):
   """Runs the training in a child; its peak memory, exit code and time."""
-  limit = int(args.limit_gb * _GIB)
-
-  def limit_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
   with tempfile.TemporaryDirectory() as folder:
     images = np.random.RandomState(size).randint(
         256, size=(64, size, size, 1)).astype(np.uint8)
@@ -82,19 +78,7 @@ def _train(size, args):
                '1', '--steps', str(args.steps), '--num-samples', '0',
                '--run', 'run']
     env = dict(os.environ, TFP_PIXEL_MAX_MODEL_GB='100000')
-    start = time.perf_counter()
-    child = subprocess.Popen(command, cwd=folder, env=env,
-                             stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE,
-                             preexec_fn=limit_memory)
-    stderr = child.stderr.read().decode(errors='replace')
-    _, status, usage = os.wait4(child.pid, 0)
-    child.stderr.close()
-  return {'exit_code': os.waitstatus_to_exitcode(status),
-          'peak_gib': usage.ru_maxrss * 1024 / _GIB,
-          'seconds': time.perf_counter() - start,
-          'last_line': stderr.strip().splitlines()[-1][:200] if stderr.strip()
-                       else ''}
+    return child_memory.run_child(command, folder, args.limit_gb, env=env)
 
 
 if __name__ == '__main__':

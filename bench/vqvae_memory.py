@@ -24,16 +24,17 @@ Usage (the package installed): `python bench/vqvae_memory.py [--steps 5]
 import argparse
 import json
 import os
-import resource
-import subprocess
+import sys
 import sysconfig
 import tempfile
-import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import child_memory  # pylint: disable=g-import-not-at-top
+
 _COMMAND = os.path.join(sysconfig.get_path('scripts'), 'tfp-pixel')
-_GIB = 2**30
 
 
 def main(argv=None):
@@ -45,13 +46,13 @@ def main(argv=None):
     np.save(os.path.join(folder, 'images.npy'), _images(args.images))
     common = ['--dataset', 'images.npy', '--batch-size', '32', '--epochs',
               '1', '--steps', str(args.steps), '--num-samples', '0']
-    results['vqvae'] = _child(
+    results['vqvae'] = child_memory.run_child(
         [_COMMAND, 'vqvae', 'train', '--shape', '64x64x3', '--codes', '512',
          '--code-dim', '64', '--downsample', '4', '--run', 'vqvae'] + common,
-        folder, args)
-    results['prior'] = _child(
+        folder, args.limit_gb)
+    results['prior'] = child_memory.run_child(
         [_COMMAND, 'train', '--prior-for', 'vqvae', '--run', 'prior'] +
-        common, folder, args)
+        common, folder, args.limit_gb)
     cache = os.path.join(folder, 'prior', 'codes.npz')
     results['prior']['code_cache_mib'] = (
         os.path.getsize(cache) / 2**20 if os.path.exists(cache) else None)
@@ -71,26 +72,6 @@ def _images(count):
   """Smooth random 64x64x3 images: 8x8 noise, upsampled."""
   noise = np.random.RandomState(0).randint(256, size=(count, 8, 8, 3))
   return np.repeat(np.repeat(noise, 8, axis=1), 8, axis=2).astype(np.uint8)
-
-
-def _child(command, folder, args):
-  """Runs `command` in `folder`; its peak memory, exit code and time."""
-  limit = int(args.limit_gb * _GIB)
-
-  def limit_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-  start = time.perf_counter()
-  child = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, preexec_fn=limit_memory)
-  stderr = child.stderr.read().decode(errors='replace')
-  _, status, usage = os.wait4(child.pid, 0)
-  child.stderr.close()
-  return {'exit_code': os.waitstatus_to_exitcode(status),
-          'peak_gib': usage.ru_maxrss * 1024 / _GIB,
-          'seconds': time.perf_counter() - start,
-          'last_line': stderr.strip().splitlines()[-1][:200] if stderr.strip()
-                       else ''}
 
 
 if __name__ == '__main__':

@@ -7,6 +7,7 @@ import click
 
 __all__ = ['POSITIVE_FINITE', 'checkpoint_option', 'dataset_option',
            'echo_trained', 'family_options', 'given_parameters',
+           'image_source_options',
            'model_options', 'num_samples_option', 'resume_options',
            'run_option', 'run_training_options', 'scale_option',
            'score_format_option', 'seed_option', 'stop_on_signals',
@@ -118,6 +119,29 @@ def dataset_option(help_text):
   resumed run's own source, or the kind's default)."""
   return click.option('--dataset', metavar='SOURCE', default=None,
                       help=help_text)
+
+
+def image_source_options(shape_note=''):
+  """--dataset, --data-dir and --shape of a command training on images;
+  `shape_note` ends the help of --shape."""
+  options = (
+      dataset_option('TFDS name, image folder, IDX file or .npy/.npz file. '
+                     'Default: scikit-learn\'s bundled 8x8 digits '
+                     '(offline).'),
+      click.option('--data-dir', metavar='DIR', default=None,
+                   help='TFDS data directory (a prepared copy works '
+                        'offline).'),
+      click.option('--shape', metavar='HxWxC', default=None,
+                   help='Image shape to convert every image to, e.g. '
+                        '32x32x1{}. Default: the data\'s own.'.format(
+                            shape_note)))
+
+  def add(command):
+    for option in reversed(options):
+      command = option(command)
+    return command
+
+  return add
 
 
 validation_fraction_option = click.option(

@@ -32,14 +32,7 @@ def _models_epilog():
 
 
 @click.command(epilog=_models_epilog())
-@options.dataset_option('TFDS name, image folder, IDX file or .npy/.npz file. '
-                        'Default: scikit-learn\'s bundled 8x8 digits '
-                        '(offline).')
-@click.option('--data-dir', metavar='DIR', default=None,
-              help='TFDS data directory (a prepared copy works offline).')
-@click.option('--shape', metavar='HxWxC', default=None,
-              help='Image shape to convert every image to, e.g. 32x32x1. '
-                   'Default: the data\'s own.')
+@options.image_source_options()
 @click.option('--model', type=click.Choice(
     [family.name for family in _FAMILIES]), default=None,
               help='Model family (below). Default: chosen by --arch or the '

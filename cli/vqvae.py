@@ -24,15 +24,9 @@ def vqvae():
 
 
 @vqvae.command()
-@options.dataset_option('TFDS name, image folder, IDX file or .npy/.npz file. '
-                        'Default: scikit-learn\'s bundled 8x8 digits '
-                        '(offline).')
-@click.option('--data-dir', metavar='DIR', default=None,
-              help='TFDS data directory (a prepared copy works offline).')
-@click.option('--shape', metavar='HxWxC', default=None,
-              help='Image shape to convert every image to, e.g. 32x32x1; '
-                   'height and width must divide by --downsample (twice '
-                   'that with --hierarchy 2). Default: the data\'s own.')
+@options.image_source_options(
+    ' (height and width multiples of --downsample, twice that with '
+    '--hierarchy 2)')
 @options.family_options(_FAMILIES)
 @options.training_options
 @click.option('--max-images', metavar='N', type=click.IntRange(1),
