@@ -177,6 +177,7 @@ def test_prior_run_samples_after_its_vqvae_run_is_deleted(trained,
     (['--mix', '2'], 'categorical'),
     (['--levels', '16'], 'levels'),
     (['--shape', '16x16x1'], 'leave --shape out'),
+    (['--conditional'], 'leave out its class labels'),
 ])
 def test_prior_errors_are_one_line(trained, tmp_path, module_cli, extra,
                                    message):

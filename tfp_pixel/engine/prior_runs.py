@@ -97,11 +97,13 @@ def train_priors(prior_for=None, model_options=None, data_options=None,
     RunInUseError: if another process trains the prior run.
   """
   model_options = dict(model_options or {})
-  for key in ('num_levels', 'conditional', 'code_prior'):
+  for key, what in (('num_levels', 'levels (--levels)'),
+                    ('conditional', 'class labels (--conditional)'),
+                    ('code_prior', 'code_prior')):
     if model_options.get(key):
       raise ValueError('A prior over codes takes its levels from the '
-                       'VQ-VAE\'s codes: it takes no {} (and no labels).'
-                       .format(key))
+                       'VQ-VAE\'s codes and no class labels: leave out its '
+                       '{}.'.format(what))
     model_options.pop(key, None)
   run_dir = (runs.new_run_dir(runs_root) if run_dir is None else
              os.fspath(run_dir))
