@@ -23,6 +23,9 @@ _IMAGE_LEVELS = registry.module_constant('tfp_pixel.quantization',
 _MAX_LEVELS = registry.module_constant('tfp_pixel.quantization', 'MAX_LEVELS')
 # The prior over codes a --prior-for run gets when it names none.
 _PRIOR_ARCHITECTURE = 'gated'
+# What a prior over codes models, by its `code_prior` level.
+_GRIDS = {'codes': 'codes', 'top': 'top codes',
+          'bottom': 'bottom codes (given the top ones)'}
 
 
 def _models_epilog():
@@ -155,8 +158,8 @@ def _announce(prepared):
   classes = (' conditioned on {} classes'.format(config['num_classes'])
              if config['num_classes'] else '')
   if config.get('code_prior'):
-    classes = ' over the {} codes of a VQ-VAE{}'.format(
-        config['code_prior']['level'],
+    classes = ' over the {} of a VQ-VAE{}'.format(
+        _GRIDS[config['code_prior']['level']],
         ' (encoded earlier, from the cache)'
         if prepared.details.get('codes_cached') else '')
   click.echo('Training {}{} on {} images of {} from {}'.format(

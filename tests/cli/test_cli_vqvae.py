@@ -19,10 +19,11 @@ from tests import conftest
 
 _VQVAE = ['vqvae', 'train', '--shape', '8x8x1', '--codes', '6', '--code-dim',
           '3', '--downsample', '2', '--filters', '8', '--residual', '1',
-          '--max-images', '64', '--epochs', '1', '--steps', '3',
-          '--batch-size', '16', '--num-samples', '4']
-_PRIOR = ['--filters', '4', '--blocks', '1', '--max-images', '64', '--epochs',
-          '1', '--steps', '2', '--batch-size', '16', '--num-samples', '2']
+          '--epochs', '1', '--steps', '3', '--batch-size', '16',
+          '--num-samples', '4']
+# No --dataset: a new prior reads its VQ-VAE's.
+_PRIOR = ['--filters', '4', '--blocks', '1', '--epochs', '1', '--steps', '2',
+          '--batch-size', '16', '--num-samples', '2']
 
 
 @pytest.fixture(scope='module')
@@ -42,8 +43,10 @@ def trained(request, tmp_path_factory, module_cli):
   """A VQ-VAE run (of one grid, or two) and a prior run over its codes."""
   path = tmp_path_factory.mktemp('vqvae{}'.format(request.param))
   vqvae_run, prior_run = str(path / 'vqvae'), str(path / 'prior')
+  digits = str(path / 'digits.npy')
+  np.save(digits, data.load_images(shape=(8, 8, 1), max_images=64).images)
   result = module_cli(_VQVAE + ['--run', vqvae_run, '--hierarchy',
-                                str(request.param)])
+                                str(request.param), '--dataset', digits])
   assert result.exit_code == 0, result.output
   assert 'Codes in use:' in result.output
   result = module_cli(['train', '--prior-for', vqvae_run, '--run',
@@ -104,6 +107,11 @@ def test_prior_run_holds_its_vqvae_and_codes(trained):
   assert config['architecture'] == 'gated' and config['num_levels'] == 6
   assert config['image_shape'] == [4, 4, 1]
   assert os.path.isdir(os.path.join(prior_run, 'top')) == (hierarchy == 2)
+  for run in [prior_run] + ([os.path.join(prior_run, 'top')]
+                            if hierarchy == 2 else []):
+    record = json.load(open(os.path.join(run, 'data.json')))
+    assert record['options']['dataset'].endswith('digits.npy')
+    assert record['examples'] == 64
   model = tfp_pixel.load(prior_run)
   assert isinstance(model, two_stage.TwoStageModel)
   if hierarchy == 1:

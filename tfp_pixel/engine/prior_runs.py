@@ -9,8 +9,8 @@ or deleted:
 PRIOR_RUN/
   config.json, checkpoints/, ...  the prior of the one grid of codes (the
                                   bottom prior of a VQ-VAE-2), a run as any
-  vqvae/                          the VQ-VAE: its config.json and best/
-                                  checkpoint, copied from its run
+  vqvae/                          the VQ-VAE: its config.json, data.json
+                                  and best/ checkpoint, copied from its run
   codes.npz                       the codes of the training images, encoded
                                   once (`code_source`)
   top/                            VQ-VAE-2: the top prior, a run as any
@@ -31,6 +31,7 @@ from tfp_pixel.engine import checkpoints
 from tfp_pixel.engine import errors
 from tfp_pixel.engine import files
 from tfp_pixel.engine import loading
+from tfp_pixel.engine import run_data
 from tfp_pixel.engine import run_lock
 from tfp_pixel.engine import runs
 from tfp_pixel.engine import source_training
@@ -80,8 +81,9 @@ def train_priors(prior_for=None, model_options=None, data_options=None,
       `architecture` and its hyper-parameters); `None` values and missing
       keys take the defaults (a gated `CategoricalPixelCNN`) or the resumed
       run's. The levels are the codes: `num_levels` is the codebook's size.
-    data_options: the image data options of `train_on_source`; the images
-      are converted to the VQ-VAE's shape.
+    data_options: the image data options of `train_on_source`; those not
+      given (`None`) take the VQ-VAE run's (its source, split and seed), and
+      the images are converted to the VQ-VAE's shape.
     run_dir: the prior run; a new one under `runs_root` for `None`.
     runs_root: folder of new runs; defaults to `runs/`.
     announce: as `train_on_source`'s, called for each prior.
@@ -123,13 +125,14 @@ def train_priors(prior_for=None, model_options=None, data_options=None,
               ['top', 'bottom'])
     trained = []
     for level in levels:
+      level_dir = (os.path.join(run_dir, TOP_DIR) if level == 'top' else
+                   run_dir)
       options = dict(model_options, num_levels=vqvae_config['num_codes'],
                      code_prior=_code_prior(level, vqvae_config))
       trained.append(source_training.train_on_source(
-          'images', options, data_options,
-          run_dir=(os.path.join(run_dir, TOP_DIR) if level == 'top' else
-                   run_dir),
-          announce=announce, **train_kwargs))
+          'images', options, _with_vqvae_data(data_options, level_dir,
+                                              run_dir),
+          run_dir=level_dir, announce=announce, **train_kwargs))
   return trained
 
 
@@ -195,11 +198,28 @@ def _vqvae_copy(run_dir, prior_for):
                      'all_model_checkpoint_paths: "{0}"\n'.format(
                          os.path.basename(prefix)))
     runs.write_config(temp, source.config)
+    if os.path.isfile(runs.run_paths(source.path).data):
+      shutil.copyfile(runs.run_paths(source.path).data,
+                      runs.run_paths(temp).data)
     os.rename(temp, copy)
   except BaseException:
     shutil.rmtree(temp, ignore_errors=True)
     raise
   return source.config
+
+
+def _with_vqvae_data(data_options, level_dir, run_dir):
+  """The data options of a prior: a new prior reads the VQ-VAE's data (its
+  source, split and seed, from the copy's `data.json`) where they are not
+  given; a prior being resumed, its own (`run_data.settle`)."""
+  record = run_data.read(os.path.join(run_dir, VQVAE_DIR))
+  if runs.stored_config(level_dir) is not None or record is None:
+    return data_options
+  options = dict(data_options)
+  for key, value in record['options'].items():
+    if key != 'shape' and options.get(key) is None:
+      options[key] = value
+  return options
 
 
 def _best_checkpoint(run_dir):
