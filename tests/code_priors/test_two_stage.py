@@ -114,3 +114,27 @@ def test_top_code_map_is_the_upsampled_one_hot_grid():
       condition.argmax(-1)[0],
       [[0, 0, 2, 2], [0, 0, 2, 2], [1, 1, 0, 0], [1, 1, 0, 0]])
   np.testing.assert_array_equal(condition.sum(-1), 1.)
+
+
+def test_a_bottom_prior_trains_on_arrays_of_codes_and_top_codes(tmp_path):
+  from tfp_pixel.engine import configs  # pylint: disable=g-import-not-at-top
+  config = configs.make_config(
+      'categorical', (4, 4, 1), num_levels=5, num_filters=4,
+      num_residual_blocks=1, architecture='gated', code_prior={
+          'level': 'bottom', 'condition': {'num_codes': 5, 'grid': [2, 2]}})
+  assert configs.levels_are_data(config)
+  rng = np.random.RandomState(0)
+  codes = rng.randint(0, 5, size=(8, 4, 4, 1))
+  top = rng.randint(0, 5, size=(8, 2, 2))
+  result = tfp_pixel.train((codes, top), config, run_dir=str(tmp_path / 'r'),
+                           epochs=1, batch_size=4, num_samples=0,
+                           verbose=False)
+  assert result.epoch == 1
+  assert result.distribution.conditional_shape == (4, 4, 5)
+  with pytest.raises(ValueError, match='codes in'):
+    tfp_pixel.train((codes, top + 5), config, run_dir=str(tmp_path / 's'),
+                    epochs=1, batch_size=4, num_samples=0, verbose=False)
+  with pytest.raises(ValueError, match='only it'):
+    configs.make_config('categorical', (4, 4, 1), num_levels=5,
+                        code_prior={'level': 'top', 'condition': {
+                            'num_codes': 5, 'grid': [2, 2]}})

@@ -43,8 +43,11 @@ class CodePriorTask(task.ImageTask):
     if not isinstance(data, tuple) or len(data) != 2:
       raise ValueError('The bottom prior over codes trains on (codes, top '
                        'codes) pairs.')
-    codes, top = data
-    codes, _ = super()._checked_arrays(codes)
+    codes, top = np.asarray(data[0]), data[1]
+    if codes.ndim != 4 or codes.shape[1:] != self._image_shape:
+      raise ValueError('Grids of codes must have shape [N, {}, {}, {}], got '
+                       '{}.'.format(*self._image_shape, list(codes.shape)))
+    codes = self._checked_values(codes)
     top = code_prior_config.check_top_codes(top, self._config)
     if len(top) != len(codes):
       raise ValueError('{} top grids for {} grids of codes.'.format(
