@@ -62,7 +62,8 @@ def test_the_damaged_file_is_found(run_dir, damage):
   else:
     _truncate(path)
   assert checkpoints.find_damage(prefix)[0] == path
-  assert checkpoints.find_damage(prefix.replace('-2', '-1')) is None
+  assert checkpoints.find_damage(
+      os.path.join(os.path.dirname(prefix), 'ckpt-1')) is None
 
 
 def test_sample_and_score_name_the_damaged_file(run_dir, trained, cli):
