@@ -39,6 +39,8 @@ _PUBLIC = {
     'load': ('tfp_pixel.engine.loading', 'load'),
     'make_config': ('tfp_pixel.engine.configs', 'make_config'),
     'one_hot_labels': ('tfp_pixel.class_labels', 'one_hot_labels'),
+    'per_pixel_log_prob': ('tfp_pixel.distributions.per_pixel',
+                           'per_pixel_log_prob'),
     'quantize': ('tfp_pixel.quantization', 'quantize'),
     'score': ('tfp_pixel.engine.kinds.images.scoring', 'score'),
     'train': ('tfp_pixel.engine.training', 'train'),

@@ -44,7 +44,7 @@ from tfp_pixel.sampling import pixel_sampler
 tfd = tfp.distributions
 
 __all__ = ['Autoregressive', 'AutoregressiveImage', 'NetworkImage',
-           'categorical_log_prob']
+           'categorical_channel_log_probs', 'categorical_log_prob']
 
 
 class Autoregressive(keras_inputs.KerasInputs):
@@ -108,6 +108,13 @@ class AutoregressiveImage(Autoregressive, conditioning.ConditionalInput):
         `[batch_size, *conditional_shape]`, or `None`.
     """
     raise NotImplementedError('{} has no sampler.'.format(type(self).__name__))
+
+  def _per_pixel_log_prob(self, value, conditional_input=None):
+    """Each channel's chain-rule term of `log_prob(value)`: `log p(x[i, j, c]
+    | everything before it)`, `[*S, H, W, C]`, summing over the last three
+    axes to `log_prob` (see `per_pixel.per_pixel_log_prob`)."""
+    raise NotImplementedError('{} has no per-pixel log-probabilities.'.format(
+        type(self).__name__))
 
   def _event_shape(self):
     return tf.TensorShape(self.image_shape)
@@ -236,5 +243,11 @@ def categorical_log_prob(logits, levels):
   """`log p(levels)` `[n]` of images `[n, H, W, C]` under independent
   softmaxes `logits` `[n, H, W, C, K]` (each already conditioned on the
   levels before it)."""
-  return tfd.Independent(tfd.Categorical(logits=logits),
-                         reinterpreted_batch_ndims=3).log_prob(levels)
+  return tf.reduce_sum(categorical_channel_log_probs(logits, levels),
+                       axis=[-3, -2, -1])
+
+
+def categorical_channel_log_probs(logits, levels):
+  """Each channel's term `log p(levels[..., i, j, c])` `[n, H, W, C]` of
+  `categorical_log_prob`."""
+  return tfd.Categorical(logits=logits).log_prob(levels)

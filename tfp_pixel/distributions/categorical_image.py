@@ -146,6 +146,20 @@ class CategoricalImage(base.NetworkImage):
     raise NotImplementedError
 
   def _log_prob(self, value, conditional_input=None, training=False):
+    levels, logits, leading_shape = self._flat_logits(value,
+                                                      conditional_input,
+                                                      training)
+    return tf.reshape(base.categorical_log_prob(logits, levels), leading_shape)
+
+  def _per_pixel_log_prob(self, value, conditional_input=None):
+    levels, logits, leading_shape = self._flat_logits(value,
+                                                      conditional_input)
+    return tf.reshape(base.categorical_channel_log_probs(logits, levels),
+                      tf.concat([leading_shape, self._image_shape], 0))
+
+  def _flat_logits(self, value, conditional_input, training=False):
+    """The levels `[n, H, W, C]` of `value`, their tempered logits and the
+    leading shape of `value` and the conditions (see `flat_events`)."""
     levels, conditions, leading_shape = self.flat_events(value,
                                                          conditional_input)
     levels = tf.cast(levels, tf.int32)
@@ -153,7 +167,7 @@ class CategoricalImage(base.NetworkImage):
                                                        self._num_levels)):
       logits = self.logits(levels, training=training,
                            conditional_input=conditions)
-    return tf.reshape(base.categorical_log_prob(logits, levels), leading_shape)
+    return levels, logits, leading_shape
 
 
 def _check_network(network, expected_class, architecture, image_shape,

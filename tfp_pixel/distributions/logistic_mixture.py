@@ -77,6 +77,38 @@ class LogisticMixture:
       locs = locs + self._channel_shift(params[3], self.scaled(values))
     return self.distribution(component_logits, locs, scales).log_prob(values)
 
+  def per_channel_log_prob(self, params, values):
+    """Each channel's chain-rule term of `log_prob`, `[batch, H, W, C]`.
+
+    The term of channel `c` is `log p(x_0..x_c) - log p(x_0..x_{c-1})`,
+    where `log p(x_0..x_c) = logsumexp_k [log pi_k +
+    sum_{c' <= c} log p_{c'}(x_{c'} | k, x_{<c'})]`: the channels share the
+    pixel's components, so a channel's term is its conditional given the
+    earlier ones, with the components' posterior given them. Tempered as
+    `log_prob`; the terms of a pixel sum to its `log_prob`.
+
+    Args:
+      params: the network's outputs at every pixel, as in `log_prob`.
+      values: images `[batch, H, W, C]` in `[low, high]`.
+    """
+    temperature = tf.cast(tf.convert_to_tensor(self.temperature), self.dtype)
+    component_logits, locs, scales = params[:3]
+    values = tf.cast(values, self.dtype)
+    if self.num_channels > 1:
+      locs = locs + self._channel_shift(params[3], self.scaled(values))
+    half_range = 0.5 * (self.high - self.low)
+    # [batch, H, W, M, C]: each channel's log-probability in each component.
+    channel_log_probs = _quantized_logistic(
+        self.low + half_range * (locs + 1.), scales * temperature * half_range,
+        self.low, self.high).log_prob(values[..., tf.newaxis, :])
+    log_weights = tf.nn.log_softmax(component_logits / temperature, axis=-1)
+    # [batch, H, W, C]: log p(x_0..x_c) for every c.
+    joint = tf.reduce_logsumexp(
+        log_weights[..., tf.newaxis] +
+        tf.math.cumsum(channel_log_probs, axis=-1), axis=-2)
+    return tf.concat([joint[..., :1], joint[..., 1:] - joint[..., :-1]],
+                     axis=-1)
+
   def _channel_shift(self, coeffs, scaled):
     """`sum_{j < c} coeffs[c, j] * scaled[j]` for every channel `c`,
     `[..., M, C]`."""

@@ -260,6 +260,21 @@ class PixelCNN(base.AutoregressiveImage, tfd.PixelCNN):
     return super()._log_prob(value, conditional_input=conditional_input,
                              training=training)
 
+  def _per_pixel_log_prob(self, value, conditional_input=None):
+    value = shapes.check_event(
+        tf.convert_to_tensor(value, dtype_hint=self.dtype),
+        self.image_shape.as_list())
+    value, conditional_input = self.broadcast_conditional_input(
+        tf.cast(value, self.dtype), conditional_input)
+    image_shape = self.image_shape.as_list()
+    images = tf.reshape(value, [-1, *image_shape])
+    if conditional_input is not None:
+      conditional_input = tf.reshape(
+          conditional_input, [-1, *self.conditional_shape.as_list()])
+    log_probs = self.mixture().per_channel_log_prob(
+        self.network_params(images, conditional_input), images)
+    return tf.reshape(log_probs, tf.shape(value))
+
   def _make_mixture_dist(self, component_logits, locs, scales):
     return self.mixture().distribution(component_logits, locs, scales)
 

@@ -250,17 +250,35 @@ class PixelSNAIL(base.NetworkImage, tfd.Distribution):
     images, conditions, leading_shape = self.flat_events(value,
                                                          conditional_input)
     if self.num_levels is not None:
-      levels = tf.cast(images, tf.int32)
-      with tf.control_dependencies(self.level_assertions(levels,
-                                                         self.num_levels)):
-        logits = self.logits(levels, training=training,
-                             conditional_input=conditions)
+      levels, logits = self._levels_and_logits(images, conditions, training)
       log_prob = base.categorical_log_prob(logits, levels)
     else:
       images = tf.cast(images, self._float_dtype)
       log_prob = self.mixture().log_prob(
           self.network_params(images, conditions, training), images)
     return tf.reshape(log_prob, leading_shape)
+
+  def _per_pixel_log_prob(self, value, conditional_input=None):
+    images, conditions, leading_shape = self.flat_events(value,
+                                                         conditional_input)
+    if self.num_levels is not None:
+      levels, logits = self._levels_and_logits(images, conditions)
+      log_probs = base.categorical_channel_log_probs(logits, levels)
+    else:
+      images = tf.cast(images, self._float_dtype)
+      log_probs = self.mixture().per_channel_log_prob(
+          self.network_params(images, conditions), images)
+    return tf.reshape(log_probs,
+                      tf.concat([leading_shape, self._image_shape], 0))
+
+  def _levels_and_logits(self, images, conditions, training=False):
+    """The levels of images `[n, H, W, C]` and their tempered logits."""
+    levels = tf.cast(images, tf.int32)
+    with tf.control_dependencies(self.level_assertions(levels,
+                                                       self.num_levels)):
+      logits = self.logits(levels, training=training,
+                           conditional_input=conditions)
+    return levels, logits
 
   def _require_head(self, head, size):
     if size is None:
