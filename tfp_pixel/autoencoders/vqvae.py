@@ -18,7 +18,7 @@ from tfp_pixel import shapes
 from tfp_pixel.distributions import discretized_logistic
 from tfp_pixel.networks import vqvae_network
 
-__all__ = ['MIN_LOG_SCALE', 'VQVAE']
+__all__ = ['MIN_LOG_SCALE', 'VQVAE', 'grid_shapes', 'most_likely_images']
 
 # The smallest log-scale of the decoder's logistics in the network's units
 # (`[-1, 1]` for the values 0..255), as in PixelCNN++: a scale of about
@@ -93,9 +93,8 @@ class VQVAE(tf.Module):
           'The image height and width must be multiples of {}{}, got {}x{}.'
           .format(factor, ' (2 * downsample with hierarchy 2)'
                   if self.hierarchy == 2 else ' (downsample)', height, width))
-    bottom = (height // self.downsample, width // self.downsample)
-    self.grid_shapes = ((bottom,) if self.hierarchy == 1 else
-                        ((bottom[0] // 2, bottom[1] // 2), bottom))
+    self.grid_shapes = grid_shapes(self.image_shape, self.downsample,
+                                   self.hierarchy)
     self.dtype = tf.as_dtype(dtype)
     self.network = vqvae_network.VQVAENetwork(
         channels, self.num_codes, self.code_dim, self.downsample, num_filters,
@@ -127,7 +126,7 @@ class VQVAE(tf.Module):
     of `images` (the mode of `decode(encode(images))`): per channel value,
     its logistic's location rounded and clipped to `0..255`, or the edge
     value 0 or 255 where that value's open tail holds more."""
-    return tf.cast(self.decode(self.encode(images)).mode(), tf.uint8)
+    return most_likely_images(self.decode(self.encode(images)))
 
   def losses(self, images, training=False):
     """The reconstruction figure and the training loss of each image.
@@ -163,3 +162,18 @@ class VQVAE(tf.Module):
     return discretized_logistic.DiscretizedLogistic(
         loc=_HALF_RANGE * (loc + 1.),
         log_scale=tf.maximum(log_scale, MIN_LOG_SCALE) + np.log(_HALF_RANGE))
+
+
+def most_likely_images(decoder):
+  """uint8 `[N, H, W, C]`: the most likely image of a decoder's
+  distribution (`VQVAE.decode`), each channel's mode."""
+  return tf.cast(decoder.mode(), tf.uint8)
+
+
+def grid_shapes(image_shape, downsample, hierarchy):
+  """The `(h, w)` of each grid of codes of a VQ-VAE, top first: the image's
+  height and width over `downsample`, and half that for the top grid of
+  `hierarchy=2`."""
+  bottom = (image_shape[0] // downsample, image_shape[1] // downsample)
+  return ((bottom,) if hierarchy == 1 else
+          ((bottom[0] // 2, bottom[1] // 2), bottom))

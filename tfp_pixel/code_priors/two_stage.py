@@ -23,12 +23,13 @@ import math
 import numpy as np
 import tensorflow as tf
 
+from tfp_pixel.autoencoders import vqvae as vqvae_lib
 from tfp_pixel.code_priors import config as code_prior_config
 
 __all__ = ['Bound', 'TwoStageModel']
 
 Bound = collections.namedtuple('Bound', ['total', 'reconstruction', 'prior',
-                                         'codes'])
+                                         'codes', 'decoder'])
 Bound.__doc__ = """The bound on `-log p(x)` of a batch of images, and its parts.
 
 Fields:
@@ -36,6 +37,7 @@ Fields:
   reconstruction: `[N]`, `-log p(x | z(x))` under the decoder, in nats.
   prior: `[N]`, `-log p_prior(z(x))` in nats (top and bottom summed).
   codes: the codes `z(x)`: int32 `[N, h, w]`, or `(top, bottom)`.
+  decoder: `p(x | z(x))`, the decoder's distribution over the images.
 """
 
 
@@ -158,7 +160,7 @@ class TwoStageModel(object):
                        '{!r}.'.format(decoder))
     distribution = self._vqvae.decode(codes)
     if decoder == 'mode':
-      return tf.cast(distribution.mode(), tf.uint8)
+      return vqvae_lib.most_likely_images(distribution)
     return tf.cast(distribution.sample(seed=seed), tf.uint8)
 
   def bound(self, images, conditional_input=None):
@@ -166,7 +168,8 @@ class TwoStageModel(object):
     parts (a `Bound`)."""
     images = tf.convert_to_tensor(images)
     codes = self._vqvae.encode(images)
-    reconstruction = -self._vqvae.decode(codes).log_prob(images)
+    decoder = self._vqvae.decode(codes)
+    reconstruction = -decoder.log_prob(images)
     kwargs = {} if conditional_input is None else dict(
         conditional_input=conditional_input)
     if len(self._priors) == 1:
@@ -179,7 +182,8 @@ class TwoStageModel(object):
                self._priors[1].log_prob(bottom[..., tf.newaxis],
                                         conditional_input=condition))
     reconstruction = tf.cast(reconstruction, prior.dtype)
-    return Bound(reconstruction + prior, reconstruction, prior, codes)
+    return Bound(reconstruction + prior, reconstruction, prior, codes,
+                 decoder)
 
   def elbo(self, images, conditional_input=None):
     """`-log p(x | z(x)) - log p_prior(z(x))` of uint8 images `[N, H, W,

@@ -27,6 +27,7 @@ import os
 import shutil
 import tempfile
 
+from tfp_pixel.autoencoders import vqvae
 from tfp_pixel.engine import checkpoints
 from tfp_pixel.engine import errors
 from tfp_pixel.engine import files
@@ -273,17 +274,8 @@ def _code_prior(level, vqvae_config):
   """The `code_prior` entry of the prior of `level`."""
   if level != 'bottom':
     return {'level': level}
-  grid = _grid_shapes(vqvae_config)[0]
+  grid = vqvae.grid_shapes(vqvae_config['image_shape'],
+                           vqvae_config['downsample'],
+                           vqvae_config['hierarchy'])[0]
   return {'level': 'bottom', 'condition': {
       'num_codes': vqvae_config['num_codes'], 'grid': list(grid)}}
-
-
-def _grid_shapes(vqvae_config):
-  """The code grids `(h, w)` of a VQ-VAE configuration, top first."""
-  height, width, _ = vqvae_config['image_shape']
-  factor = vqvae_config['downsample']
-  bottom = (height // factor, width // factor)
-  if vqvae_config['hierarchy'] == 1:
-    return (bottom,)
-  return ((bottom[0] // 2, bottom[1] // 2), bottom)
-

@@ -14,6 +14,7 @@ import collections
 import numpy as np
 
 from tfp_pixel import data
+from tfp_pixel.autoencoders import vqvae as vqvae_lib
 from tfp_pixel.engine import loading
 from tfp_pixel.engine.kinds.images import grids
 from tfp_pixel.engine.kinds.images import prior_generation
@@ -76,12 +77,10 @@ def reconstruct_files(paths, output, run_dir=None, which='best',
   for start in range(0, len(images), BATCH):
     batch = images[start:start + BATCH]
     batch_codes = vqvae.encode(batch)
-    batch_codes = (batch_codes if isinstance(batch_codes, tuple) else
-                   (batch_codes,))
-    codes.append([np.asarray(c) for c in batch_codes])
-    reconstructed.append(np.asarray(
-        vqvae.decode(batch_codes if len(batch_codes) == 2 else
-                     batch_codes[0]).mode()).astype(np.uint8))
+    codes.append([np.asarray(c) for c in (
+        batch_codes if isinstance(batch_codes, tuple) else (batch_codes,))])
+    reconstructed.append(np.asarray(vqvae_lib.most_likely_images(
+        vqvae.decode(batch_codes))))
   reconstructed = np.concatenate(reconstructed)
   if output.lower().endswith('.png'):
     grids.write_png(output, pairs_grid(images, reconstructed, columns,

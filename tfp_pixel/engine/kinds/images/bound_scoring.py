@@ -15,6 +15,7 @@ import math
 import numpy as np
 
 from tfp_pixel import bounds
+from tfp_pixel.autoencoders import vqvae
 from tfp_pixel.engine import loading
 from tfp_pixel.engine import prior_runs
 from tfp_pixel.engine.kinds import images as image_kind
@@ -81,7 +82,8 @@ class BoundScorer(scoring.Scorer):
     bound = self._model.bound(images)
     codes = bound.codes if isinstance(bound.codes, tuple) else (bound.codes,)
     num_codes = sum(int(np.prod(c.shape[1:])) for c in codes)
-    reconstructed = np.asarray(self._model.vqvae.reconstruct(images),
+    # `VQVAE.reconstruct`, from the codes and decoder the bound computed.
+    reconstructed = np.asarray(vqvae.most_likely_images(bound.decoder),
                                np.float64)
     mse = np.mean((reconstructed - images.astype(np.float64))**2,
                   axis=(1, 2, 3))

@@ -14,17 +14,16 @@ task turns into the one-hot map it is conditioned on.
 
 import glob
 import hashlib
-import io
 import os
 
 import numpy as np
 
 from tfp_pixel import data
-from tfp_pixel.engine import configs
 from tfp_pixel.engine import files
 from tfp_pixel.engine import kinds
 from tfp_pixel.engine import prior_runs
 from tfp_pixel.engine import run_data
+from tfp_pixel.engine.kinds.images import source
 from tfp_pixel.families import model_size
 
 __all__ = ['CODES_FILE', 'ENCODE_BATCH', 'encode_images', 'prepare_training']
@@ -59,7 +58,7 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
   vqvae = prior_runs.load_vqvae(vqvae_folder)
   grid = vqvae.grid_shapes[0 if code_prior['level'] == 'top' else -1]
   image_shape = (*grid, 1)
-  config = _config(run_dir, model_options, stored, image_shape)
+  config = source.run_config(run_dir, model_options, stored, image_shape)
   model_size.check(config, batch_size)
   image_set = data.load_images(
       options['dataset'], shape=options['shape'],
@@ -113,13 +112,8 @@ def _cached_codes(path, vqvae, vqvae_folder, images, images_fingerprint):
     except (OSError, ValueError, KeyError):
       pass  # A damaged cache is made again.
   codes = encode_images(vqvae, images)
-
-  def write(f):
-    buffer = io.BytesIO()
-    np.savez(buffer, key=np.array(key), **codes)
-    f.write(buffer.getvalue())
-
-  files.write_atomically(path, write)
+  files.write_atomically(path, lambda f: np.savez(f, key=np.array(key),
+                                                  **codes))
   return codes, False
 
 
@@ -132,13 +126,3 @@ def _weights_fingerprint(vqvae_folder):
       for chunk in iter(lambda: f.read(1 << 20), b''):
         digest.update(chunk)
   return 'sha256:' + digest.hexdigest()
-
-
-def _config(run_dir, model_options, stored, image_shape):
-  """The prior's configuration: a new one from `model_options`, or the
-  stored one, which the options given must match."""
-  if stored is not None:
-    return configs.resumed_config(run_dir, stored,
-                                  dict(model_options, image_shape=image_shape))
-  options = dict(model_options)
-  return configs.make_config(options.pop('model'), image_shape, **options)

@@ -18,12 +18,12 @@ from tfp_pixel.code_priors import config as code_prior_config
 from tfp_pixel.engine import loading
 from tfp_pixel.engine import prior_runs
 from tfp_pixel.engine.kinds.images import grids
+from tfp_pixel.engine.kinds.images import prior_generation
 from tfp_pixel.engine.kinds.images import task
 
 __all__ = ['CodePriorTask', 'MAX_DECODED']
 
 MAX_DECODED = 64
-_DECODE_BATCH = 16
 
 
 class CodePriorTask(task.ImageTask):
@@ -43,12 +43,8 @@ class CodePriorTask(task.ImageTask):
     if not isinstance(data, tuple) or len(data) != 2:
       raise ValueError('The bottom prior over codes trains on (codes, top '
                        'codes) pairs.')
-    codes, top = np.asarray(data[0]), data[1]
-    if codes.ndim != 4 or codes.shape[1:] != self._image_shape:
-      raise ValueError('Grids of codes must have shape [N, {}, {}, {}], got '
-                       '{}.'.format(*self._image_shape, list(codes.shape)))
-    codes = self._checked_values(codes)
-    top = code_prior_config.check_top_codes(top, self._config)
+    codes = self._checked_images(data[0])
+    top = code_prior_config.check_top_codes(data[1], self._config)
     if len(top) != len(codes):
       raise ValueError('{} top grids for {} grids of codes.'.format(
           len(top), len(codes)))
@@ -76,12 +72,9 @@ class CodePriorTask(task.ImageTask):
     if model is None:
       grid = self.sample_grid(dist, num_samples, seed, scale=scale)
     else:
-      count = min(num_samples, MAX_DECODED)
-      images = np.concatenate([
-          np.asarray(model.sample(min(_DECODE_BATCH, count - start),
-                                  seed=tf.random.experimental.
-                                  stateless_fold_in(seed, start)))
-          for start in range(0, count, _DECODE_BATCH)])
+      images = np.concatenate([images for images, _ in (
+          prior_generation.sample_batches(
+              model, min(num_samples, MAX_DECODED), seed))])
       grid = grids.image_grid(images, scale=scale)
     grids.write_png(os.path.join(paths.samples,
                                  'epoch-{:03d}.png'.format(epoch)), grid)

@@ -15,7 +15,7 @@ from tfp_pixel.engine import kinds
 from tfp_pixel.engine import run_data
 from tfp_pixel.families import model_size
 
-__all__ = ['prepare_training']
+__all__ = ['prepare_training', 'run_config']
 
 
 def prepare_training(run_dir, stored, options, model_options, batch_size):
@@ -56,7 +56,7 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
   if options['shape'] is not None:
     # Before the images are converted to that shape; the labels' few
     # parameters are not known yet.
-    model_size.check(_config(run_dir, model_options, stored,
+    model_size.check(run_config(run_dir, model_options, stored,
                              options['shape'], None), batch_size)
   with_labels = bool(conditional or (stored and stored['num_classes']))
   num_levels = (stored or model_options).get('num_levels')
@@ -71,7 +71,7 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
         data_dir=options['data_dir'], with_labels=with_labels,
         max_images=options['max_images'])
   image_shape = tuple(image_set.images.shape[1:])
-  config = _config(run_dir, model_options, stored, image_shape,
+  config = run_config(run_dir, model_options, stored, image_shape,
                    image_set.num_classes if conditional else None)
   if stored is not None and config['num_classes']:
     class_labels.check_labels(image_set.labels, config['num_classes'],
@@ -90,7 +90,7 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
       details=dict(image_shape=image_shape))
 
 
-def _config(run_dir, model_options, stored, image_shape, num_classes):
+def run_config(run_dir, model_options, stored, image_shape, num_classes=None):
   """The run's configuration: a new one from `model_options`, or the stored
   one, which the options given must match."""
   if stored is not None:

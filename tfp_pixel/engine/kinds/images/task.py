@@ -202,13 +202,7 @@ class ImageTask(object):
       data, labels = data
     if self._conditional and labels is None:
       raise ValueError(_NEEDS_LABELS.format(self._config['num_classes']))
-    images = np.asarray(data)
-    if images.ndim != 4 or images.shape[1:] != self._image_shape:
-      raise ValueError('Images must have shape [N, {}, {}, {}], got {}.'.format(
-          *self._image_shape, list(images.shape)))
-    if len(images) == 0:
-      raise ValueError('No images to train on.')
-    images = self._checked_values(images)
+    images = self._checked_images(data)
     if not self._conditional:
       return images, None
     labels = class_labels.check_labels(labels, self._config['num_classes'],
@@ -217,6 +211,17 @@ class ImageTask(object):
       raise ValueError('{} labels for {} images; give one class id per image.'
                        .format(labels.size, len(images)))
     return images, labels
+
+  def _checked_images(self, data):
+    """Images `[N, H, W, C]` of the model's shape, at least one, as
+    `_checked_values`."""
+    images = np.asarray(data)
+    if images.ndim != 4 or images.shape[1:] != self._image_shape:
+      raise ValueError('Images must have shape [N, {}, {}, {}], got {}.'.format(
+          *self._image_shape, list(images.shape)))
+    if len(images) == 0:
+      raise ValueError('No images to train on.')
+    return self._checked_values(images)
 
   def _checked_values(self, images):
     """uint8 images, or int32 levels in `[0, num_levels)`."""
