@@ -4,6 +4,7 @@ import click
 
 from . import complete
 from . import options
+from . import outliers
 from . import sample
 from . import score
 from . import text
@@ -29,6 +30,7 @@ main.add_command(sample.sample)
 main.add_command(complete.complete)
 main.add_command(text.text)
 main.add_command(vqvae.vqvae)
+main.add_command(outliers.outliers)
 
 
 

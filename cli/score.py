@@ -1,6 +1,5 @@
 """`tfp-pixel score`: negative log-likelihood of image files."""
 
-import json
 import sys
 
 import click
@@ -8,6 +7,7 @@ import click
 from tfp_pixel import bounds
 
 from . import options
+from . import score_writers
 
 __all__ = ['score']
 
@@ -61,7 +61,7 @@ def score(paths, output_format, batch_size, checkpoint, label,
     from tfp_pixel.engine.kinds.images import scoring  # pylint: disable=g-import-not-at-top
     scorer = _scorer(paths, run_dir, batch_size, checkpoint, label,
                      labels_from_data, classify)
-    writer = _WRITERS[output_format](scorer)
+    writer = score_writers.WRITERS[output_format](scorer)
     for result in scorer:
       if isinstance(result, scoring.Skipped):
         click.echo('{}: {}'.format(result.path, result.reason), err=True)
@@ -113,160 +113,3 @@ def _conversion_note(conversions, image_shape):
     return None
   return 'Note: {} to fit the run\'s {} images.'.format(
       what, 'x'.join(map(str, image_shape)))
-
-
-class _Table(object):
-  """An aligned table: the run, a header, a row per image, the mean and the
-  accuracy; the path column as wide as the longest path can be."""
-
-  def __init__(self, scorer):
-    self._scorer = scorer
-    self._classes = _class_columns(scorer)
-    self._width = None
-
-  def row(self, image_score):
-    text = ''
-    if self._width is None:
-      self._width = self._scorer.longest_name()
-      header = '{:<{w}}'.format('image', w=self._width) + ''.join(
-          '  {:>12}'.format(title) for _, title, _ in self._scorer.columns)
-      text = 'Run: {}\n{}\n'.format(
-          self._scorer.run_dir,
-          header + ''.join('  {:>9}'.format(c) for c in self._classes))
-    return text + self._line(image_score)
-
-  def skip(self, skipped):
-    del skipped
-
-  def end(self):
-    mean = self._scorer.mean
-    if mean is None:
-      return 'No images scored.\n'
-    text = self._line(mean, is_mean=True)
-    if self._scorer.accuracy is not None:
-      text += 'accuracy: {:.1%} ({} of {})\n'.format(
-          self._scorer.accuracy, self._scorer.correct, self._scorer.count)
-    return text
-
-  def _line(self, row, is_mean=False):
-    line = '{:<{w}}'.format(row.path, w=self._width) + ''.join(
-        '  {:>12{}}'.format(getattr(row, name), form)
-        for name, _, form in self._scorer.columns)
-    return line + ''.join(
-        '  {:>9}'.format(_text(value)) for value in _cells(
-            row, self._classes, self._scorer, '', is_mean)) + '\n'
-
-
-class _Json(object):
-  """One JSON object (`run`, `images`, `mean`, `skipped`, `accuracy`), its
-  `images` list written an image at a time."""
-
-  def __init__(self, scorer):
-    self._scorer = scorer
-    self._columns = _columns(scorer) + _class_columns(scorer)
-    self._skipped = []
-    self._started = False
-
-  def row(self, image_score):
-    text = ',\n' if self._started else self._start('[\n')
-    self._started = True
-    return text + self._indented(dict(zip(
-        self._columns, _cells(image_score, self._columns, self._scorer,
-                              None))), 4)
-
-  def skip(self, skipped):
-    self._skipped.append(skipped._asdict())
-
-  def end(self):
-    text = '\n  ],\n' if self._started else self._start('[],\n')
-    mean = self._scorer.mean
-    rest = {'mean': None if mean is None else dict(zip(
-        self._columns, _cells(mean, self._columns, self._scorer, None,
-                              is_mean=True))),
-            'skipped': self._skipped}
-    if self._scorer.accuracy is not None:
-      rest['accuracy'] = self._scorer.accuracy
-    return text + ',\n'.join(
-        '  {}: {}'.format(json.dumps(key), self._indented(value, 2).lstrip())
-        for key, value in rest.items()) + '\n}\n'
-
-  def _start(self, images):
-    """The object's opening up to its `images` list, `images` after it."""
-    return '{{\n  "run": {},\n  "images": {}'.format(
-        json.dumps(self._scorer.run_dir), images)
-
-  @staticmethod
-  def _indented(value, spaces):
-    return '\n'.join(' ' * spaces + line
-                     for line in json.dumps(value, indent=2).splitlines())
-
-
-class _Csv(object):
-  """A header line, then a line per image and the mean."""
-
-  def __init__(self, scorer):
-    self._scorer = scorer
-    self._columns = _columns(scorer) + _class_columns(scorer)
-    self._started = False
-
-  def row(self, image_score):
-    text = '' if self._started else self._line(self._columns)
-    self._started = True
-    return text + self._line(
-        _cells(image_score, self._columns, self._scorer, ''))
-
-  def skip(self, skipped):
-    del skipped
-
-  def end(self):
-    text = '' if self._started else self._line(self._columns)
-    mean = self._scorer.mean
-    if mean is not None:
-      text += self._line(_cells(mean, self._columns, self._scorer, '',
-                                is_mean=True))
-    return text
-
-  @staticmethod
-  def _line(values):
-    import csv  # pylint: disable=g-import-not-at-top
-    import io  # pylint: disable=g-import-not-at-top
-    out = io.StringIO()
-    csv.writer(out, lineterminator='\n').writerow(values)
-    return out.getvalue()
-
-
-def _columns(scorer):
-  """The path and score columns of the results."""
-  return ('path',) + tuple(name for name, _, _ in scorer.columns)
-
-
-def _class_columns(scorer):
-  """The label columns of the results: label, predicted and correct."""
-  columns = ()
-  if scorer.labelled:
-    columns += ('label',)
-  if scorer.classifying:
-    columns += ('predicted',)
-  if scorer.labelled and scorer.classifying:
-    columns += ('correct',)
-  return columns
-
-
-def _text(value):
-  return '{:.3f}'.format(value) if isinstance(value, float) else str(value)
-
-
-def _cells(row, columns, scorer, missing, is_mean=False):
-  """The values of `columns` in a row (`missing` for `None`); `correct` of
-  the mean is the accuracy."""
-  values = []
-  for column in columns:
-    if column == 'correct':
-      value = scorer.accuracy if is_mean else int(row.predicted == row.label)
-    else:
-      value = getattr(row, column)
-    values.append(missing if value is None else value)
-  return values
-
-
-_WRITERS = {'table': _Table, 'json': _Json, 'csv': _Csv}

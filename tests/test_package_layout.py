@@ -8,7 +8,7 @@ import pytest
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # From the top down: a module may import its own layer and those below it.
-_LAYERS = ('cli', 'tfp_pixel.engine', 'tfp_pixel.families',
+_LAYERS = ('cli', 'tfp_pixel.outliers', 'tfp_pixel.engine', 'tfp_pixel.families',
            'tfp_pixel.code_priors', 'tfp_pixel.autoencoders',
            'tfp_pixel.distributions',
            'tfp_pixel.sampling', 'tfp_pixel.networks')

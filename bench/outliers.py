@@ -1,0 +1,161 @@
+"""Benchmark: outlier scores of models trained on digits 0-4.
+
+On the 5,000 MNIST digits beside the project (`../shared/data/mnist-5k`,
+28x28x1): the digits 0-4 but the last `--test` (500) are the training source
+(10% of it for validation); the last 500 are the inliers. Two models are
+trained for `--steps` batches of 32 (Adam 1e-3, XLA, seed 0), each with its
+background model (`tfp-pixel train --background-for RUN --mutation-rate MU
+[--l2 L]`, the same steps):
+
+- `categorical`: a gated `CategoricalPixelCNN` of 256 levels (`--levels 256
+  --arch gated --filters 32 --blocks 4`);
+- `mixture`: PixelCNN++ (`--mix 5`, 32 filters, the package's defaults).
+
+Each is measured against five sets of `--test` outliers: (a) digits 5-9,
+(b) the inliers with colours inverted, (c) uniform noise, (d) constant
+images (a uniform gray level each), (e) scikit-learn's bundled 8x8 digits
+upscaled to 28x28 (bilinear). Every method's AUROC
+(`tfp_pixel.outliers`: nll, llr, complexity, typicality against the run's
+validation figure), AUPRC and FPR at 95% TPR, and which method has the
+highest worst-case AUROC. Prints one JSON object, with `load_average` at the
+start and the end.
+
+Usage: `python bench/outliers.py [--steps 600] [--mutation-rate 0.2]
+[--l2 0] [--keep DIR]` (`--keep`: keep the runs and the sets there).
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_MNIST = os.path.join(_REPO, '..', 'shared', 'data', 'mnist-5k')
+sys.path.insert(0, _REPO)
+
+import numpy as np  # pylint: disable=g-import-not-at-top
+
+from tfp_pixel import data  # pylint: disable=g-import-not-at-top
+from tfp_pixel import outliers  # pylint: disable=g-import-not-at-top
+from tfp_pixel.outliers import scoring  # pylint: disable=g-import-not-at-top
+
+_SHAPE = (28, 28, 1)
+_MODELS = {
+    'categorical': ['--levels', '256', '--arch', 'gated', '--filters', '32',
+                    '--blocks', '4'],
+    'mixture': ['--mix', '5', '--filters', '32'],
+}
+_SETS = ('digits_5_9', 'inverted', 'noise', 'constant', 'sklearn_8x8')
+
+
+def main(argv=None):
+  args = _parse(argv)
+  if not os.path.isdir(_MNIST):
+    sys.exit('This benchmark reads ../shared/data/mnist-5k beside the '
+             'project.')
+  results = {'load_average_start': os.getloadavg(), 'data': 'mnist-5k',
+             'steps': args.steps, 'batch_size': 32,
+             'mutation_rate': args.mutation_rate, 'l2': args.l2}
+  root = args.keep or tempfile.mkdtemp(prefix='outliers-bench-')
+  os.makedirs(root, exist_ok=True)
+  sets = _write_sets(root, args.test)
+  results['images'] = {name: int(len(np.load(path)))
+                       for name, path in sets.items()}
+  for model, options in _MODELS.items():
+    start = time.perf_counter()
+    run = os.path.join(root, model)
+    background = run + '-background'
+    common = ['--epochs', '1', '--steps', str(args.steps), '--batch-size',
+              '32', '--jit', '--num-samples', '0', '--seed', '0']
+    _cli(['train', '--dataset', sets['train'], '--shape', '28x28x1',
+          '--run', run] + options + common)
+    trained = time.perf_counter()
+    _cli(['train', '--background-for', run, '--mutation-rate',
+          str(args.mutation_rate), '--l2', str(args.l2), '--run',
+          background] + common)
+    backgrounds = time.perf_counter()
+    parts = {name: scoring.collect_parts(scoring.OutlierScorer(
+        sets[name], run, background, None, batch_size=100))[0]
+             for name in ('inliers',) + _SETS}
+    typical = scoring.OutlierScorer(sets['inliers'], run).typical_nll
+    figures = {}
+    for name in _SETS:
+      figures[name] = {}
+      for method in outliers.METHODS:
+        pair = [outliers.method_scores(method, parts[s], typical)
+                for s in ('inliers', name)]
+        figures[name][method] = {
+            'auroc': round(outliers.auroc(*pair), 4),
+            'auprc': round(outliers.auprc(*pair), 4),
+            'fpr_at_95_tpr': round(outliers.fpr_at_tpr(*pair), 4)}
+    worst = {method: min(figures[s][method]['auroc'] for s in _SETS)
+             for method in outliers.METHODS}
+    results[model] = {
+        'inlier_bits_per_dim': round(float(parts['inliers'].nll.mean()), 4),
+        'typical_nll': typical,
+        'train_seconds': round(trained - start, 1),
+        'background_seconds': round(backgrounds - trained, 1),
+        'score_seconds': round(time.perf_counter() - backgrounds, 1),
+        'mean_nll_bits_per_dim': {
+            s: round(float(parts[s].nll.mean()), 4) for s in _SETS},
+        'auroc_worst_case': worst,
+        'best_worst_case': max(worst, key=worst.get),
+        'figures': figures}
+  results['load_average_end'] = os.getloadavg()
+  print(json.dumps(results, indent=2))
+
+
+def _write_sets(root, test):
+  """Writes the training source and every test set as `.npy` files under
+  `root`; returns their paths by name."""
+  from sklearn import datasets  # pylint: disable=g-import-not-at-top
+  mnist = data.load_images(_MNIST, with_labels=True)
+  images, labels = mnist.images, np.asarray(mnist.labels)
+  low, high = images[labels < 5], images[labels >= 5]
+  inliers = low[-test:]
+  rng = np.random.default_rng(0)
+  small = datasets.load_digits().images[:test]
+  small = np.round(small * (255. / 16.)).astype(np.uint8)[..., np.newaxis]
+  upscaled = data.convert_images(small, _SHAPE)
+  sets = {
+      'train': low[:-test],
+      'inliers': inliers,
+      'digits_5_9': high[:test],
+      'inverted': 255 - inliers,
+      'noise': rng.integers(0, 256, (test,) + _SHAPE).astype(np.uint8),
+      'constant': np.broadcast_to(
+          rng.integers(0, 256, (test, 1, 1, 1)),
+          (test,) + _SHAPE).astype(np.uint8),
+      'sklearn_8x8': upscaled,
+  }
+  paths = {}
+  for name, array in sets.items():
+    paths[name] = os.path.join(root, name + '.npy')
+    np.save(paths[name], np.ascontiguousarray(array, np.uint8))
+  return paths
+
+
+def _cli(args):
+  """Runs `tfp-pixel ARGS` in this process; exits with its output if it
+  fails."""
+  from click.testing import CliRunner  # pylint: disable=g-import-not-at-top
+  from cli import main as cli_main  # pylint: disable=g-import-not-at-top
+  result = CliRunner().invoke(cli_main.main, args)
+  if result.exit_code != 0:
+    sys.exit('tfp-pixel {} failed:\n{}'.format(' '.join(args), result.output))
+
+
+def _parse(argv):
+  parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+  parser.add_argument('--steps', type=int, default=600)
+  parser.add_argument('--test', type=int, default=500)
+  parser.add_argument('--mutation-rate', type=float, default=0.2)
+  parser.add_argument('--l2', type=float, default=0.)
+  parser.add_argument('--keep', default=None)
+  return parser.parse_args(argv)
+
+
+if __name__ == '__main__':
+  main()
