@@ -102,11 +102,10 @@ def _scorer(paths, run_dir, batch_size, checkpoint, label, labels_from_data,
             classify, per_pixel=None):
   """The scorer of the run (a prior run's bound, or a model's NLL) and the
   `heat_maps.MapWriter` of `per_pixel` (`None` without)."""
-  from tfp_pixel.engine.kinds.images import heat_maps  # pylint: disable=g-import-not-at-top
-  from tfp_pixel.engine.kinds.images import per_pixel_scoring  # pylint: disable=g-import-not-at-top
   from tfp_pixel.engine import loading  # pylint: disable=g-import-not-at-top
   from tfp_pixel.engine import prior_runs  # pylint: disable=g-import-not-at-top
   from tfp_pixel.engine.kinds.images import bound_scoring  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine.kinds.images import per_pixel_scoring  # pylint: disable=g-import-not-at-top
   from tfp_pixel.engine.kinds.images import scoring  # pylint: disable=g-import-not-at-top
   run = loading.open_run(run_dir, kind='images')
   if prior_runs.is_prior_run(run.config):
@@ -124,13 +123,7 @@ def _scorer(paths, run_dir, batch_size, checkpoint, label, labels_from_data,
                 classify=classify)
   if per_pixel is None:
     return scoring.Scorer(paths, **kwargs), None
-  heat_maps.check_folder(per_pixel)
-  maps = None
-  scorer = per_pixel_scoring.PerPixelScorer(
-      paths, lambda score, image, terms: maps.add(score.path, image, terms),
-      **kwargs)
-  maps = heat_maps.MapWriter(per_pixel, scorer.image_shape)
-  return scorer, maps
+  return per_pixel_scoring.with_maps(paths, per_pixel, **kwargs)
 
 
 def _maps_note(maps):

@@ -95,7 +95,7 @@ def test_classify_a_labelled_npz_as_json(in_workdir, cli):
 
 def test_per_pixel_maps_are_under_the_class_scored(in_workdir, cli):
   terms = {}
-  for folder, options in (('given', ['--label', '2', '--classify']),
+  for folder, options in (('given', ['--label', '2']),
                           ('predicted', ['--classify'])):
     result = cli(['score', 'test.npz', '--format', 'json', '--per-pixel',
                   folder] + options)

@@ -11,6 +11,7 @@ from PIL import Image
 from tests.cli import conftest as cli_conftest
 from tests.conftest import one_line_error
 from tfp_pixel.engine.kinds.images import heat_maps
+from tfp_pixel.engine.kinds.images import per_pixel_scoring
 
 _TINY_CATEGORICAL = ['--levels', '4', '--filters', '4', '--blocks', '1',
                      '--shape', '8x8x1', '--max-images', '64', '--epochs', '1',
@@ -124,3 +125,29 @@ def test_colours_and_names():
   assert heat_maps.map_name('a/b/c.d.png') == 'c.d'
   assert heat_maps.map_name('x/data.npz[12]') == 'data-12'
   assert heat_maps.map_name('x/.hidden é?.png') == 'hidden_é_'
+
+
+def test_score_with_maps_in_python(in_workdir, tmp_path):
+  report, writer = per_pixel_scoring.score_with_maps(
+      ['pair.npy', 'nowhere'], tmp_path / 'maps', scale=2)
+  assert [s.path for s in report.scores] == ['pair.npy[0]', 'pair.npy[1]']
+  assert [s.path for s in report.skipped] == ['nowhere']
+  assert (writer.count, writer.top) == (2, pytest.approx(max(
+      heat_maps.bits_per_pixel(np.load(tmp_path / 'maps' / name)).max()
+      for name in ('pair-0.npy', 'pair-1.npy'))))
+  assert Image.open(tmp_path / 'maps' / 'pair-1.png').size == (
+      heat_maps.canvas_size((8, 8, 1), scale=2)[::-1])
+  assert sorted(os.listdir(tmp_path / 'maps')) == [
+      'pair-0.npy', 'pair-0.png', 'pair-1.npy', 'pair-1.png']
+
+
+def test_render_an_rgb_image():
+  image = np.zeros((5, 7, 3), np.uint8)
+  image[..., 0] = 200
+  canvas = heat_maps.render(image, np.arange(35.).reshape(5, 7), 34.)
+  assert canvas.shape == heat_maps.canvas_size((5, 7, 3)) + (3,)
+  scale = 10  # The default for 7 pixels across: at least 64.
+  assert tuple(canvas[heat_maps.MARGIN, heat_maps.MARGIN]) == (200, 0, 0)
+  right = heat_maps.MARGIN + 7 * scale + heat_maps.PANEL_GAP + 7 * scale - 1
+  bottom = heat_maps.MARGIN + 5 * scale - 1
+  assert tuple(canvas[bottom, right]) == _TOP_COLOUR

@@ -14,6 +14,7 @@ than writing through a link at their names; the folder itself may not be a
 link.
 """
 
+import functools
 import math
 import os
 import re
@@ -105,7 +106,6 @@ def render(image, bits, top, scale=None):
   """
   from PIL import Image  # pylint: disable=g-import-not-at-top
   from PIL import ImageDraw  # pylint: disable=g-import-not-at-top
-  from PIL import ImageFont  # pylint: disable=g-import-not-at-top
   image = np.asarray(image, np.uint8)
   height, width = image.shape[:2]
   scale = scale or grids.default_scale(height, width)
@@ -125,7 +125,7 @@ def render(image, bits, top, scale=None):
 
   pil = Image.fromarray(canvas)
   draw = ImageDraw.Draw(pil)
-  font = ImageFont.load_default()
+  font = _font()
   tick_left = bar_left + BAR_WIDTH
   for value in _ticks(top):
     y = MARGIN + round((1. - value / top) * (side - 1)) if top > 0 else (
@@ -301,6 +301,12 @@ def _ticks(top):
       break
   ticks = [k * step for k in range(int(top / step + 1e-9) + 1)]
   return ticks if len(ticks) >= 2 else [0., top]
+
+
+@functools.lru_cache(maxsize=None)
+def _font():
+  from PIL import ImageFont  # pylint: disable=g-import-not-at-top
+  return ImageFont.load_default()
 
 
 def _tick_text(value):

@@ -5,7 +5,8 @@ batch, computes the chain-rule term of every channel of every scored image
 (`tfp_pixel.distributions.per_pixel.per_pixel_log_prob`) from the same events
 and under the same class as its score, and hands them to a callback before
 the image's score is yielded. The terms of an image sum to minus its
-`nll_levels`.
+`nll_levels`. `with_maps` joins one to a `heat_maps.MapWriter`, and
+`score_with_maps` scores images and writes their maps.
 """
 
 import numpy as np
@@ -14,9 +15,74 @@ import tensorflow as tf
 from tfp_pixel.distributions import per_pixel
 from tfp_pixel.engine import configs
 from tfp_pixel.engine.kinds.images import conditioning
+from tfp_pixel.engine.kinds.images import heat_maps
 from tfp_pixel.engine.kinds.images import scoring
 
-__all__ = ['PerPixelScorer']
+__all__ = ['PerPixelScorer', 'score_with_maps', 'with_maps']
+
+
+def score_with_maps(paths, folder, run_dir=None, batch_size=64, which='best',
+                    label=None, labels_from_data=False, classify=False,
+                    scale=None):
+  """Scores images as `scoring.score` does and writes their per-pixel maps.
+
+  Args:
+    paths, run_dir, batch_size, which, label, labels_from_data, classify: as
+      `scoring.score`.
+    folder: where to write each image's `NAME.npy` and `NAME.png`
+      (`heat_maps.MapWriter`); created if missing.
+    scale: Python `int`, each pixel's side in the PNGs; `None` for
+      `grids.default_scale`.
+
+  Returns:
+    report: `scoring.ScoreReport`.
+    writer: the `heat_maps.MapWriter`, finished (its `count` and `top`).
+
+  Raises:
+    ValueError: as `scoring.score`, or if `folder` is a symbolic link or not
+      a folder.
+  """
+  scorer, writer = with_maps(paths, folder, scale, run_dir=run_dir,
+                             batch_size=batch_size, which=which, label=label,
+                             labels_from_data=labels_from_data,
+                             classify=classify)
+  scores, skipped = [], []
+  with writer:
+    for result in scorer:
+      (skipped if isinstance(result, scoring.Skipped) else scores).append(
+          result)
+    writer.finish()
+  return scoring.ScoreReport(scorer.run_dir, scores, skipped, scorer.mean,
+                             scorer.accuracy, scorer.conversions), writer
+
+
+def with_maps(paths, folder, scale=None, **kwargs):
+  """A `PerPixelScorer` whose terms go to a `heat_maps.MapWriter`.
+
+  `folder` is checked before the run is opened and created after; iterate
+  the scorer inside the writer's `with` block, then call its `finish`.
+
+  Args:
+    paths: as `scoring.score`.
+    folder: the writer's folder.
+    scale: the writer's `scale`.
+    **kwargs: the other arguments of `PerPixelScorer`.
+
+  Returns:
+    scorer: `PerPixelScorer`.
+    writer: `heat_maps.MapWriter`.
+
+  Raises:
+    ValueError: as `PerPixelScorer`, or if `folder` is a symbolic link or not
+      a folder.
+  """
+  heat_maps.check_folder(folder)
+  writer = None
+  scorer = PerPixelScorer(
+      paths, lambda score, image, terms: writer.add(score.path, image, terms),
+      **kwargs)
+  writer = heat_maps.MapWriter(folder, scorer.image_shape, scale)
+  return scorer, writer
 
 
 class PerPixelScorer(scoring.Scorer):
