@@ -1,5 +1,6 @@
 """`tfp-pixel score`: negative log-likelihood of image files."""
 
+import contextlib
 import sys
 
 import click
@@ -33,10 +34,21 @@ __all__ = ['score']
               help='Class-conditional run: predict each image\'s class as '
                    'argmax over K of log p(image | K); with labels, report '
                    'the accuracy.')
+@click.option('--per-pixel', 'per_pixel', metavar='DIR', default=None,
+              help='Also write each image\'s per-pixel maps to DIR (created '
+                   'if missing; not a link): NAME.npy, its per-channel '
+                   'log-probabilities in nats (float32 HxWxC, summing to '
+                   'minus nll levels), and NAME.png, the image as the model '
+                   'sees it beside its heat map of bits per pixel, all on '
+                   'one colour scale. NAME is the file name without its '
+                   'extension (NAME-i for image i of an array file), '
+                   'characters other than letters, digits and ._+- as _; '
+                   'a name already given gets -2, -3, ... in scoring '
+                   'order.')
 @options.run_option
 @options.verbose_option
 def score(paths, output_format, batch_size, checkpoint, label,
-          labels_from_data, classify, run_dir):
+          labels_from_data, classify, per_pixel, run_dir):
   """Score images (files or folders): NLL in nats and bits/dim.
 
   Bits/dim use the 8-bit convention (a K-level model spreads each level's mass
@@ -55,46 +67,71 @@ def score(paths, output_format, batch_size, checkpoint, label,
   A prior run (train --prior-for) scores the bound -log p(x | codes) -
   log p(codes) >= -log p(x) in nats and bits/dim, the prior's bits per code
   and the VQ-VAE's reconstruction error.
+
+  --per-pixel DIR writes each image's per-pixel maps (not for a prior run).
   """
   skipped = 0
+  maps = None
   with options.user_errors():
     from tfp_pixel.engine.kinds.images import scoring  # pylint: disable=g-import-not-at-top
-    scorer = _scorer(paths, run_dir, batch_size, checkpoint, label,
-                     labels_from_data, classify)
-    writer = score_writers.WRITERS[output_format](scorer)
-    for result in scorer:
-      if isinstance(result, scoring.Skipped):
-        click.echo('{}: {}'.format(result.path, result.reason), err=True)
-        writer.skip(result)
-        skipped += 1
-      else:
-        click.echo(writer.row(result), nl=False)
-    click.echo(writer.end(), nl=False)
+    scorer, maps = _scorer(paths, run_dir, batch_size, checkpoint, label,
+                           labels_from_data, classify, per_pixel)
+    with maps or contextlib.nullcontext():
+      writer = score_writers.WRITERS[output_format](scorer)
+      for result in scorer:
+        if isinstance(result, scoring.Skipped):
+          click.echo('{}: {}'.format(result.path, result.reason), err=True)
+          writer.skip(result)
+          skipped += 1
+        else:
+          click.echo(writer.row(result), nl=False)
+      click.echo(writer.end(), nl=False)
+      if maps is not None:
+        maps.finish()
   note = _conversion_note(scorer.conversions, scorer.image_shape)
   if note:
     click.echo(note, err=True)
+  if maps is not None:
+    click.echo(_maps_note(maps), err=True)
   if skipped:
     click.echo('{} path(s) skipped.'.format(skipped), err=True)
     sys.exit(1)
 
 
 def _scorer(paths, run_dir, batch_size, checkpoint, label, labels_from_data,
-            classify):
-  """The scorer of the run: a prior run's bound, or a model's NLL."""
+            classify, per_pixel=None):
+  """The scorer of the run (a prior run's bound, or a model's NLL) and the
+  `heat_maps.MapWriter` of `per_pixel` (`None` without)."""
   from tfp_pixel.engine import loading  # pylint: disable=g-import-not-at-top
   from tfp_pixel.engine import prior_runs  # pylint: disable=g-import-not-at-top
   from tfp_pixel.engine.kinds.images import bound_scoring  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine.kinds.images import per_pixel_scoring  # pylint: disable=g-import-not-at-top
   from tfp_pixel.engine.kinds.images import scoring  # pylint: disable=g-import-not-at-top
   run = loading.open_run(run_dir, kind='images')
   if prior_runs.is_prior_run(run.config):
     if label is not None or labels_from_data or classify:
       raise ValueError('{} is a prior over codes: it takes no labels.'.format(
           run.path))
+    if per_pixel is not None:
+      raise ValueError('{} is a prior over codes: it scores a bound, which has '
+                       'no per-pixel terms (--per-pixel).'.format(run.path))
     return bound_scoring.BoundScorer(paths, run_dir=run,
-                                     batch_size=batch_size, which=checkpoint)
-  return scoring.Scorer(paths, run_dir=run, batch_size=batch_size,
-                        which=checkpoint, label=label,
-                        labels_from_data=labels_from_data, classify=classify)
+                                     batch_size=batch_size,
+                                     which=checkpoint), None
+  kwargs = dict(run_dir=run, batch_size=batch_size, which=checkpoint,
+                label=label, labels_from_data=labels_from_data,
+                classify=classify)
+  if per_pixel is None:
+    return scoring.Scorer(paths, **kwargs), None
+  return per_pixel_scoring.with_maps(paths, per_pixel, **kwargs)
+
+
+def _maps_note(maps):
+  """The line saying how many per-pixel maps were written where."""
+  text = 'Wrote {} per-pixel map(s) to {}'.format(maps.count, maps.folder)
+  if maps.count:
+    text += ' (colour scale 0 to {:.3g} bits per pixel)'.format(maps.top)
+  return text + '.'
 
 
 def _conversion_note(conversions, image_shape):

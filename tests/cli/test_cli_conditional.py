@@ -93,6 +93,25 @@ def test_classify_a_labelled_npz_as_json(in_workdir, cli):
       np.mean([row['correct'] for row in report['images']]))
 
 
+def test_per_pixel_maps_are_under_the_class_scored(in_workdir, cli):
+  terms = {}
+  for folder, options in (('given', ['--label', '2']),
+                          ('predicted', ['--classify'])):
+    result = cli(['score', 'test.npz', '--format', 'json', '--per-pixel',
+                  folder] + options)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)['images']
+    terms[folder] = [np.load(os.path.join(folder, 'test-{}.npy'.format(i)))
+                     for i in range(6)]
+    assert [-t.sum(dtype=np.float64) for t in terms[folder]] == pytest.approx(
+        [row['nll_levels'] for row in rows], rel=1e-5, abs=1e-3)
+    if folder == 'predicted':
+      predicted = [row['predicted'] for row in rows]
+  for i, label in enumerate(predicted):
+    assert np.allclose(terms['given'][i], terms['predicted'][i]) == (
+        label == 2)
+
+
 def test_complete_with_a_label(in_workdir, cli):
   result = cli(['complete', 'digits/0/0.png', '--label', '0', '-n', '2',
                  '-o', 'completed.png'])

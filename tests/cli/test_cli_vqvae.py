@@ -160,6 +160,10 @@ def test_reconstruct_sample_and_score(trained, images, module_cli):
                              rtol=1e-4)
   assert all(s['prior_bits_per_code'] > 0 and s['reconstruction_mse'] >= 0
              for s in scores)
+  maps = path / 'maps'
+  assert 'no per-pixel terms' in conftest.one_line_error(module_cli(
+      ['score', '--run', prior_run, '--per-pixel', str(maps)] + images))
+  assert not maps.exists()
 
 
 def test_prior_run_samples_after_its_vqvae_run_is_deleted(trained,

@@ -175,7 +175,8 @@ class Scorer(object):
     self._batch_size = max(1, min(int(batch_size), (
         bounds.SCORE_BATCH_VALUES // int(np.prod(config['image_shape'])))))
     self._sources = _plan(paths, config, labels_from_data)
-    self._batch_nll = _nll_function(self._run.load_model(which), config)
+    self._dist = self._run.load_model(which)
+    self._batch_nll = _nll_function(self._dist, config)
     self._task = image_task.ImageTask(config)
     self._count = 0
     self._sums = np.zeros(4)
