@@ -25,6 +25,7 @@ from tfp_pixel.data.idx import is_idx_file
 from tfp_pixel.data.image_set import ImageSet
 from tfp_pixel.data.levels import load_levels
 from tfp_pixel.data.loader import count_images
+from tfp_pixel.data.loader import is_dataset_name
 from tfp_pixel.data.loader import load_images
 from tfp_pixel.data.offline_default import OFFLINE_DEFAULT_NAME
 from tfp_pixel.data.pipeline import make_datasets
@@ -39,6 +40,7 @@ __all__ = [
     'class_of',
     'convert_images',
     'count_images',
+    'is_dataset_name',
     'is_idx_file',
     'list_image_files',
     'load_images',

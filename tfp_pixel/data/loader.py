@@ -73,6 +73,15 @@ def load_images(dataset=None, shape=None, data_dir=None, split='train',
                                data_dir=data_dir, **options)
 
 
+def is_dataset_name(dataset):
+  """Whether `dataset` names a TFDS data set (`name[/version][:split]`)
+  rather than a file or folder: it is not on disk and does not look like a
+  path."""
+  dataset = os.path.expanduser(os.fspath(dataset))
+  return bool(dataset.strip()) and not os.path.exists(dataset) and (
+      not _looks_like_path(dataset))
+
+
 def count_images(path):
   """The number of images an array file (`.npy`, `.npz`, IDX) declares in
   its header, without reading its data.

@@ -92,13 +92,16 @@ Fields:
 
 
 def score(paths, run_dir=None, batch_size=64, which='best', label=None,
-          labels_from_data=False, classify=False):
+          labels_from_data=False, classify=False, data_dir=None):
   """Scores image files under a trained model.
 
   Images are converted to the run's shape and quantized to its levels the way
   training converted them; a run of more than 256 levels
   (`configs.levels_are_data`) scores the levels of array files as they are,
-  and skips image files. A path that cannot be scored (missing, unreadable,
+  and skips image files. A path that is not on disk and reads as a TFDS name
+  (`mnist:test`, `cifar10:test[:500]`) is the data set's split, read whole
+  (within `bounds.MAX_LOADED_BYTES`) from `data_dir`, and named like an
+  array file. A path that cannot be scored (missing, unreadable,
   truncated, not an image, unconvertible, empty, an empty folder, no label) is
   reported in `skipped`, and the rest are still scored. `.npy`/`.npz` and IDX
   image files are read as arrays of images, named `FILE[i]`.
@@ -126,6 +129,8 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
       its data (conditional runs only).
     classify: Python `bool`, whether to predict classes (conditional runs
       only).
+    data_dir: the TFDS data folder of TFDS names (TFDS's default when
+      `None`).
 
   Returns:
     report: `ScoreReport`.
@@ -137,7 +142,7 @@ def score(paths, run_dir=None, batch_size=64, which='best', label=None,
       are given, or `label` is not a class of the model.
   """
   scorer = Scorer(paths, run_dir, batch_size, which, label, labels_from_data,
-                  classify)
+                  classify, data_dir)
   scores, skipped = [], []
   for result in scorer:
     (skipped if isinstance(result, Skipped) else scores).append(result)
@@ -162,7 +167,8 @@ class Scorer(object):
   """
 
   def __init__(self, paths, run_dir=None, batch_size=64, which='best',
-               label=None, labels_from_data=False, classify=False):
+               label=None, labels_from_data=False, classify=False,
+               data_dir=None):
     if isinstance(paths, (str, os.PathLike)):
       paths = [paths]
     self._run = loading.open_run(run_dir, kind=image_kind.NAME)
@@ -172,6 +178,7 @@ class Scorer(object):
         class_labels.check_labels(label, config['num_classes']))
     self._labels_from_data = labels_from_data
     self._classify = classify
+    self._data_dir = data_dir
     self._batch_size = max(1, min(int(batch_size), (
         bounds.SCORE_BATCH_VALUES // int(np.prod(config['image_shape'])))))
     self._sources = _plan(paths, config, labels_from_data)
@@ -294,7 +301,7 @@ class Scorer(object):
                                      shape=image_shape,
                                      with_labels=self._labels_from_data)
       else:
-        image_set = data.load_images(source.path,
+        image_set = data.load_images(source.path, data_dir=self._data_dir,
                                      with_labels=self._labels_from_data)
       labels = [self._label] * len(image_set.images)
       if self._labels_from_data:
@@ -453,7 +460,8 @@ def _plan(paths, config, with_labels):
   folder label, or why they have none) and `Skipped` paths."""
   sources, seen = [], set()
   for path in map(os.fspath, paths):
-    if os.path.isfile(path) and _is_array_file(path):
+    if (os.path.isfile(path) and _is_array_file(path)) or (
+        data.is_dataset_name(path)):
       sources.append(_Array(path))
       continue
     if os.path.isfile(path):
