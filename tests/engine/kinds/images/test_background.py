@@ -123,6 +123,17 @@ def test_training_batches_are_mutated_afresh_every_epoch(digits):
       first, _epochs(task.dataset(digits[:32], 8, shuffle_seed=3), 1)[0])
 
 
+def test_a_repeated_stream_resumed_by_skipping_sees_the_same_mutations():
+  task = background_task.BackgroundTask(_background_config())
+  same = np.zeros((8, 8, 8, 1), np.uint8)
+  unbroken = iter(task.dataset(same, 4, shuffle_seed=3).repeat())
+  unbroken = [np.asarray(next(unbroken)) for _ in range(6)]
+  resumed = iter(task.dataset(same, 4, shuffle_seed=3).repeat().skip(4))
+  for expected in unbroken[4:]:
+    np.testing.assert_array_equal(np.asarray(next(resumed)), expected)
+  assert not np.array_equal(unbroken[0], unbroken[2])
+
+
 def test_batches_of_an_epoch_are_mutated_differently():
   task = background_task.BackgroundTask(_background_config())
   same = np.zeros((16, 8, 8, 1), np.uint8)
