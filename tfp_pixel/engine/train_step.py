@@ -11,16 +11,18 @@ def make_train_step(dist, optimizer, task, strategy, jit):
   Each replica (of every worker of a cluster) gets its share of the global
   batch from `strategy.experimental_distribute_dataset` and minimises its
   part of the global mean negative log-likelihood `task.nll(...)[1]`, the
-  sum over its images divided by the global batch size; the optimizer sums
-  the replicas' gradients, so the step trains the same model as one device
+  sum over its images divided by the global batch size, plus its share of
+  `task.penalty(dist)` (divided by the replicas); the optimizer sums the
+  replicas' gradients, so the step trains the same model as one device
   would on the whole batch.
 
   Args:
     dist: the distribution being trained.
     optimizer: a built Keras optimizer of `dist.trainable_variables`.
     task: the run's task (see `kinds.images.task.ImageTask`): `nll(dist, batch,
-      training)` returns the reported and the trained per-example NLLs, and
-      `batch_size_of(batch)` the number of examples.
+      training)` returns the reported and the trained per-example NLLs,
+      `batch_size_of(batch)` the number of examples, and `penalty(dist)`
+      what the loss adds to their mean.
     strategy: the `tf.distribute.Strategy` the variables were made under.
     jit: Python `bool`, whether to XLA-compile the step.
 
@@ -35,7 +37,8 @@ def make_train_step(dist, optimizer, task, strategy, jit):
   def gradients(batch, global_count):
     with tf.GradientTape() as tape:
       reported, trained = task.nll(dist, batch, training=True)
-      loss = tf.reduce_sum(trained) / global_count
+      loss = tf.reduce_sum(trained) / global_count + (
+          task.penalty(dist) / strategy.num_replicas_in_sync)
     grads = tape.gradient(loss, variables)
     return grads, tf.stack([tf.reduce_sum(reported),
                             tf.reduce_sum(trained)])

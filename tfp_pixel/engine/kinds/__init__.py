@@ -21,7 +21,8 @@ COMMANDS           the commands that read its runs, for messages.
 FIXED_DATA_OPTIONS the data options a resumed run never changes.
 EXTRA_DATA_KEYS    the configuration keys of the data beyond the three
                    below, which `data_config` also takes (images:
-                   `code_prior`, a prior over the codes of a VQ-VAE).
+                   `code_prior`, a prior over the codes of a VQ-VAE;
+                   `background`, a background model).
 data_defaults(stored)
                    the data options' defaults (`run_data.settle`); `stored`
                    is the configuration of a run being resumed, or `None`.

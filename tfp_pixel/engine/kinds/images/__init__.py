@@ -13,7 +13,7 @@ EXAMPLES = 'images'
 DIMENSION = 'dim'
 COMMANDS = 'tfp-pixel train, sample, score and complete'
 FIXED_DATA_OPTIONS = ('shape',)
-EXTRA_DATA_KEYS = ('code_prior',)
+EXTRA_DATA_KEYS = ('code_prior', 'background')
 
 __all__ = ['COMMANDS', 'DIMENSION', 'EXAMPLES', 'EXTRA_DATA_KEYS',
            'FIXED_DATA_OPTIONS', 'NAME',
@@ -27,15 +27,17 @@ def data_defaults(stored):
 
 
 def data_config(family, image_shape=None, num_levels=None, num_classes=None,
-                code_prior=None):
+                code_prior=None, background=None):
   """The data keys of an image model's configuration, checked; a prior over
-  the codes of a VQ-VAE also has `code_prior` (`tfp_pixel.code_priors.config`).
+  the codes of a VQ-VAE also has `code_prior` (`tfp_pixel.code_priors.config`),
+  a background model `background` (`background.check_background`).
   """
   del family
   from tfp_pixel import class_labels  # pylint: disable=g-import-not-at-top
   from tfp_pixel import quantization  # pylint: disable=g-import-not-at-top
   from tfp_pixel import shapes  # pylint: disable=g-import-not-at-top
   from tfp_pixel.code_priors import config as code_prior_config  # pylint: disable=g-import-not-at-top
+  from tfp_pixel.engine.kinds.images import background as background_entry  # pylint: disable=g-import-not-at-top
   keys = dict(
       image_shape=list(shapes.check_image_shape(image_shape)),
       num_levels=quantization.check_num_levels(
@@ -45,12 +47,21 @@ def data_config(family, image_shape=None, num_levels=None, num_classes=None,
       code_prior, keys['image_shape'], keys['num_classes'])
   if code_prior is not None:
     keys['code_prior'] = code_prior
+  background = background_entry.check_background(background)
+  if background is not None:
+    if code_prior is not None:
+      raise ValueError('A prior over codes cannot be a background model.')
+    keys['background'] = background
   return keys
 
 
 def make_task(config):
   """The `task.ImageTask` of an image model (`code_task.CodePriorTask` for
-  a prior over codes)."""
+  a prior over codes, `background_task.BackgroundTask` for a background
+  model)."""
+  if config.get('background'):
+    from tfp_pixel.engine.kinds.images import background_task  # pylint: disable=g-import-not-at-top
+    return background_task.BackgroundTask(config)
   if config.get('code_prior'):
     from tfp_pixel.engine.kinds.images import code_task  # pylint: disable=g-import-not-at-top
     return code_task.CodePriorTask(config)

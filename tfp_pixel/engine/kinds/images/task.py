@@ -10,7 +10,8 @@ the per-epoch sample grid (one row per class for a class-conditional model).
 
 The task of another kind of data (`kinds.texts.task.TextTask`) has the same
 methods but `bits_per_dim` and `sample_grid`, which only scoring images
-uses.
+uses. `penalty` is what the training loss adds to the mean NLL (0. but for
+a background model, `background_task.BackgroundTask`).
 """
 
 import os
@@ -118,6 +119,13 @@ class ImageTask(object):
     nll_8bit = metrics.eight_bit_nll(nll_levels, tf.cast(events, tf.int32),
                                      self._config['num_levels'])
     return nll_8bit, nll_levels
+
+  def penalty(self, dist):
+    """What the training loss adds to the mean NLL of a batch: nothing
+    (`0.`); a background model's L2 penalty
+    (`background_task.BackgroundTask`)."""
+    del dist
+    return 0.
 
   def epoch_metrics(self, dist):
     """What the epoch's metrics record adds beyond the NLLs: nothing."""
