@@ -5,7 +5,8 @@ import sys
 
 import click
 
-__all__ = ['POSITIVE_FINITE', 'checkpoint_option', 'dataset_option',
+__all__ = ['POSITIVE_FINITE', 'checkpoint_option', 'data_dir_option',
+           'dataset_option',
            'echo_trained', 'family_options', 'given_parameters',
            'image_source_options',
            'model_options', 'num_samples_option', 'resume_options',
@@ -121,6 +122,11 @@ def dataset_option(help_text):
                       help=help_text)
 
 
+data_dir_option = click.option(
+    '--data-dir', metavar='DIR', default=None,
+    help='TFDS data directory (a prepared copy works offline).')
+
+
 def image_source_options(shape_note=''):
   """--dataset, --data-dir and --shape of a command training on images;
   `shape_note` ends the help of --shape."""
@@ -128,9 +134,7 @@ def image_source_options(shape_note=''):
       dataset_option('TFDS name, image folder, IDX file or .npy/.npz file. '
                      'Default: scikit-learn\'s bundled 8x8 digits '
                      '(offline).'),
-      click.option('--data-dir', metavar='DIR', default=None,
-                   help='TFDS data directory (a prepared copy works '
-                        'offline).'),
+      data_dir_option,
       click.option('--shape', metavar='HxWxC', default=None,
                    help='Image shape to convert every image to, e.g. '
                         '32x32x1{}. Default: the data\'s own.'.format(

@@ -74,10 +74,12 @@ def outliers():
 @options.score_format_option
 @_batch_size_option
 @options.checkpoint_option
+@options.data_dir_option
 @options.verbose_option
 def score(paths, run_dir, background, method, reference, fpr, output_format,
-          batch_size, checkpoint):
-  """Score images (files, folders, .npy/.npz, IDX): how unusual each is.
+          batch_size, checkpoint, data_dir):
+  """Score images (files, folders, .npy/.npz, IDX, TFDS names such as
+  mnist:test): how unusual each is.
 
   Unreadable paths are named on stderr and the rest are scored; the exit
   code is 1 if any path was skipped.
@@ -87,7 +89,7 @@ def score(paths, run_dir, background, method, reference, fpr, output_format,
     from tfp_pixel.outliers import scoring  # pylint: disable=g-import-not-at-top
     scorer = scoring.outlier_scorer(
         paths, run_dir, background, method, list(reference) or None, fpr,
-        batch_size, checkpoint)
+        batch_size, checkpoint, data_dir)
     writer = score_writers.WRITERS[output_format](scorer)
     for result in scorer:
       if isinstance(result, scoring.Skipped):
@@ -122,9 +124,10 @@ def score(paths, run_dir, background, method, reference, fpr, output_format,
               default='table', show_default=True, help='Output format.')
 @_batch_size_option
 @options.checkpoint_option
+@options.data_dir_option
 @options.verbose_option
 def evaluate(inliers, outlier_paths, run_dir, background, reference,
-             histogram, output_format, batch_size, checkpoint):
+             histogram, output_format, batch_size, checkpoint, data_dir):
   """AUROC, AUPRC and FPR at 95% TPR of every available method.
 
   Outliers are the positive class; llr needs --background, typicality a
@@ -135,7 +138,7 @@ def evaluate(inliers, outlier_paths, run_dir, background, reference,
     from tfp_pixel.outliers import histograms  # pylint: disable=g-import-not-at-top
     result = evaluation_lib.evaluate(
         list(inliers), list(outlier_paths), run_dir, background,
-        list(reference) or None, batch_size, checkpoint)
+        list(reference) or None, batch_size, checkpoint, data_dir)
     for skipped in result.skipped:
       click.echo('{}: {}'.format(skipped.path, skipped.reason), err=True)
     if histogram:

@@ -45,16 +45,18 @@ __all__ = ['score']
                    'characters other than letters, digits and ._+- as _; '
                    'a name already given gets -2, -3, ... in scoring '
                    'order.')
+@options.data_dir_option
 @options.run_option
 @options.verbose_option
 def score(paths, output_format, batch_size, checkpoint, label,
-          labels_from_data, classify, per_pixel, run_dir):
+          labels_from_data, classify, per_pixel, data_dir, run_dir):
   """Score images (files or folders): NLL in nats and bits/dim.
 
   Bits/dim use the 8-bit convention (a K-level model spreads each level's mass
   uniformly over the 8-bit values it covers), comparable across models;
   *_levels columns are the model's own figures on its quantized levels.
-  .npy/.npz and IDX files are scored image by image (FILE[i]).
+  .npy/.npz and IDX files, and TFDS names (mnist:test, read from
+  --data-dir), are scored image by image (FILE[i]).
   Images are scored a batch at a time and each result printed as it comes.
   Unreadable paths are reported on stderr, and the exit code is 1 if any
   path was skipped; images of another size or channel count than the run's
@@ -75,7 +77,7 @@ def score(paths, output_format, batch_size, checkpoint, label,
   with options.user_errors():
     from tfp_pixel.engine.kinds.images import scoring  # pylint: disable=g-import-not-at-top
     scorer, maps = _scorer(paths, run_dir, batch_size, checkpoint, label,
-                           labels_from_data, classify, per_pixel)
+                           labels_from_data, classify, per_pixel, data_dir)
     with maps or contextlib.nullcontext():
       writer = score_writers.WRITERS[output_format](scorer)
       for result in scorer:
@@ -99,7 +101,7 @@ def score(paths, output_format, batch_size, checkpoint, label,
 
 
 def _scorer(paths, run_dir, batch_size, checkpoint, label, labels_from_data,
-            classify, per_pixel=None):
+            classify, per_pixel=None, data_dir=None):
   """The scorer of the run (a prior run's bound, or a model's NLL) and the
   `heat_maps.MapWriter` of `per_pixel` (`None` without)."""
   from tfp_pixel.engine import loading  # pylint: disable=g-import-not-at-top
@@ -116,11 +118,11 @@ def _scorer(paths, run_dir, batch_size, checkpoint, label, labels_from_data,
       raise ValueError('{} is a prior over codes: it scores a bound, which has '
                        'no per-pixel terms (--per-pixel).'.format(run.path))
     return bound_scoring.BoundScorer(paths, run_dir=run,
-                                     batch_size=batch_size,
-                                     which=checkpoint), None
+                                     batch_size=batch_size, which=checkpoint,
+                                     data_dir=data_dir), None
   kwargs = dict(run_dir=run, batch_size=batch_size, which=checkpoint,
                 label=label, labels_from_data=labels_from_data,
-                classify=classify)
+                classify=classify, data_dir=data_dir)
   if per_pixel is None:
     return scoring.Scorer(paths, **kwargs), None
   return per_pixel_scoring.with_maps(paths, per_pixel, **kwargs)

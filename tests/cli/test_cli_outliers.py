@@ -10,6 +10,8 @@ from PIL import Image
 
 from tests.cli import conftest as cli_conftest
 from tests.conftest import one_line_error
+from tests.data.test_data import _TINY_RAW
+from tests.data.test_data import tiny_tfds_name  # pylint: disable=unused-import
 from tfp_pixel import data
 from tfp_pixel import outliers
 from tfp_pixel import quantization
@@ -21,10 +23,14 @@ _TINY = ['--levels', '4', '--filters', '4', '--blocks', '1', '--shape',
 
 @pytest.fixture(scope='module')
 def workdir(tmp_path_factory, cli):
-  """A trained tiny run (the latest), reference and fresh digits it did
-  not train on, and noise."""
+  """A trained tiny run (the latest) and its background model (`bg`),
+  reference and fresh digits they did not train on, and noise."""
   path = tmp_path_factory.mktemp('outliers')
   cli_conftest.train_in(path, cli, ['train'] + _TINY)
+  result = cli(['train', '--background-for', cli_conftest.latest_run(path),
+                '--run', str(path / 'bg'), '--epochs', '1', '--steps', '3',
+                '--num-samples', '0'])
+  assert result.exit_code == 0, result.output
   digits = data.load_images(shape=(8, 8, 1)).images
   np.save(path / 'reference.npy', digits[1000:1400])
   np.save(path / 'fresh.npy', digits[1400:])
@@ -99,12 +105,48 @@ def test_table_csv_and_skipped_files(in_workdir, cli):
   assert set(rows[0]) == {'path', 'nll', 'complexity', 'score'}
 
 
+def test_likelihood_ratio_against_the_background_model(in_workdir, cli):
+  report = _json(cli(['outliers', 'noise.npy', 'fresh.npy', '--background',
+                      'bg', '--format', 'json']))
+  assert report['method'] == 'llr'  # The default with a background.
+  assert report['background'].endswith('bg')
+  under_background = _json(cli(['score', 'noise.npy', 'fresh.npy', '--run',
+                                'bg', '--format', 'json']))
+  for image, own in zip(report['images'], under_background['images']):
+    assert image['background'] == pytest.approx(own['bits_per_dim_levels'],
+                                                 rel=1e-5)
+    assert image['score'] == pytest.approx(image['nll'] -
+                                           image['background'])
+  figures = _json(cli(['outliers', 'evaluate', '--inliers', 'fresh.npy',
+                       '--outliers', 'noise.npy', '--background', 'bg',
+                       '--format', 'json']))
+  assert [m['method'] for m in figures['methods']] == [
+      'nll', 'llr', 'complexity', 'typicality']
+
+
+def test_tfds_names_are_sources(in_workdir, cli, tiny_tfds_name):
+  manual = in_workdir / 'tfds' / 'downloads' / 'manual'
+  manual.mkdir(parents=True, exist_ok=True)
+  (manual / 'tiny-images.bin').write_bytes(_TINY_RAW)
+  name = tiny_tfds_name + ':test'
+  report = _json(cli(['outliers', name, '--data-dir', 'tfds', '--format',
+                      'json']))
+  assert [image['path'] for image in report['images']] == [
+      name + '[0]', name + '[1]']
+  scored = _json(cli(['score', name, '--data-dir', 'tfds', '--format',
+                      'json']))
+  assert scored['images'][1]['bits_per_dim_levels'] == pytest.approx(
+      report['images'][1]['nll'], rel=1e-5)
+
+
 def test_one_line_errors(in_workdir, cli):
   assert 'background model' in one_line_error(
       cli(['outliers', 'noise.npy', '--method', 'llr']))
   assert 'is not a background model' in one_line_error(
       cli(['outliers', 'noise.npy', '--background',
            cli_conftest.latest_run(in_workdir)]))
+  assert 'is a background model' in one_line_error(
+      cli(['outliers', 'noise.npy', '--run', 'bg', '--background', 'bg']))
   assert 'No reference image' in one_line_error(
       cli(['outliers', 'noise.npy', '--reference', 'missing.npy']))
   assert 'No outlier image' in one_line_error(

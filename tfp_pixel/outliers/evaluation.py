@@ -39,7 +39,7 @@ Fields:
 
 
 def evaluate(inliers, outliers, run_dir=None, background=None, reference=None,
-             batch_size=64, which='best'):
+             batch_size=64, which='best', data_dir=None):
   """Measures every available method on in-distribution and outlier images.
 
   `llr` needs a `background`; `typicality` the NLL of typical images: the
@@ -55,6 +55,8 @@ def evaluate(inliers, outliers, run_dir=None, background=None, reference=None,
       or `None`.
     batch_size: Python `int`, images per forward pass.
     which: `'best'` or `'last'` checkpoint.
+    data_dir: the TFDS data folder of TFDS names (TFDS's default when
+      `None`).
 
   Returns:
     evaluation: `Evaluation`.
@@ -63,18 +65,18 @@ def evaluate(inliers, outliers, run_dir=None, background=None, reference=None,
     ValueError: one line, if a run does not fit, or a set has no image that
       could be scored.
   """
-  first = scoring.OutlierScorer(inliers, run_dir, background, None,
-                                batch_size=batch_size, which=which)
+  options = dict(batch_size=batch_size, which=which, data_dir=data_dir)
+  first = scoring.OutlierScorer(inliers, run_dir, background, None, **options)
   runs = (first.run, first.background_run)
   if reference is not None:
     reference_parts, _ = scoring.collect_parts(scoring.OutlierScorer(
-        reference, *runs, None, batch_size=batch_size, which=which))
+        reference, *runs, None, **options))
     if reference_parts.nll.size:
       first.set_reference(reference_parts)
   typical_nll = first.typical_nll
   inlier_parts, skipped = scoring.collect_parts(first)
   outlier_parts, more_skipped = scoring.collect_parts(scoring.OutlierScorer(
-      outliers, *runs, None, batch_size=batch_size, which=which))
+      outliers, *runs, None, **options))
   for name, parts in (('inlier', inlier_parts), ('outlier', outlier_parts)):
     if not parts.nll.size:
       raise ValueError('No {} image could be scored.'.format(name))

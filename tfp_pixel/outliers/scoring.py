@@ -19,6 +19,7 @@ import math
 import numpy as np
 from scipy import special
 
+from tfp_pixel.engine import background_runs
 from tfp_pixel.engine import configs
 from tfp_pixel.engine import loading
 from tfp_pixel.engine import prior_runs
@@ -72,12 +73,12 @@ Fields:
 
 
 def score(paths, run_dir=None, background=None, method=None, reference=None,
-          fpr=0.05, batch_size=64, which='best'):
+          fpr=0.05, batch_size=64, which='best', data_dir=None):
   """Scores how unusual each image is under a trained run.
 
   Args:
-    paths: image files and folders (every source `tfp-pixel score` reads),
-      or one of them.
+    paths: image files and folders, array files and TFDS names (every
+      source `tfp-pixel score` reads), or one of them.
     run_dir: the run of the model (the latest when `None`).
     background: the run of its background model (`train --background-for`),
       for `llr`; or `None`.
@@ -89,6 +90,8 @@ def score(paths, run_dir=None, background=None, method=None, reference=None,
       flags.
     batch_size: Python `int`, images per forward pass.
     which: `'best'` or `'last'` checkpoint of both runs.
+    data_dir: the TFDS data folder of TFDS names (TFDS's default when
+      `None`).
 
   Returns:
     report: `OutlierReport`.
@@ -98,7 +101,7 @@ def score(paths, run_dir=None, background=None, method=None, reference=None,
       method needs what is not given, or the reference has no image.
   """
   scorer = outlier_scorer(paths, run_dir, background, method, reference, fpr,
-                          batch_size, which)
+                          batch_size, which, data_dir)
   scores, skipped = [], []
   for result in scorer:
     (skipped if isinstance(result, Skipped) else scores).append(
@@ -109,7 +112,8 @@ def score(paths, run_dir=None, background=None, method=None, reference=None,
 
 
 def outlier_scorer(paths, run_dir=None, background=None, method=None,
-                   reference=None, fpr=0.05, batch_size=64, which='best'):
+                   reference=None, fpr=0.05, batch_size=64, which='best',
+                   data_dir=None):
   """An `OutlierScorer` of `paths` ready to iterate: with a `reference`,
   the reference is scored first and sets the threshold (and typicality's
   typical NLL). The arguments are those of `score`."""
@@ -123,11 +127,12 @@ def outlier_scorer(paths, run_dir=None, background=None, method=None,
     raise ValueError('The likelihood ratio (llr) needs a background model: '
                      'pass --background BG_RUN (train --background-for).')
   scorer = OutlierScorer(paths, run_dir, background, method,
-                         batch_size=batch_size, which=which)
+                         batch_size=batch_size, which=which,
+                         data_dir=data_dir)
   if reference is not None:
     parts, _ = collect_parts(OutlierScorer(
         reference, scorer.run, scorer.background_run, None,
-        batch_size=batch_size, which=which))
+        batch_size=batch_size, which=which, data_dir=data_dir))
     if not parts.nll.size:
       raise ValueError('No reference image could be scored.')
     scorer.set_reference(parts, fpr)
@@ -163,7 +168,7 @@ class OutlierScorer(scoring.Scorer):
       `None`.
     method: one of `methods.METHODS`, or `None` for no score (the `Parts`
       only).
-    batch_size, which: as `score`'s.
+    batch_size, which, data_dir: as `score`'s.
 
   Raises:
     ValueError: one line, if a run is not an image model's (a prior over
@@ -174,10 +179,11 @@ class OutlierScorer(scoring.Scorer):
   columns = (('nll', 'nll b/dim', '.4f'),)
 
   def __init__(self, paths, run_dir=None, background=None, method=None,
-               batch_size=64, which='best'):
+               batch_size=64, which='best', data_dir=None):
     run = _image_model_run(run_dir)
     super().__init__(paths, run, batch_size, which,
-                     classify=conditioning.is_conditional(run.config))
+                     classify=conditioning.is_conditional(run.config),
+                     data_dir=data_dir)
     self._method = method
     self._background = None
     self._background_nll = None
@@ -342,7 +348,11 @@ def _image_model_run(run_dir):
 def _check_background(background, run):
   """Raises a one-line `ValueError` unless `background` is a background
   model of the same images as `run`."""
-  if not background.config.get('background'):
+  if background_runs.is_background_run(run.config):
+    raise ValueError('{} is a background model: pass --run {} --background '
+                     '{}.'.format(run.path, run.config['background']['for'],
+                                  run.path))
+  if not background_runs.is_background_run(background.config):
     raise ValueError('{} is not a background model: train one with '
                      'tfp-pixel train --background-for {}.'.format(
                          background.path, run.path))

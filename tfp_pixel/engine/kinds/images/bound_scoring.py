@@ -49,7 +49,8 @@ class BoundScorer(scoring.Scorer):
              ('prior_bits_per_code', 'prior b/code', '.4f'),
              ('reconstruction_mse', 'recon MSE', '.2f'))
 
-  def __init__(self, paths, run_dir=None, batch_size=64, which='best'):
+  def __init__(self, paths, run_dir=None, batch_size=64, which='best',
+               data_dir=None):
     # Not `Scorer.__init__`: no labels, and the model is two.
     # pylint: disable=super-init-not-called
     if isinstance(paths, str):
@@ -59,6 +60,7 @@ class BoundScorer(scoring.Scorer):
     self._images_config = dict(image_shape=list(self._model.image_shape),
                                num_levels=256, num_classes=None)
     self._label, self._labels_from_data, self._classify = None, False, False
+    self._data_dir = data_dir
     self._batch_size = max(1, min(int(batch_size), (
         bounds.SCORE_BATCH_VALUES // int(np.prod(self._model.image_shape)))))
     self._sources = scoring._plan(paths, self._images_config, False)  # pylint: disable=protected-access

@@ -111,9 +111,9 @@ class PerPixelScorer(scoring.Scorer):
 
   def __init__(self, paths, on_terms, run_dir=None, batch_size=64,
                which='best', label=None, labels_from_data=False,
-               classify=False):
+               classify=False, data_dir=None):
     super().__init__(paths, run_dir, batch_size, which, label,
-                     labels_from_data, classify)
+                     labels_from_data, classify, data_dir)
     self._on_terms = on_terms
     self._batch_terms = _terms_function(self._dist, self._run.config)
 
