@@ -10,8 +10,7 @@ from PIL import Image
 
 from tests.cli import conftest as cli_conftest
 from tests.conftest import one_line_error
-from tests.data.test_data import _TINY_RAW
-from tests.data.test_data import tiny_tfds_name  # pylint: disable=unused-import
+from tests import tiny_tfds
 from tfp_pixel import data
 from tfp_pixel import outliers
 from tfp_pixel import quantization
@@ -124,10 +123,12 @@ def test_likelihood_ratio_against_the_background_model(in_workdir, cli):
       'nll', 'llr', 'complexity', 'typicality']
 
 
-def test_tfds_names_are_sources(in_workdir, cli, tiny_tfds_name):
+def test_tfds_names_are_sources(in_workdir, cli):
+  pytest.importorskip('tensorflow_datasets')
+  tiny_tfds_name = tiny_tfds.registered_name()
   manual = in_workdir / 'tfds' / 'downloads' / 'manual'
   manual.mkdir(parents=True, exist_ok=True)
-  (manual / 'tiny-images.bin').write_bytes(_TINY_RAW)
+  (manual / 'tiny-images.bin').write_bytes(tiny_tfds.RAW)
   name = tiny_tfds_name + ':test'
   report = _json(cli(['outliers', name, '--data-dir', 'tfds', '--format',
                       'json']))

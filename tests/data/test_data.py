@@ -1,7 +1,6 @@
 """Tests of tfp_pixel.data: every image source, conversions and pipelines."""
 
 import gzip
-import hashlib
 import io
 import logging
 import os
@@ -18,6 +17,7 @@ import numpy as np
 from PIL import Image
 import pytest
 
+from tests import tiny_tfds
 from tests.conftest import one_line_error
 from tfp_pixel import data
 from tfp_pixel.data import tfds_source
@@ -590,47 +590,12 @@ class TestLoadImagesArguments:
       data.load_images(tmp_path / 'notes.txt')
 
 
-_TINY_URL = 'https://example.invalid/tfp-pixel/tiny-images.bin'
-_TINY_IMAGES = _RNG.integers(0, 256, (8, 4, 4, 1), dtype=np.uint8)
-_TINY_LABELS = np.arange(8, dtype=np.uint8) % 3
-_TINY_RAW = _TINY_IMAGES.tobytes() + _TINY_LABELS.tobytes()
-
-
 @pytest.fixture(scope='module')
 def tiny_tfds_name():
-  """Registers a TFDS data set whose one raw file is never downloadable."""
-  tfds = pytest.importorskip('tensorflow_datasets')
-
-  class TfpPixelTinyImages(tfds.core.GeneratorBasedBuilder):
-    """8 gray 4x4 images in 3 classes, from one raw file."""
-    VERSION = tfds.core.Version('1.0.0')
-    url_infos = {
-        _TINY_URL: tfds.download.checksums.UrlInfo(
-            size=tfds.core.utils.Size(len(_TINY_RAW)),
-            checksum=hashlib.sha256(_TINY_RAW).hexdigest(),
-            filename='tiny-images.bin')
-    }
-
-    def _info(self):
-      return tfds.core.DatasetInfo(
-          builder=self,
-          features=tfds.features.FeaturesDict({
-              'image': tfds.features.Image(shape=(4, 4, 1)),
-              'label': tfds.features.ClassLabel(num_classes=3),
-          }))
-
-    def _split_generators(self, dl_manager):
-      path = dl_manager.download(_TINY_URL)
-      return {'train': self._generate_examples(path, range(6)),
-              'test': self._generate_examples(path, range(6, 8))}
-
-    def _generate_examples(self, path, indices):
-      raw = np.frombuffer(path.read_bytes(), np.uint8)
-      images = raw[:_TINY_IMAGES.size].reshape(_TINY_IMAGES.shape)
-      for i in indices:
-        yield i, {'image': images[i], 'label': int(raw[_TINY_IMAGES.size + i])}
-
-  return TfpPixelTinyImages.name
+  """A TFDS data set whose one raw file is never downloadable
+  (`tests.tiny_tfds`)."""
+  pytest.importorskip('tensorflow_datasets')
+  return tiny_tfds.registered_name()
 
 
 def _sorted_by_content(images, labels):
@@ -686,14 +651,14 @@ class TestTfds:
       self, tmp_path, tiny_tfds_name):
     manual = tmp_path / 'tfds' / 'downloads' / 'manual'
     manual.mkdir(parents=True)
-    (manual / 'tiny-images.bin').write_bytes(_TINY_RAW)
+    (manual / 'tiny-images.bin').write_bytes(tiny_tfds.RAW)
     train = data.load_images(tiny_tfds_name, data_dir=tmp_path / 'tfds',
                              with_labels=True)
     assert train.images.shape == (6, 4, 4, 1) and train.num_classes == 3
     assert train.name == tiny_tfds_name + ':train'
     for got, want in zip(
         _sorted_by_content(train.images, train.labels),
-        _sorted_by_content(_TINY_IMAGES[:6], _TINY_LABELS[:6])):
+        _sorted_by_content(tiny_tfds.IMAGES[:6], tiny_tfds.LABELS[:6])):
       np.testing.assert_array_equal(got, want)
 
     # A copy of the prepared data set, without raw files, is enough.
@@ -704,7 +669,7 @@ class TestTfds:
                             with_labels=True)
     assert test.images.shape == (2, 2, 2, 3)
     np.testing.assert_array_equal(np.sort(test.labels), np.sort(
-        _TINY_LABELS[6:]))
+        tiny_tfds.LABELS[6:]))
     capped = data.load_images(tiny_tfds_name, data_dir=tmp_path / 'copy',
                               max_images=3)
     assert capped.images.shape == (3, 4, 4, 1) and capped.labels is None

@@ -101,3 +101,14 @@ def test_typicality_test_flags_atypical_batches_either_side():
       rng.choice(reference, 20), reference, fpr=0.1, seed=k).outlier
                      for k in range(200)])
   assert 0.03 < flagged < 0.2
+
+
+def test_batch_distances_separate_better_with_bigger_batches():
+  rng = np.random.default_rng(3)
+  inliers, shifted = rng.normal(2., 0.3, 500), rng.normal(2.2, 0.3, 500)
+  aurocs = [outliers.auroc(
+      typicality.batch_distances(inliers, 2., size, seed=0),
+      typicality.batch_distances(shifted, 2., size, seed=1))
+            for size in (1, 10, 50)]
+  assert aurocs[0] < 0.7 < aurocs[1] < aurocs[2]  # One image: chance-like.
+  assert aurocs[2] > 0.95

@@ -14,7 +14,7 @@ import numpy as np
 
 from tfp_pixel.outliers import detection
 
-__all__ = ['TypicalityTest', 'typicality_test']
+__all__ = ['TypicalityTest', 'batch_distances', 'typicality_test']
 
 # Bootstrap batches drawn from the reference.
 NUM_BOOTSTRAP = 1000
@@ -74,3 +74,28 @@ def typicality_test(nlls, reference_nlls, fpr=0.05,
   distance = float(abs(nlls.mean() - typical))
   return TypicalityTest(int(nlls.size), distance, threshold, typical,
                         distance > threshold)
+
+
+def batch_distances(nlls, typical_nll, batch_size, num_batches=NUM_BOOTSTRAP,
+                    seed=0):
+  """The test's statistic for random batches of a set of images.
+
+  To measure how well the test tells batches of two sets apart (an AUROC of
+  batches rather than of images), draw batches of `batch_size` images of
+  each set with replacement and compare their distances.
+
+  Args:
+    nlls: the NLLs of a set's images `[N]`.
+    typical_nll: Python `float`, the reference's mean NLL.
+    batch_size: Python `int`, the images of a batch.
+    num_batches: Python `int`, the batches to draw.
+    seed: Python `int`, of the draws.
+
+  Returns:
+    distances: float64 `np.ndarray` `[num_batches]`, `|mean NLL of the
+      batch - typical_nll|` of each batch.
+  """
+  nlls = np.asarray(nlls, np.float64).ravel()
+  batches = np.random.default_rng(seed).choice(nlls,
+                                               (num_batches, batch_size))
+  return np.abs(batches.mean(axis=1) - typical_nll)
