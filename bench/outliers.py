@@ -18,12 +18,12 @@ upscaled to 28x28 (bilinear). Every method's AUROC
 (`tfp_pixel.outliers`: nll, llr, complexity, typicality against the run's
 validation figure), AUPRC and FPR at 95% TPR, and which method has the
 highest worst-case AUROC; and the AUROC of the typicality test on random
-batches of 10 images of each set (the test Nalisnick et al. propose, of
-batches rather than single images). Prints one JSON object, with `load_average` at the
+batches of 5, 10 and 25 images of each set (the test Nalisnick et al.
+propose is of batches rather than single images). Prints one JSON object, with `load_average` at the
 start and the end.
 
 Usage: `python bench/outliers.py [--steps 1000] [--mutation-rate 0.2]
-[--l2 0] [--keep DIR]` (`--keep`: keep the runs and the sets there; a
+[--l2 0] [--models categorical,mixture] [--keep DIR]` (`--keep`: keep the runs and the sets there; a
 later call with the same `DIR` reuses the runs it finds, and reports the
 training seconds they recorded).
 """
@@ -52,7 +52,8 @@ _MODELS = {
                     '--blocks', '4'],
     'mixture': ['--mix', '5', '--filters', '32'],
 }
-_TYPICALITY_BATCH = 10
+# The batch sizes of the typicality test's batch rows.
+_TYPICALITY_BATCHES = (5, 10, 25)
 _SETS = ('digits_5_9', 'inverted', 'noise', 'constant', 'sklearn_8x8')
 
 
@@ -69,7 +70,8 @@ def main(argv=None):
   sets = _write_sets(root, args.test)
   results['images'] = {name: int(len(np.load(path)))
                        for name, path in sets.items()}
-  for model, options in _MODELS.items():
+  for model in args.models.split(','):
+    options = _MODELS[model]
     start = time.perf_counter()
     run = os.path.join(root, model)
     background = '{}-background-{}-{}'.format(run, args.mutation_rate,
@@ -100,12 +102,12 @@ def main(argv=None):
             'fpr_at_95_tpr': round(outliers.fpr_at_tpr(*pair), 4)}
       # Nalisnick et al.'s test is of batches: the AUROC of random batches
       # of each set (not of images) against the inliers'.
-      figures[name]['typicality_batches'] = {
-          'batch_size': _TYPICALITY_BATCH,
-          'auroc': round(outliers.auroc(*[
-              typicality.batch_distances(parts[s].nll, typical,
-                                         _TYPICALITY_BATCH, seed=k)
-              for k, s in enumerate(('inliers', name))]), 4)}
+      figures[name]['typicality_batches_auroc'] = {
+          size: round(outliers.auroc(*[
+              typicality.batch_distances(parts[s].nll, typical, size,
+                                         seed=k)
+              for k, s in enumerate(('inliers', name))]), 4)
+          for size in _TYPICALITY_BATCHES}
     worst = {method: min(figures[s][method]['auroc'] for s in _SETS)
              for method in outliers.METHODS}
     fixed = {s: [method for method in outliers.METHODS
@@ -182,6 +184,8 @@ def _parse(argv):
   parser.add_argument('--mutation-rate', type=float, default=0.2)
   parser.add_argument('--l2', type=float, default=0.)
   parser.add_argument('--keep', default=None)
+  parser.add_argument('--models', default=','.join(_MODELS),
+                      help='Comma-separated, of: ' + ', '.join(_MODELS))
   return parser.parse_args(argv)
 
 

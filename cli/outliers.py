@@ -84,21 +84,12 @@ def score(paths, run_dir, background, method, reference, fpr, output_format,
   Unreadable paths are named on stderr and the rest are scored; the exit
   code is 1 if any path was skipped.
   """
-  skipped = 0
   with options.user_errors():
     from tfp_pixel.outliers import scoring  # pylint: disable=g-import-not-at-top
     scorer = scoring.outlier_scorer(
         paths, run_dir, background, method, list(reference) or None, fpr,
         batch_size, checkpoint, data_dir)
-    writer = score_writers.WRITERS[output_format](scorer)
-    for result in scorer:
-      if isinstance(result, scoring.Skipped):
-        click.echo('{}: {}'.format(result.path, result.reason), err=True)
-        writer.skip(result)
-        skipped += 1
-      else:
-        click.echo(writer.row(result), nl=False)
-    click.echo(writer.end(), nl=False)
+    skipped = score_writers.echo_results(scorer, output_format)
   if skipped:
     click.echo('{} path(s) skipped.'.format(skipped), err=True)
     sys.exit(1)

@@ -72,22 +72,11 @@ def score(paths, output_format, batch_size, checkpoint, label,
 
   --per-pixel DIR writes each image's per-pixel maps (not for a prior run).
   """
-  skipped = 0
-  maps = None
   with options.user_errors():
-    from tfp_pixel.engine.kinds.images import scoring  # pylint: disable=g-import-not-at-top
     scorer, maps = _scorer(paths, run_dir, batch_size, checkpoint, label,
                            labels_from_data, classify, per_pixel, data_dir)
     with maps or contextlib.nullcontext():
-      writer = score_writers.WRITERS[output_format](scorer)
-      for result in scorer:
-        if isinstance(result, scoring.Skipped):
-          click.echo('{}: {}'.format(result.path, result.reason), err=True)
-          writer.skip(result)
-          skipped += 1
-        else:
-          click.echo(writer.row(result), nl=False)
-      click.echo(writer.end(), nl=False)
+      skipped = score_writers.echo_results(scorer, output_format)
       if maps is not None:
         maps.finish()
   note = _conversion_note(scorer.conversions, scorer.image_shape)

@@ -10,7 +10,27 @@ beyond the rows. Its `row`, `skip` and `end` return the text to print.
 
 import json
 
-__all__ = ['WRITERS']
+import click
+
+__all__ = ['WRITERS', 'echo_results']
+
+
+def echo_results(scorer, output_format):
+  """Prints a scorer's results in `output_format` (a key of `WRITERS`) as
+  they come, each skipped path and its reason on stderr; returns how many
+  paths were skipped."""
+  from tfp_pixel.engine.kinds.images import scoring  # pylint: disable=g-import-not-at-top
+  writer = WRITERS[output_format](scorer)
+  skipped = 0
+  for result in scorer:
+    if isinstance(result, scoring.Skipped):
+      click.echo('{}: {}'.format(result.path, result.reason), err=True)
+      writer.skip(result)
+      skipped += 1
+    else:
+      click.echo(writer.row(result), nl=False)
+  click.echo(writer.end(), nl=False)
+  return skipped
 
 
 class _Table(object):
