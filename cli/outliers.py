@@ -47,7 +47,8 @@ def outliers():
   tfp-pixel outliers evaluate measures every method on inliers against
   outliers.
 
-  Methods: nll, the raw -log2 p(x)/D (fooled by simple images); llr,
+  Methods: nll, the raw -log2 p(x)/D (the default: the best worst case on
+  digits, though the papers show it fooled by simpler images elsewhere); llr,
   log2 p_bg(x)/D - log2 p(x)/D against a background model trained on mutated
   images (Ren et al. 2019; train --background-for); complexity, -log2 p(x)/D
   minus the PNG bits per dimension of the image at the model's levels (Serra
@@ -61,8 +62,8 @@ def outliers():
 @options.run_option
 @_background_option
 @click.option('--method', type=click.Choice(_METHODS), default=None,
-              help='Score to report. Default: llr with --background, else '
-                   'complexity.')
+              help='Score to report. Default: nll, the best worst case of '
+                   'bench/outliers.py (see the README\'s Outliers).')
 @click.option('--reference', metavar='PATH', multiple=True,
               help='In-distribution images the model did not train on '
                    '(repeatable): they set the threshold at --fpr, and '

@@ -59,8 +59,8 @@ def test_threshold_flags_about_the_asked_share_of_fresh_images(in_workdir,
 
 
 def test_columns_are_the_model_nll_and_the_png_length(in_workdir, cli):
-  report = _json(cli(['outliers', 'fresh.npy', '--format', 'json']))
-  assert report['method'] == 'complexity'  # The default without background.
+  report = _json(cli(['outliers', 'fresh.npy', '--method', 'complexity',
+                      '--format', 'json']))
   scored = _json(cli(['score', 'fresh.npy', '--format', 'json']))
   levels = np.asarray(quantization.quantize(np.load('fresh.npy'), 4))
   png = outliers.png_bits(levels, 4) / 64.
@@ -96,7 +96,7 @@ def test_table_csv_and_skipped_files(in_workdir, cli):
   assert 'broken.png:' in result.output and '1 path(s) skipped' in (
       result.output)
   assert 'noise.npy[39]' in result.output
-  assert 'threshold:' in result.output and 'method: complexity' in (
+  assert 'threshold:' in result.output and 'method: nll' in (
       result.output)
   rows = list(csv.DictReader(io.StringIO(cli(
       ['outliers', 'noise.npy', '--format', 'csv']).output)))
@@ -106,8 +106,7 @@ def test_table_csv_and_skipped_files(in_workdir, cli):
 
 def test_likelihood_ratio_against_the_background_model(in_workdir, cli):
   report = _json(cli(['outliers', 'noise.npy', 'fresh.npy', '--background',
-                      'bg', '--format', 'json']))
-  assert report['method'] == 'llr'  # The default with a background.
+                      'bg', '--method', 'llr', '--format', 'json']))
   assert report['background'].endswith('bg')
   under_background = _json(cli(['score', 'noise.npy', 'fresh.npy', '--run',
                                 'bg', '--format', 'json']))

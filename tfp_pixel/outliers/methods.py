@@ -39,13 +39,13 @@ import collections
 
 import numpy as np
 
-__all__ = ['DEFAULT_METHOD', 'DEFAULT_METHOD_WITHOUT_BACKGROUND', 'METHODS',
+__all__ = ['DEFAULT_METHOD', 'METHODS',
            'Parts', 'available_methods', 'method_scores']
 
 METHODS = ('nll', 'llr', 'complexity', 'typicality')
-# Chosen by bench/outliers.py (see the README's "Outliers").
-DEFAULT_METHOD = 'llr'
-DEFAULT_METHOD_WITHOUT_BACKGROUND = 'complexity'
+# The method of the highest worst-case AUROC in bench/outliers.py, for both
+# models (README, "Outliers"): the corrections lost to the raw NLL on digits.
+DEFAULT_METHOD = 'nll'
 
 Parts = collections.namedtuple('Parts', ['nll', 'background', 'complexity'])
 Parts.__doc__ = """What the scores of a set of images are made of, each

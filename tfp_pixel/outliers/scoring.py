@@ -82,8 +82,8 @@ def score(paths, run_dir=None, background=None, method=None, reference=None,
     run_dir: the run of the model (the latest when `None`).
     background: the run of its background model (`train --background-for`),
       for `llr`; or `None`.
-    method: one of `methods.METHODS`; `None`: `llr` with a background,
-      else `complexity`.
+    method: one of `methods.METHODS`; `None`: `methods.DEFAULT_METHOD`
+      (`nll`).
     reference: in-distribution images the model did not train on (paths,
       as `paths`), to set the threshold; or `None`.
     fpr: Python `float`, the share of in-distribution images the threshold
@@ -118,8 +118,7 @@ def outlier_scorer(paths, run_dir=None, background=None, method=None,
   the reference is scored first and sets the threshold (and typicality's
   typical NLL). The arguments are those of `score`."""
   if method is None:
-    method = (methods.DEFAULT_METHOD if background is not None else
-              methods.DEFAULT_METHOD_WITHOUT_BACKGROUND)
+    method = methods.DEFAULT_METHOD
   if method not in methods.METHODS:
     raise ValueError('Unknown outlier method {!r}; one of {}.'.format(
         method, ', '.join(methods.METHODS)))
