@@ -93,6 +93,7 @@ def test_classify_a_labelled_npz_as_json(in_workdir, cli):
       np.mean([row['correct'] for row in report['images']]))
 
 
+@pytest.mark.slow
 def test_per_pixel_maps_are_under_the_class_scored(in_workdir, cli):
   terms = {}
   for folder, options in (('given', ['--label', '2']),

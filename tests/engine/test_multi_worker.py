@@ -183,6 +183,7 @@ def test_a_killed_worker_stops_the_other_and_a_rerun_resumes(tmp_path):
       saved) in results[1][2]
 
 
+@pytest.mark.slow
 def test_a_lone_worker_ends_at_the_startup_limit_or_on_a_signal(tmp_path):
   # Three workers of three clusters of two, in parallel: the other worker
   # of each cluster never starts.

@@ -67,6 +67,7 @@ class TestAgreementWithFullPasses:
     same = (fast == full).reshape(8, -1).all(axis=1)
     assert same.sum() >= 7, same
 
+  @pytest.mark.slow
   def test_completion(self):
     dist = model_hooks.initialized_pixel_cnn((4, 4, 3), num_hierarchies=3)
     images = tf.random.stateless_uniform((2, 4, 4, 3), (8, 9), 0, 4, tf.int32)

@@ -309,6 +309,7 @@ class TestScoring:
       generation.sample_images(run_dir, 1, label=1)
 
 
+@pytest.mark.slow
 def test_a_conditional_model_samples_the_requested_class(tmp_path):
   """The issue's proof: trained on two classes, it draws the one asked for.
 
@@ -363,9 +364,8 @@ _MIRRORED_SCRIPT = textwrap.dedent('''
 ''')
 
 
-@pytest.mark.parametrize('make_config', [
-    _categorical_config,
-    pytest.param(_mixture_config, marks=pytest.mark.slow)])
+@pytest.mark.slow
+@pytest.mark.parametrize('make_config', [_categorical_config, _mixture_config])
 def test_mirrored_training_with_labels_matches_one_device(tmp_path,
                                                           make_config):
   env = dict(os.environ, PYTHONPATH=_REPO, TF_CPP_MIN_LOG_LEVEL='3')
