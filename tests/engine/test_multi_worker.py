@@ -86,6 +86,7 @@ def _wait_listening(port, process, timeout=300):
       time.sleep(0.1)
 
 
+@pytest.mark.slow
 def test_two_workers_train_what_one_process_does(tmp_path):
   args = _TINY + ['--epochs', '2', '--steps', '3', '--num-samples', '2']
   ports = installed_command.free_ports(2)

@@ -68,6 +68,7 @@ with stopping.signals_stop(lambda line: print('Error: ' + line, flush=True)):
 '''
 
 
+@pytest.mark.slow
 def test_a_main_thread_stuck_outside_python_is_ended_with_the_line():
   process = subprocess.Popen([sys.executable, '-c', _STUCK],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
