@@ -175,8 +175,6 @@ class OutlierScorer(scoring.Scorer):
       or models other images (shape, levels, classes) than the run.
   """
 
-  columns = (('nll', 'nll b/dim', '.4f'),)
-
   def __init__(self, paths, run_dir=None, background=None, method=None,
                batch_size=64, which='best', data_dir=None):
     run = _image_model_run(run_dir)
@@ -198,7 +196,6 @@ class OutlierScorer(scoring.Scorer):
     self._nlls = []
     self._flagged = 0
     self._sums = np.zeros(4)
-    self.columns = self._columns()
 
   @property
   def run(self):
@@ -254,7 +251,6 @@ class OutlierScorer(scoring.Scorer):
     if self._method is not None and fpr is not None:
       self._threshold = detection.threshold_at_fpr(
           methods.method_scores(self._method, parts, self._typical_nll), fpr)
-      self.columns = self._columns()
     self._reference_nlls = parts.nll
 
   def typicality_test(self):
@@ -280,7 +276,10 @@ class OutlierScorer(scoring.Scorer):
       summary['batch_typicality'] = dict(test._asdict())
     return summary
 
-  def _columns(self):
+  @property
+  def columns(self):
+    """The `(field, header, format)` of the results after `path`: the NLLs,
+    the score and the verdict where there are some."""
     columns = [('nll', 'nll b/dim', '.4f')]
     if self._background is not None:
       columns.append(('background', 'bg b/dim', '.4f'))
