@@ -72,7 +72,9 @@ def complete(dist, images, mask, n=1, seed=None, conditional_input=None):
   n = int(n)
   if n < 1:
     raise ValueError('`n` must be at least 1, got {}.'.format(n))
-  batch = int(images.shape[0])
+  batch = images.shape[0]
+  if batch is None:  # A graph's batch of any size (an exported signature).
+    batch = tf.shape(images)[0]
   known = _broadcast_mask(mask, batch, image_shape)
   sampler_kwargs = {}
   conditional_input = dist.conditional_input_for_samples(conditional_input,
@@ -88,7 +90,14 @@ def complete(dist, images, mask, n=1, seed=None, conditional_input=None):
 
 
 def _broadcast_mask(mask, batch, image_shape):
-  """`mask` as bool `[batch, H, W, C]`, or a `ValueError` naming its shape."""
+  """`mask` as bool `[batch, H, W, C]`, or a `ValueError` naming its shape
+  (a `Tensor` mask of `[batch, H, W, C]` is checked when the graph runs)."""
+  if tf.is_tensor(mask) and tf.get_static_value(mask) is None:
+    if mask.shape.rank != 4:
+      raise ValueError('a mask Tensor must be [batch, H, W, C], got shape '
+                       '{}.'.format(mask.shape))
+    return tf.broadcast_to(tf.cast(mask, tf.bool),
+                           tf.stack([batch, *image_shape]))
   mask = np.asarray(mask, dtype=bool)
   if mask.ndim == 2 or (mask.ndim == 3 and mask.shape[:2] != image_shape[:2]):
     mask = mask[..., np.newaxis]

@@ -33,6 +33,12 @@ make_task(config)  the task of a model: how the training loop feeds and
                    measures it (see `tfp_pixel.engine.training`).
 prepare_training(run_dir, stored, options, model_options, batch_size)
                    reads a source for training: a `TrainingData`.
+export_run_module(run, which, **options)
+                   the `exports.ExportModule` serving a run's model
+                   (`tfp_pixel.export`).
+export_module(model, **options)
+                   the same of a live model, or `None` when `model` is not
+                   one of the kind's.
 ```
 """
 

@@ -17,7 +17,8 @@ EXTRA_DATA_KEYS = ('code_prior', 'background')
 
 __all__ = ['COMMANDS', 'DIMENSION', 'EXAMPLES', 'EXTRA_DATA_KEYS',
            'FIXED_DATA_OPTIONS', 'NAME',
-           'data_config', 'data_defaults', 'make_task', 'prepare_training']
+           'data_config', 'data_defaults', 'export_module', 'export_run_module',
+           'make_task', 'prepare_training']
 
 
 def data_defaults(stored):
@@ -79,3 +80,24 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
   from tfp_pixel.engine.kinds.images import source  # pylint: disable=g-import-not-at-top
   return source.prepare_training(run_dir, stored, options, model_options,
                                  batch_size)
+
+
+def export_run_module(run, which='best', **options):
+  """The `exports.ExportModule` of a run's model (`export.ImageExport`; a
+  prior over codes: `code_export.TwoStageExport`)."""
+  if run.config.get('code_prior'):
+    from tfp_pixel.engine.kinds.images import code_export  # pylint: disable=g-import-not-at-top
+    return code_export.run_module(run, which, **options)
+  from tfp_pixel.engine.kinds.images import export  # pylint: disable=g-import-not-at-top
+  return export.run_module(run, which, **options)
+
+
+def export_module(model, **options):
+  """The `exports.ExportModule` of a live image distribution or two-stage
+  model, or `None` for a model of another kind."""
+  from tfp_pixel.engine.kinds.images import export  # pylint: disable=g-import-not-at-top
+  module = export.model_module(model, **options)
+  if module is None:
+    from tfp_pixel.engine.kinds.images import code_export  # pylint: disable=g-import-not-at-top
+    module = code_export.model_module(model, **options)
+  return module
