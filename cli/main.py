@@ -3,6 +3,7 @@
 import click
 
 from . import complete
+from . import export
 from . import options
 from . import outliers
 from . import sample
@@ -28,6 +29,7 @@ main.add_command(train.train)
 main.add_command(score.score)
 main.add_command(sample.sample)
 main.add_command(complete.complete)
+main.add_command(export.export)
 main.add_command(text.text)
 main.add_command(vqvae.vqvae)
 main.add_command(outliers.outliers)

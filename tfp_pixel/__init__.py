@@ -36,6 +36,7 @@ _PUBLIC = {
     'causal_mask': ('tfp_pixel.networks.masks', 'causal_mask'),
     'complete': ('tfp_pixel.sampling.completion', 'complete'),
     'dequantize': ('tfp_pixel.quantization', 'dequantize'),
+    'export': ('tfp_pixel.engine.exports', 'export'),
     'load': ('tfp_pixel.engine.loading', 'load'),
     'make_config': ('tfp_pixel.engine.configs', 'make_config'),
     'one_hot_labels': ('tfp_pixel.class_labels', 'one_hot_labels'),

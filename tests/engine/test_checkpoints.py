@@ -71,7 +71,8 @@ def test_sample_and_score_name_the_damaged_file(run_dir, trained, cli):
   advice = ('Resume the run (tfp-pixel train --run {}) to write a new '
             'checkpoint.'.format(run_dir))
   for args in (['sample', '-o', str(run_dir / 'x.png')],
-               ['score', str(trained / 'image.png')]):
+               ['score', str(trained / 'image.png')],
+               ['export', str(run_dir / 'exported')]):
     error = one_line_error(cli(args + ['--run', str(run_dir), '--checkpoint',
                                        'last']))
     assert error.startswith('Error: {} is damaged ('.format(damaged))
@@ -84,6 +85,7 @@ def test_sample_and_score_name_the_damaged_file(run_dir, trained, cli):
                               str(run_dir)]))
   assert error.startswith('Error: {} is damaged ('.format(best))
   assert error.endswith(', or use --checkpoint last.')
+  assert not os.path.exists(run_dir / 'exported')
 
 
 def test_train_resumes_from_the_newest_intact_checkpoint(run_dir, cli):

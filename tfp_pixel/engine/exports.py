@@ -30,7 +30,8 @@ from tfp_pixel.engine import kinds
 from tfp_pixel.engine import loading
 from tfp_pixel.families import registry
 
-__all__ = ['ExportModule', 'METADATA', 'export', 'export_run', 'save']
+__all__ = ['ExportModule', 'METADATA', 'check_target', 'export', 'export_run',
+           'read_metadata', 'save']
 
 # Written beside the SavedModel (in `assets.extra/`, which loaders ignore):
 # the package's version, the model's configuration and the signatures.
@@ -155,6 +156,13 @@ def save(module, directory, overwrite=False):
     # The new export failed, or this holds the old one now.
     shutil.rmtree(staging, ignore_errors=True)
   return directory
+
+
+def read_metadata(directory):
+  """The `METADATA` of an export: `dict` with `tfp_pixel` (the version that
+  wrote it), `config` and `signatures` (sorted names)."""
+  with open(os.path.join(directory, METADATA), encoding='utf-8') as f:
+    return json.load(f)
 
 
 def _replace(staging, directory):

@@ -32,6 +32,7 @@ from tfp_pixel.outliers.detection import auroc
 from tfp_pixel.outliers.detection import fpr_at_tpr
 from tfp_pixel.outliers.detection import threshold_at_fpr
 from tfp_pixel.outliers.evaluation import evaluate
+from tfp_pixel.outliers.export import export
 from tfp_pixel.outliers.methods import METHODS
 from tfp_pixel.outliers.methods import method_scores
 from tfp_pixel.outliers.methods import Parts
@@ -40,5 +41,5 @@ from tfp_pixel.outliers.scoring import score
 from tfp_pixel.outliers.typicality import typicality_test
 
 __all__ = ['METHODS', 'OutlierScorer', 'Parts', 'auprc', 'auroc', 'evaluate',
-           'fpr_at_tpr', 'method_scores', 'png_bits', 'score',
+           'export', 'fpr_at_tpr', 'method_scores', 'png_bits', 'score',
            'threshold_at_fpr', 'typicality_test']

@@ -33,7 +33,8 @@ from tfp_pixel.outliers import methods
 from tfp_pixel.outliers import typicality
 
 __all__ = ['OutlierReport', 'OutlierScore', 'OutlierScorer', 'Skipped',
-           'collect_parts', 'outlier_scorer', 'score']
+           'check_background', 'collect_parts', 'image_model_run',
+           'outlier_scorer', 'recorded_typical_nll', 'score']
 
 Skipped = scoring.Skipped
 
@@ -177,7 +178,7 @@ class OutlierScorer(scoring.Scorer):
 
   def __init__(self, paths, run_dir=None, background=None, method=None,
                batch_size=64, which='best', data_dir=None):
-    run = _image_model_run(run_dir)
+    run = image_model_run(run_dir)
     super().__init__(paths, run, batch_size, which,
                      classify=conditioning.is_conditional(run.config),
                      data_dir=data_dir)
@@ -185,11 +186,11 @@ class OutlierScorer(scoring.Scorer):
     self._background = None
     self._background_nll = None
     if background is not None:
-      self._background = _image_model_run(background)
-      _check_background(self._background, run)
+      self._background = image_model_run(background)
+      check_background(self._background, run)
       self._background_nll = scoring._nll_function(  # pylint: disable=protected-access
           self._background.load_model(which), self._background.config)
-    self._typical_nll = _recorded_typical_nll(run, which)
+    self._typical_nll = recorded_typical_nll(run, which)
     self._threshold = None
     self._fpr = None
     self._reference_nlls = None
@@ -333,7 +334,7 @@ class OutlierScorer(scoring.Scorer):
             math.log(config['num_classes']))
 
 
-def _image_model_run(run_dir):
+def image_model_run(run_dir):
   """The `loading.Run` of an image model (not a prior over codes)."""
   run = loading.open_run(run_dir, kind=image_kind.NAME)
   if prior_runs.is_prior_run(run.config):
@@ -343,7 +344,7 @@ def _image_model_run(run_dir):
   return run
 
 
-def _check_background(background, run):
+def check_background(background, run):
   """Raises a one-line `ValueError` unless `background` is a background
   model of the same images as `run`."""
   if background_runs.is_background_run(run.config):
@@ -363,7 +364,7 @@ def _check_background(background, run):
               run.config[key], run.path))
 
 
-def _recorded_typical_nll(run, which):
+def recorded_typical_nll(run, which):
   """The run's mean validation NLL of its levels in bits per dimension, at
   the checkpoint `which` (the best or last epoch); `None` for a
   class-conditional model (its figure is of `p(x | y)`) or a run without

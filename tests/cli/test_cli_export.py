@@ -1,0 +1,152 @@
+"""Tests of `tfp-pixel export` on a tiny run: the SavedModel it writes, as
+`saved_model_cli` shows and runs it (the README's commands), the outlier
+scores of `--background`, and its one-line refusals."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tests import served_exports
+from tests.cli import conftest as cli_conftest
+from tests.conftest import one_line_error
+from tfp_pixel import data
+
+_TINY = ['--levels', '4', '--filters', '4', '--blocks', '1', '--shape',
+         '8x8x1', '--max-images', '200', '--epochs', '1', '--steps', '3',
+         '--batch-size', '32', '--num-samples', '0']
+
+
+@pytest.fixture(scope='module')
+def workdir(tmp_path_factory, cli):
+  """A trained tiny run (the latest), its background model (`bg`), its
+  export (`exported`) and digits it did not train on."""
+  path = tmp_path_factory.mktemp('export')
+  cli_conftest.train_in(path, cli, ['train'] + _TINY)
+  result = cli(['train', '--background-for', cli_conftest.latest_run(path),
+                '--run', str(path / 'bg'), '--epochs', '1', '--steps', '3',
+                '--num-samples', '0'])
+  assert result.exit_code == 0, result.output
+  np.save(path / 'fresh.npy', data.load_images(shape=(8, 8, 1)).images[-5:])
+  with pytest.MonkeyPatch.context() as patch:
+    patch.chdir(path)
+    result = cli(['export', 'exported'])
+  assert result.exit_code == 0, result.output
+  assert result.output.strip() == (
+      'Wrote {} (signatures: complete, log_prob, per_pixel_log_prob, '
+      'sample, serving_default)'.format(path / 'exported'))
+  return path
+
+
+def _saved_model_cli(*args):
+  command = os.path.join(os.path.dirname(sys.executable), 'saved_model_cli')
+  process = subprocess.run(
+      [command, *args], capture_output=True, text=True, check=False,
+      env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL='2', CUDA_VISIBLE_DEVICES=''))
+  assert process.returncode == 0, process.stdout + process.stderr
+  return process.stdout
+
+
+def test_saved_model_cli_shows_the_signatures(workdir):
+  shown = _saved_model_cli('show', '--dir', str(workdir / 'exported'),
+                           '--all')
+  for name in ('complete', 'log_prob', 'per_pixel_log_prob', 'sample',
+               'serving_default'):
+    assert "signature_def['{}']".format(name) in shown
+  log_prob = shown[shown.index("signature_def['log_prob']"):]
+  log_prob = log_prob[:log_prob.index('Method name')]
+  assert "inputs['images']" in log_prob and 'DT_UINT8' in log_prob
+  assert 'shape: (-1, 8, 8, 1)' in log_prob
+  assert "outputs['bits_per_dim']" in log_prob
+  sample = shown[shown.index("signature_def['sample']"):]
+  sample = sample[:sample.index('Method name')]
+  for line in ("inputs['num_samples']", "inputs['seed']",
+               "inputs['temperature']", 'DT_INT32', 'DT_FLOAT'):
+    assert line in sample
+
+
+def test_saved_model_cli_runs_log_prob_as_the_readme_shows(workdir, cli):
+  # The README's command, on the run's digits.
+  ran = _saved_model_cli(
+      'run', '--dir', str(workdir / 'exported'), '--tag_set', 'serve',
+      '--signature_def', 'log_prob', '--inputs',
+      'images={}'.format(workdir / 'fresh.npy'))
+  assert "Result for output key bits_per_dim" in ran
+  with pytest.MonkeyPatch.context() as patch:
+    patch.chdir(workdir)
+    scored = cli(['score', 'fresh.npy', '--format', 'json'])
+  assert scored.exit_code == 0, scored.output
+  report = json.loads(scored.output[scored.output.index('{'):])
+  bits = ran[ran.index('bits_per_dim'):].split('[', 1)[1].split(']')[0]
+  np.testing.assert_allclose(
+      np.array(bits.split(), float),
+      [image['bits_per_dim'] for image in report['images']], rtol=1e-4)
+
+
+def test_background_adds_the_outlier_scores(workdir, cli, tmp_path):
+  with pytest.MonkeyPatch.context() as patch:
+    patch.chdir(workdir)
+    result = cli(['export', str(tmp_path / 'outliers'), '--background',
+                  'bg'])
+    assert result.exit_code == 0, result.output
+    assert 'outlier_scores' in result.output
+    scored = cli(['outliers', 'fresh.npy', '--background', 'bg',
+                  '--format', 'json'])
+  assert scored.exit_code == 0, scored.output
+  text = scored.output[scored.output.index('{'):]
+  expected = json.JSONDecoder().raw_decode(text)[0]['images']
+  (served,), _ = served_exports.serve(
+      tmp_path / 'outliers',
+      [('outlier_scores', {'images': np.load(workdir / 'fresh.npy')})],
+      tmp_path)
+  for output, field in (('nll', 'nll'), ('background_nll', 'background'),
+                        ('png_bits_per_dim', 'complexity')):
+    np.testing.assert_allclose(served[output],
+                               [image[field] for image in expected],
+                               rtol=1e-5)
+  np.testing.assert_allclose(served['llr'],
+                             served['nll'] - served['background_nll'],
+                             rtol=1e-5)
+  np.testing.assert_allclose(
+      served['complexity'], served['nll'] - served['png_bits_per_dim'],
+      rtol=1e-5)
+  assert 'typicality' in served
+
+
+def test_a_non_empty_target_is_refused_and_overwrite_replaces_it(
+    workdir, cli, tmp_path):
+  target = tmp_path / 'model'
+  target.mkdir()
+  (target / 'mine.txt').write_text('keep')
+  with pytest.MonkeyPatch.context() as patch:
+    patch.chdir(workdir)
+    error = one_line_error(cli(['export', str(target)]))
+    assert error == ('Error: {} is not empty: pass --overwrite '
+                     '(overwrite=True) to replace it.'.format(target))
+    assert os.listdir(target) == ['mine.txt']
+    result = cli(['export', str(target), '--overwrite'])
+    assert result.exit_code == 0, result.output
+  assert 'saved_model.pb' in os.listdir(target)
+  assert 'mine.txt' not in os.listdir(target)
+
+
+def test_bad_targets_and_runs_get_one_line(workdir, cli, tmp_path):
+  (tmp_path / 'link').symlink_to(tmp_path)
+  (tmp_path / 'file').write_text('mine')
+  with pytest.MonkeyPatch.context() as patch:
+    patch.chdir(workdir)
+    assert 'is a symbolic link' in one_line_error(
+        cli(['export', str(tmp_path / 'link'), '--overwrite']))
+    assert 'is a file' in one_line_error(
+        cli(['export', str(tmp_path / 'file'), '--overwrite']))
+    assert (tmp_path / 'file').read_text() == 'mine'
+    assert 'is not a run directory' in one_line_error(
+        cli(['export', str(tmp_path / 'x'), '--run',
+             str(tmp_path / 'missing')]))
+    assert 'is not a background model' in one_line_error(
+        cli(['export', str(tmp_path / 'x'), '--background',
+             cli_conftest.latest_run(workdir)]))
+  assert not os.path.exists(tmp_path / 'x')
