@@ -15,7 +15,9 @@ log_prob            texts string [N]
                      bits_per_token float32 [N]: -log_prob / (num_tokens
                        ln 2), the training runs' bits per token;
                      num_tokens int32 [N]: the text's tokens, its end token
-                       included (unknown words count).
+                       included (unknown words count; a model without
+                       `allow_unknown`, unlike a run's, gives a text with
+                       one a log_prob of -inf).
 sample              num_samples int32 [], seed int32 [2], temperature
                      float32 [], prompt string [] ('' for none)
                      -> texts string [num_samples]: the prompt as tokenized,
@@ -26,7 +28,8 @@ sample              num_samples int32 [], seed int32 [2], temperature
 with the stateless `seed`, in one batch): `dist.copy(temperature=
 temperature, prompt=ids, allow_unknown=False).sample(num_samples,
 seed=seed)` after the prompt's ids, decoded with them. A prompt whose words
-are all unknown is refused, one with no token at all is no prompt.
+are all unknown is refused; one with no token at all (`''`, spaces) is no
+prompt, where `text sample` refuses it.
 
 The vocabulary is an asset of the SavedModel, `assets/vocabulary.txt`: line
 `i` is token `i` written as `':'` and the web-safe, unpadded base64 of its
@@ -72,8 +75,6 @@ MAX_VALUES = 2**22
 VOCABULARY_FILE = 'vocabulary.txt'
 
 _LINE_PREFIX = ':'
-_ARCHITECTURE = ('vocabulary_size', 'max_length', 'cell', 'embedding_dim',
-                 'units', 'num_layers')
 
 
 class TextExport(exports.ExportModule):
@@ -125,13 +126,15 @@ class TextExport(exports.ExportModule):
                           6 * network.units * network.num_layers)
     self._whitespace, self._word = _python_classes()
     scalar = lambda dtype, name: tf.TensorSpec([], dtype, name=name)
-    self.log_prob = tf.function(self._log_prob, autograph=False,
-                                input_signature=[
-        tf.TensorSpec([None], tf.string, name='texts')])
-    self.sample = tf.function(self._sample, autograph=False, input_signature=[
-        scalar(tf.int32, 'num_samples'),
-        tf.TensorSpec([2], tf.int32, name='seed'),
-        scalar(tf.float32, 'temperature'), scalar(tf.string, 'prompt')])
+    self.log_prob = tf.function(
+        self._log_prob, autograph=False,
+        input_signature=[tf.TensorSpec([None], tf.string, name='texts')])
+    self.sample = tf.function(
+        self._sample, autograph=False,
+        input_signature=[scalar(tf.int32, 'num_samples'),
+                         tf.TensorSpec([2], tf.int32, name='seed'),
+                         scalar(tf.float32, 'temperature'),
+                         scalar(tf.string, 'prompt')])
 
   def signatures(self):
     return {name: function.get_concrete_function() for name, function in
@@ -323,12 +326,10 @@ def model_config(dist):
   """The configuration of a live `SequenceRNN` (as a run's)."""
   from tfp_pixel.families import text  # pylint: disable=g-import-not-at-top
   network = dist.network
-  values = dict(vocabulary_size=network.vocabulary_size,
-                max_length=dist.max_length, cell=network.cell,
-                embedding_dim=network.embedding_dim, units=network.units,
-                num_layers=network.num_layers)
-  return dict(model=text.FAMILY.name,
-              **{key: values[key] for key in _ARCHITECTURE})
+  return dict(model=text.FAMILY.name, vocabulary_size=network.vocabulary_size,
+              max_length=dist.max_length, cell=network.cell,
+              embedding_dim=network.embedding_dim, units=network.units,
+              num_layers=network.num_layers)
 
 
 def _check_pair(dist, tokenizer):
