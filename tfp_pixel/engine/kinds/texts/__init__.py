@@ -5,7 +5,8 @@ A model of texts (`tfp_pixel.SequenceRNN`) reads int32 token sequences
 its configurations have only the model's keys; its runs train on a text source
 (`source`) with a tokenizer fitted on it and stored beside the configuration
 (`runs`), write sample texts after each epoch (`task`), and are read by
-`tfp-pixel text sample` and `text score` (`generation`, `scoring`). Bits per
+`tfp-pixel text sample` and `text score` (`generation`, `scoring`), and
+exported with their tokenizer as a SavedModel (`export`). Bits per
 dimension are bits per token (the end token included, padding not).
 """
 
@@ -20,7 +21,8 @@ FIXED_DATA_OPTIONS = ('vocabulary_size', 'level')
 
 __all__ = ['COMMANDS', 'DIMENSION', 'EXAMPLES', 'EXTRA_DATA_KEYS',
            'FIXED_DATA_OPTIONS', 'NAME', 'data_config', 'data_defaults',
-           'make_task', 'prepare_training']
+           'export_module', 'export_run_module', 'make_task',
+           'prepare_training']
 
 
 def data_defaults(stored):
@@ -51,3 +53,21 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
   from tfp_pixel.engine.kinds.texts import source  # pylint: disable=g-import-not-at-top
   return source.prepare_training(run_dir, stored, options, model_options,
                                  batch_size)
+
+
+def export_run_module(run, which='best', **options):
+  """The `exports.ExportModule` of a text run's model and tokenizer
+  (`export.TextExport`)."""
+  from tfp_pixel.engine.kinds.texts import export  # pylint: disable=g-import-not-at-top
+  return export.run_module(run, which, **options)
+
+
+def export_module(model, tokenizer=None, **options):
+  """The `exports.ExportModule` of a live `tfp_pixel.SequenceRNN` and its
+  `tokenizer`, or `None` for a model of another kind.
+
+  Raises:
+    ValueError: one line, for a `SequenceRNN` without `tokenizer`.
+  """
+  from tfp_pixel.engine.kinds.texts import export  # pylint: disable=g-import-not-at-top
+  return export.model_module(model, tokenizer, **options)
