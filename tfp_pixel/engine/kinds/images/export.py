@@ -204,11 +204,19 @@ def run_module(run, which='best'):
   return ImageExport(run.load_model(which), run.config)
 
 
-def model_module(model):
+def model_module(model, **options):
   """The `ImageExport` of a live image distribution, or `None` for another
-  model."""
+  model.
+
+  Raises:
+    ValueError: one line, if `options` are given for an image model (it
+      takes none).
+  """
   if not isinstance(model, base.AutoregressiveImage):
     return None
+  if options:
+    raise ValueError('An image model is exported without options; got {}.'
+                     .format(', '.join(sorted(options))))
   return ImageExport(model, model_config(model))
 
 
