@@ -150,3 +150,45 @@ def test_bad_targets_and_runs_get_one_line(workdir, cli, tmp_path):
         cli(['export', str(tmp_path / 'x'), '--background',
              cli_conftest.latest_run(workdir)]))
   assert not os.path.exists(tmp_path / 'x')
+
+
+def _readme_request_code():
+  """The README's Python block that builds TensorFlow Serving's REST body."""
+  path = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+      os.path.abspath(__file__)))), 'README.md')
+  with open(path, encoding='utf-8') as f:
+    readme = f.read()
+  start = readme.index("```python\nimport json\n")
+  return readme[start + len('```python\n'):readme.index('```', start + 3)]
+
+
+def _rest_predict(directory, body):
+  """What TensorFlow Serving's REST `predict` does with a body in the row
+  format: each input's instances stacked on a new first axis, in the
+  signature's dtype; the outputs split back into one dict per instance."""
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  request = json.loads(body)
+  signature = tf.saved_model.load(str(directory)).signatures[
+      request['signature_name']]
+  specs = signature.structured_input_signature[1]
+  instances = request['instances']
+  inputs = {key: tf.constant(np.array([row[key] for row in instances]),
+                             specs[key].dtype) for key in instances[0]}
+  assert set(inputs) == set(specs)
+  outputs = {key: value.numpy() for key, value in signature(**inputs).items()}
+  return [{key: value[i] for key, value in outputs.items()}
+          for i in range(len(instances))]
+
+
+def test_the_readme_rest_body_is_what_serving_takes(workdir, tmp_path):
+  code = _readme_request_code().replace("'digits.npy'", repr(str(
+      workdir / 'fresh.npy')))
+  namespace = {}
+  exec(code, namespace)  # pylint: disable=exec-used
+  predictions = _rest_predict(workdir / 'exported', namespace['body'])
+  (served,), _ = served_exports.serve(
+      workdir / 'exported',
+      [('log_prob', {'images': np.load(workdir / 'fresh.npy')})], tmp_path)
+  assert len(predictions) == 5
+  np.testing.assert_allclose([p['log_prob'] for p in predictions],
+                             served['log_prob'], rtol=1e-6)
