@@ -17,9 +17,10 @@ decode             codes (VQ-VAE-2: top_codes, bottom_codes)
 
 `reconstruct`, `encode` and `decode` give what `VQVAE.reconstruct`,
 `VQVAE.encode` and `most_likely_images(VQVAE.decode(codes))` give. Each call
-holds at most `MAX_VALUES` image values (as the exports of image models); a
-larger request, a code outside the codebook or top and bottom grids of
-different counts fail with `InvalidArgumentError`.
+holds one image or more and at most `MAX_VALUES` image values (as the
+exports of image models); a larger or empty request, a code outside the
+codebook or top and bottom grids of different counts fail with
+`InvalidArgumentError`.
 """
 
 import numpy as np
@@ -123,10 +124,13 @@ class VQVAEExport(exports.ExportModule):
     return tf.ensure_shape(images, [None, *self._image_shape])
 
   def size_checks(self, count):
-    """Checks that `count` images are at most `MAX_VALUES` values."""
+    """Checks that `count` images are one or more, and at most
+    `MAX_VALUES` values."""
     most = max(1, MAX_VALUES // self._num_dims)
     return [
-        tf.debugging.assert_non_negative(count, message='a negative count'),
+        # TensorFlow's CPU convolutions fail on an empty batch, obscurely.
+        tf.debugging.assert_positive(
+            count, message='give at least one image (or grid of codes)'),
         tf.debugging.assert_less_equal(
             count, most, message='at most {} images per call (MAX_VALUES = '
             '{} values): split the request'.format(most, MAX_VALUES))]

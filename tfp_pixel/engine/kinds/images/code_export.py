@@ -28,7 +28,8 @@ reconstruct
 num_samples, seed=seed)` draws (both priors tempered for VQ-VAE-2): the
 codes of `sample_codes` and their decoded images. A prior run is never
 class-conditional (`code_priors.config`), so no signature takes labels. Each
-call holds at most `MAX_VALUES` image values, as the VQ-VAE's export.
+call holds one image or more and at most `MAX_VALUES` image values, as the
+VQ-VAE's export.
 """
 
 import math
