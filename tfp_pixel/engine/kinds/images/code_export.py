@@ -63,7 +63,7 @@ class TwoStageExport(vqvae_export.VQVAEExport):
       variables.extend(prior.variables)
     super().__init__(model.vqvae, config, variables=variables)
     self._priors = priors
-    self._num_codes = sum(h * w for h, w in model.vqvae.grid_shapes)
+    self._codes_per_image = sum(h * w for h, w in model.vqvae.grid_shapes)
     self.bound = tf.function(self._bound,
                              input_signature=[self.images_spec()])
     self.sample = tf.function(self._sample, input_signature=[
@@ -91,7 +91,7 @@ class TwoStageExport(vqvae_export.VQVAEExport):
         'nll_bound': total,
         'bits_per_dim': total / (self._num_dims * math.log(2.)),
         'prior_bits_per_code': tf.cast(bound.prior, tf.float32) / (
-            self._num_codes * math.log(2.)),
+            self._codes_per_image * math.log(2.)),
         'reconstruction_mse': tf.cast(
             tf.reduce_mean(error, axis=[1, 2, 3]), tf.float32)}
 
