@@ -19,7 +19,8 @@ EXTRA_DATA_KEYS = ()
 FIXED_DATA_OPTIONS = ('shape',)
 
 __all__ = ['COMMANDS', 'DIMENSION', 'EXAMPLES', 'EXTRA_DATA_KEYS', 'FIXED_DATA_OPTIONS', 'NAME',
-           'data_config', 'data_defaults', 'make_task', 'prepare_training']
+           'data_config', 'data_defaults', 'export_module',
+           'export_run_module', 'make_task', 'prepare_training']
 
 _IMAGE_LEVELS = 256
 
@@ -58,3 +59,16 @@ def prepare_training(run_dir, stored, options, model_options, batch_size):
                      'out.')
   return source.prepare_training(run_dir, stored, options, model_options,
                                  batch_size)
+
+
+def export_run_module(run, which='best', **options):
+  """The `export.VQVAEExport` of a VQ-VAE run's model."""
+  from tfp_pixel.engine.kinds.autoencoder import export  # pylint: disable=g-import-not-at-top
+  return export.run_module(run, which, **options)
+
+
+def export_module(model, **options):
+  """The `export.VQVAEExport` of a live `tfp_pixel.VQVAE`, or `None` for a
+  model of another kind."""
+  from tfp_pixel.engine.kinds.autoencoder import export  # pylint: disable=g-import-not-at-top
+  return export.model_module(model, **options)
