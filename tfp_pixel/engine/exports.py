@@ -56,6 +56,14 @@ class ExportModule(tf.Module):
     self._weights = list(variables)
     self._config = dict(config)
 
+  def hold(self, **models):
+    """Keeps the models the signatures call as attributes that the
+    SavedModel does not track: it holds their variables (given to
+    `__init__`) and the traced graphs, not the Keras layers around them,
+    whose own call functions cannot always be saved."""
+    for name, model in models.items():
+      object.__setattr__(self, name, model)
+
   @property
   def config(self):
     """The model's configuration `dict` (written to `METADATA`)."""

@@ -46,7 +46,7 @@ class OutlierExport(image_export.ImageExport):
         bits per dimension (`typicality`), or `None`.
     """
     super().__init__(dist, config)
-    self._background = background
+    self.hold(_background=background)
     self._background_weights = ([] if background is None else
                                 list(background.variables))
     self._typical_nll = typical_nll

@@ -71,7 +71,7 @@ def _texts(values):
 def served(request, tmp_path_factory):
   """A model, its tokenizer, its export's folder and what the export serves:
   a trained run of words (`exports.export_run`), and a live model of
-  characters (`texts.export_module`)."""
+  characters (`tfp_pixel.export`, through every kind's `export_module`)."""
   folder = tmp_path_factory.mktemp('text-export-' + request.param)
   target = folder / 'model'
   if request.param == 'run':
@@ -80,7 +80,7 @@ def served(request, tmp_path_factory):
     dist, tokenizer = runs.load_text_model(run_dir, 'last')
   else:
     dist, tokenizer = _model(request.param)
-    exports.save(texts.export_module(dist, tokenizer=tokenizer), target)
+    tfp_pixel.export(dist, target, tokenizer=tokenizer)
   results, signatures = served_exports.serve(target, _calls(), folder)
   return dist, tokenizer, target, results, signatures
 
@@ -154,6 +154,8 @@ def test_a_sequence_rnn_needs_its_tokenizer():
   with pytest.raises(ValueError, match='^A SequenceRNN is exported with its '
                      'tokenizer: pass tokenizer=[^\n]*export its run.$'):
     texts.export_module(dist)
+  with pytest.raises(ValueError, match='^A SequenceRNN is exported with its '):
+    tfp_pixel.export(dist, 'unused')
   assert texts.export_module(tfd.Normal(0., 1.), tokenizer=tokenizer) is None
 
 

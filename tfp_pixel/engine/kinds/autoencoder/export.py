@@ -51,7 +51,7 @@ class VQVAEExport(exports.ExportModule):
     """
     super().__init__(vqvae.variables if variables is None else variables,
                      config)
-    self._vqvae = vqvae
+    self.hold(_vqvae=vqvae)
     self._image_shape = tuple(vqvae.image_shape)
     self._num_dims = int(np.prod(self._image_shape))
     self._code_names = (('codes',) if vqvae.hierarchy == 1 else
@@ -145,11 +145,14 @@ def run_module(run, which='best'):
   return VQVAEExport(run.load_model(which), run.config)
 
 
-def model_module(model):
+def model_module(model, **options):
   """The `VQVAEExport` of a live `tfp_pixel.VQVAE`, or `None` for another
   model."""
   if not isinstance(model, vqvae_lib.VQVAE):
     return None
+  if options:
+    raise ValueError('A VQ-VAE is exported without options; got {}.'.format(
+        ', '.join(sorted(options))))
   return VQVAEExport(model, model_config(model))
 
 

@@ -62,7 +62,7 @@ class TwoStageExport(vqvae_export.VQVAEExport):
     for prior in priors:
       variables.extend(prior.variables)
     super().__init__(model.vqvae, config, variables=variables)
-    self._priors = priors
+    self.hold(_priors=priors)
     self._codes_per_image = sum(h * w for h, w in model.vqvae.grid_shapes)
     self.bound = tf.function(self._bound,
                              input_signature=[self.images_spec()])
@@ -141,7 +141,7 @@ def run_module(run, which='best'):
   return TwoStageExport(model, config)
 
 
-def model_module(model):
+def model_module(model, **options):
   """The `TwoStageExport` of a live `TwoStageModel`, or `None` for another
   model.
 
@@ -151,6 +151,9 @@ def model_module(model):
   """
   if not isinstance(model, two_stage.TwoStageModel):
     return None
+  if options:
+    raise ValueError('A two-stage model is exported without options; got {}.'.format(
+        ', '.join(sorted(options))))
   return TwoStageExport(model, model_config(model))
 
 

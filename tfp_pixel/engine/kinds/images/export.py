@@ -70,7 +70,7 @@ class ImageExport(exports.ExportModule):
         (a run's configuration, or `model_config(dist)`).
     """
     super().__init__(dist.variables, config)
-    self._dist = dist
+    self.hold(_dist=dist)
     self._image_shape = tuple(config['image_shape'])
     self._num_levels = config['num_levels']
     self._num_classes = config.get('num_classes')
@@ -129,7 +129,12 @@ class ImageExport(exports.ExportModule):
         conditional_input=condition)}
 
   def _sample(self, num_samples, seed, temperature, labels=None):
-    with tf.control_dependencies(self._size_checks(num_samples, labels)):
+    checks = self._size_checks(num_samples, labels) + [
+        tf.debugging.assert_positive(
+            temperature, message='`temperature` must be positive'),
+        tf.debugging.assert_all_finite(
+            temperature, message='`temperature` must be finite')]
+    with tf.control_dependencies(checks):
       num_samples = tf.identity(num_samples)
     dist = self._dist.copy(temperature=temperature)
     drawn = dist.sample(num_samples, seed=seed,
@@ -169,7 +174,8 @@ class ImageExport(exports.ExportModule):
 
   def _size_checks(self, count, labels):
     checks = [
-        tf.debugging.assert_non_negative(count, message='a negative count'),
+        # A convolution of an empty batch fails obscurely on a CPU.
+        tf.debugging.assert_positive(count, message='at least one image'),
         tf.debugging.assert_less_equal(
             count, max(1, MAX_VALUES // self._num_dims),
             message='at most {} images per call (MAX_VALUES = {} values): '

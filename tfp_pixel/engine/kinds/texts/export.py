@@ -98,7 +98,7 @@ class TextExport(exports.ExportModule):
     super().__init__(dist.variables, dict(config, tokenizer={
         'level': tokenizer.level,
         'vocabulary_size': tokenizer.vocabulary_size}))
-    self._dist = dist
+    self.hold(_dist=dist)
     self._level = tokenizer.level
     self._unknown = tokenizer.unknown_token
     self._end = tokenizer.end_token
@@ -111,16 +111,18 @@ class TextExport(exports.ExportModule):
       f.write(''.join(_vocabulary_line(token) + '\n'
                       for token in tokenizer.vocabulary))
     self.vocabulary = tf.saved_model.Asset(path)
+    # Anonymous tables: a table named after its file would be shared with
+    # an earlier one of the process whose asset had the same Python id.
     line = tf.lookup.TextFileIndex.WHOLE_LINE
     number = tf.lookup.TextFileIndex.LINE_NUMBER
     self._ids = tf.lookup.StaticHashTable(
         tf.lookup.TextFileInitializer(self.vocabulary, tf.string, line,
                                       tf.int64, number),
-        default_value=self._unknown)
+        default_value=self._unknown, experimental_is_anonymous=True)
     self._tokens = tf.lookup.StaticHashTable(
         tf.lookup.TextFileInitializer(self.vocabulary, tf.int64, number,
                                       tf.string, line),
-        default_value=_LINE_PREFIX)
+        default_value=_LINE_PREFIX, experimental_is_anonymous=True)
     network = dist.network
     self._per_position = (network.vocabulary_size + network.embedding_dim +
                           6 * network.units * network.num_layers)
