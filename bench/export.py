@@ -17,7 +17,12 @@ other processes disturb them alike:
 * `sample`: the live `dist.sample(batch, seed=...)` called eagerly (as
   `tfp-pixel sample` calls it: the fast sampler in a `tf.function`, without
   XLA on a CPU) against the signature `sample(num_samples=batch, seed=...,
-  temperature=1.)`; `same_images` says whether both drew the same images;
+  temperature=1.)`; `exported_differs` counts the images of the export
+  that differ from the live model's under the same seed (and the first
+  pixel, in raster order, where each does), and `live_graph_differs` the
+  same of the live model's own `sample` called inside a `tf.function`:
+  float round-off of two programs can put a uniform across a level's
+  boundary, which changes that pixel and the pixels drawn after it;
 * `log_prob`: a `tf.function` of the live `dist.log_prob` of `--batch` random
   uint8 images' levels against the signature `log_prob(images=...)`.
 
@@ -108,8 +113,11 @@ def _bench(name, args, directory):
                          temperature=tf.constant(1.))['images'].numpy()
 
   sample = _race(live_sample, exported_sample, args.repeats)
-  sample['same_images'] = bool(np.array_equal(live_sample(),
-                                              exported_sample()))
+  live_graph = tf.function(lambda: dist.sample(args.batch, seed=SEED))
+  drawn = live_sample()
+  sample['exported_differs'] = _differences(drawn, exported_sample())
+  sample['live_graph_differs'] = _differences(
+      drawn, configs.events_to_images(live_graph(), config))
   log_prob = _race(
       lambda: live_log_prob(levels).numpy(),
       lambda: served_log_prob(images=tf.constant(images))[
@@ -133,6 +141,15 @@ def _race(live, exported, repeats):
   return {'live_s': round(best['live_s'], 4),
           'exported_s': round(best['exported_s'], 4),
           'ratio': round(best['exported_s'] / best['live_s'], 3)}
+
+
+def _differences(images, others):
+  """How many of `others` differ from `images`, and the first pixel (in
+  raster order) where each differing one does."""
+  differ = (images != others).reshape(len(images), -1)
+  return {'images': int(differ.any(axis=1).sum()),
+          'first_pixels': [int(np.argmax(row)) for row in differ
+                           if row.any()]}
 
 
 def _size(directory):
