@@ -30,7 +30,9 @@ def images(tmp_path_factory):
 
 
 @pytest.mark.parametrize('head, conditional', [
-    (['--levels', '4'], True), (['--mix', '2', '--levels', '16'], False)])
+    (['--levels', '4'], True),
+    pytest.param(['--mix', '2', '--levels', '16'], False,
+                 marks=pytest.mark.slow)])
 def test_train_then_score_sample_and_complete(tmp_path, images, cli, head,
                                               conditional):
   run_dir = str(tmp_path / 'run')

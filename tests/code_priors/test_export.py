@@ -55,7 +55,9 @@ def _code_inputs(codes):
   return {name: np.asarray(level) for name, level in zip(names, levels)}
 
 
-@pytest.fixture(scope='module', params=[1, 2], ids=['vqvae', 'vqvae2'])
+@pytest.fixture(scope='module',
+                params=[1, pytest.param(2, marks=pytest.mark.slow)],
+                ids=['vqvae', 'vqvae2'])
 def served(request, tmp_path_factory):
   """A prior run exported and served once: every signature called."""
   path = tmp_path_factory.mktemp('prior_export')

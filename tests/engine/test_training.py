@@ -127,6 +127,7 @@ def test_jit_step_compiles_once(tmp_path, digits, categorical_config):
   assert max(later) < first / 3, (first, later)
 
 
+@pytest.mark.slow
 def test_jit_step_of_the_mixture_model_compiles_once(tmp_path, digits,
                                                      mixture_config):
   # Stock tfd.PixelCNN recompiles such a step on every call (seconds each).

@@ -112,7 +112,8 @@ def test_a_jit_compiled_training_step_moves_weights_and_codebooks(hierarchy):
   assert np.all(model.codes_in_use() > 0)
 
 
-@pytest.mark.parametrize('hierarchy', [1, 2])
+@pytest.mark.parametrize('hierarchy', [
+    1, pytest.param(2, marks=pytest.mark.slow)])
 def test_a_trained_tiny_model_beats_the_mean_image(digits, hierarchy):
   tf.random.set_seed(0)
   model = tfp_pixel.VQVAE((8, 8, 1), num_codes=16, code_dim=8, downsample=2,

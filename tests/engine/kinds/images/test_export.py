@@ -19,12 +19,12 @@ from tfp_pixel.engine.kinds.images import scoring
 # Model -> its configuration; exported from untrained weights (the seed makes
 # them fixed), which are as good as trained ones to compare two programs.
 _MODELS = {
-    'categorical': tiny_configs.categorical(),
     'gated-labels': tiny_configs.categorical(num_classes=3,
                                              architecture='gated'),
     'pixelcnn': tiny_configs.pixel_cnn(),
 }
 _SLOW_MODELS = {
+    'categorical': tiny_configs.categorical(),
     'row-lstm': tiny_configs.pixel_rnn(),
     'diagonal-labels': tiny_configs.pixel_rnn('diagonal_bilstm',
                                               num_classes=3),
