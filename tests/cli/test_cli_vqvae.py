@@ -166,6 +166,7 @@ def test_reconstruct_sample_and_score(trained, images, module_cli):
   assert not maps.exists()
 
 
+@pytest.mark.slow
 def test_prior_run_samples_after_its_vqvae_run_is_deleted(trained,
                                                           module_cli):
   _, vqvae_run, prior_run, path = trained

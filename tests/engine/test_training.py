@@ -140,6 +140,7 @@ def test_jit_step_of_the_mixture_model_compiles_once(tmp_path, digits,
   assert second < first / 5, (first, second)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('architecture', ['row_lstm', 'diagonal_bilstm'])
 def test_jit_step_of_pixel_rnn_compiles_once(tmp_path, digits, architecture):
   # The recurrences are loops inside the compiled step: one trace, and the

@@ -44,10 +44,10 @@ from tfp_pixel.families import registry
     ('pixelsnail', (4, 4, 3), dict(num_logistic_mix=3, num_filters=6,
                                    num_blocks=1, num_resnet=3,
                                    num_classes=3)),
-    ('pixelcnn', (8, 8, 3), dict(num_filters=4, num_hierarchies=3,
-                                 num_resnet=2, num_classes=3,
-                                 resnet_activation='elu',
-                                 receptive_field_dims=[3, 5])),
+    pytest.param('pixelcnn', (8, 8, 3), dict(
+        num_filters=4, num_hierarchies=3, num_resnet=2, num_classes=3,
+        resnet_activation='elu', receptive_field_dims=[3, 5]),
+                 marks=pytest.mark.slow),
 ])
 def test_the_estimate_counts_the_parameters_of_the_built_model(model, shape,
                                                               options):
