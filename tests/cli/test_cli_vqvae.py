@@ -209,7 +209,8 @@ def test_prior_for_a_run_that_is_not_a_vqvae(tmp_path, module_cli):
 
 
 @pytest.mark.parametrize('arch', [
-    'plain', pytest.param('row-lstm', marks=pytest.mark.slow),
+    pytest.param('plain', marks=pytest.mark.slow),
+    pytest.param('row-lstm', marks=pytest.mark.slow),
     pytest.param('diagonal-bilstm', marks=pytest.mark.slow),
     pytest.param('pixelsnail', marks=pytest.mark.slow)])
 def test_every_categorical_architecture_is_a_prior(trained, tmp_path,

@@ -21,10 +21,10 @@ from tfp_pixel.engine.kinds.images import scoring
 _MODELS = {
     'gated-labels': tiny_configs.categorical(num_classes=3,
                                              architecture='gated'),
-    'pixelcnn': tiny_configs.pixel_cnn(),
 }
 _SLOW_MODELS = {
     'categorical': tiny_configs.categorical(),
+    'pixelcnn': tiny_configs.pixel_cnn(),
     'row-lstm': tiny_configs.pixel_rnn(),
     'diagonal-labels': tiny_configs.pixel_rnn('diagonal_bilstm',
                                               num_classes=3),

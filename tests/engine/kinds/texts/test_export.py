@@ -67,7 +67,8 @@ def _texts(values):
   return [value.decode('utf-8') for value in values]
 
 
-@pytest.fixture(scope='module', params=['run', 'char'])
+@pytest.fixture(scope='module', params=[
+    'run', pytest.param('char', marks=pytest.mark.slow)])
 def served(request, tmp_path_factory):
   """A model, its tokenizer, its export's folder and what the export serves:
   a trained run of words (`exports.export_run`), and a live model of
