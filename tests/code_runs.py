@@ -3,8 +3,10 @@ training: a configuration and the checkpoint of freshly built weights, in
 the folders `tfp-pixel vqvae train` and `tfp-pixel train --prior-for`
 leave (`tfp_pixel.engine.prior_runs`)."""
 
+import collections
 import os
 
+import numpy as np
 import tensorflow as tf
 
 from tfp_pixel.autoencoders import vqvae as vqvae_lib
@@ -13,7 +15,20 @@ from tfp_pixel.engine import configs
 from tfp_pixel.engine import prior_runs
 from tfp_pixel.engine import runs
 
-__all__ = ['prior_run', 'save_run', 'sharpen', 'vqvae_config']
+__all__ = ['Served', 'images', 'prior_run', 'save_run', 'sharpen',
+           'vqvae_config']
+
+Served = collections.namedtuple('Served', ['hierarchy', 'run_dir', 'target',
+                                           'live', 'images', 'codes',
+                                           'results', 'signatures'])
+Served.__doc__ = """A VQ-VAE's or a prior run's export, served: what a test
+compares with the live model."""
+
+
+def images(count, seed, shape):
+  """`count` random uint8 images of `shape`."""
+  return np.random.default_rng(seed).integers(0, 256, (count, *shape),
+                                              dtype=np.uint8)
 
 
 def vqvae_config(hierarchy=1, image_shape=(8, 8, 1)):

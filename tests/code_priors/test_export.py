@@ -7,7 +7,6 @@ codes, decoded images and reconstructions the VQ-VAE's.
 One grid of codes is exported from its run folder (`export_run`); VQ-VAE-2
 as the live model loaded from its run (`export`)."""
 
-import collections
 import json
 import os
 
@@ -35,14 +34,9 @@ _SEED = (1, 2)
 _COLD = 0.05
 _CLI_SEED = 5
 
-Served = collections.namedtuple('Served', ['hierarchy', 'run_dir', 'target',
-                                           'live', 'images', 'codes',
-                                           'results', 'signatures'])
-
 
 def _images(count, seed):
-  return np.random.default_rng(seed).integers(0, 256, (count, *_SHAPE),
-                                              dtype=np.uint8)
+  return code_runs.images(count, seed, _SHAPE)
 
 
 def _levels(codes):
@@ -84,7 +78,7 @@ def served(request, tmp_path_factory):
            ('decode', codes),
            ('reconstruct', {'images': images})]
   results, signatures = served_exports.serve(target, calls, str(path))
-  return Served(request.param, run_dir, target, live, images, codes,
+  return code_runs.Served(request.param, run_dir, target, live, images, codes,
                 results, signatures)
 
 

@@ -3,7 +3,6 @@ neither tfp_pixel nor TensorFlow Probability can be imported: its
 reconstructions, codes and decoded images are the live model's; requests
 beyond its bounds fail."""
 
-import collections
 import json
 import os
 
@@ -23,14 +22,9 @@ from tests import served_exports
 
 _SHAPE = (8, 8, 3)
 
-Served = collections.namedtuple('Served', ['hierarchy', 'run_dir', 'target',
-                                           'live', 'images', 'codes',
-                                           'results', 'signatures'])
-
 
 def _images(count, seed):
-  return np.random.default_rng(seed).integers(0, 256, (count, *_SHAPE),
-                                              dtype=np.uint8)
+  return code_runs.images(count, seed, _SHAPE)
 
 
 def _code_inputs(codes):
@@ -55,7 +49,7 @@ def served(request, tmp_path_factory):
            ('encode', {'images': images}),
            ('decode', codes)]
   results, signatures = served_exports.serve(target, calls, str(path))
-  return Served(request.param, run_dir, target, live, images, codes, results,
+  return code_runs.Served(request.param, run_dir, target, live, images, codes, results,
                 signatures)
 
 

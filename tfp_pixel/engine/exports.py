@@ -31,7 +31,7 @@ from tfp_pixel.engine import loading
 from tfp_pixel.families import registry
 
 __all__ = ['ExportModule', 'METADATA', 'check_target', 'export', 'export_run',
-           'read_metadata', 'save']
+           'read_metadata', 'save', 'temperature_checks']
 
 # Written beside the SavedModel (in `assets.extra/`, which loaders ignore):
 # the package's version, the model's configuration and the signatures.
@@ -164,6 +164,16 @@ def save(module, directory, overwrite=False):
     # The new export failed, or this holds the old one now.
     shutil.rmtree(staging, ignore_errors=True)
   return directory
+
+
+def temperature_checks(temperature):
+  """The run-time checks of a signature's `temperature` (a float32 scalar
+  `Tensor`): positive and finite, else `InvalidArgumentError`."""
+  return [tf.debugging.assert_positive(
+              temperature, message='`temperature` must be positive'),
+          tf.debugging.assert_equal(
+              tf.math.is_finite(temperature), True,
+              message='`temperature` must be finite')]
 
 
 def read_metadata(directory):

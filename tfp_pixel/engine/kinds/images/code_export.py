@@ -39,6 +39,7 @@ import tensorflow as tf
 
 from tfp_pixel.autoencoders import vqvae as vqvae_lib
 from tfp_pixel.code_priors import two_stage
+from tfp_pixel.engine import exports
 from tfp_pixel.engine import loading
 from tfp_pixel.engine import prior_runs
 from tfp_pixel.engine.kinds.autoencoder import export as vqvae_export
@@ -96,11 +97,8 @@ class TwoStageExport(vqvae_export.VQVAEExport):
             tf.reduce_mean(error, axis=[1, 2, 3]), tf.float32)}
 
   def _sample(self, num_samples, seed, temperature):
-    checks = self.size_checks(num_samples) + [
-        tf.debugging.assert_positive(
-            temperature, message='`temperature` must be positive'),
-        tf.debugging.assert_all_finite(
-            temperature, message='`temperature` must be finite')]
+    checks = (self.size_checks(num_samples) +
+              exports.temperature_checks(temperature))
     with tf.control_dependencies(checks):
       num_samples = tf.identity(num_samples)
     model = self._model([prior.copy(temperature=temperature)

@@ -129,11 +129,8 @@ class ImageExport(exports.ExportModule):
         conditional_input=condition)}
 
   def _sample(self, num_samples, seed, temperature, labels=None):
-    checks = self._size_checks(num_samples, labels) + [
-        tf.debugging.assert_positive(
-            temperature, message='`temperature` must be positive'),
-        tf.debugging.assert_all_finite(
-            temperature, message='`temperature` must be finite')]
+    checks = (self._size_checks(num_samples, labels) +
+              exports.temperature_checks(temperature))
     with tf.control_dependencies(checks):
       num_samples = tf.identity(num_samples)
     dist = self._dist.copy(temperature=temperature)

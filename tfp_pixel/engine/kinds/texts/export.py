@@ -212,11 +212,7 @@ class TextExport(exports.ExportModule):
             message='more texts than MAX_VALUES = {} values hold (a text '
             'holds its prompt\'s outputs, its tokens and a step\'s '
             'logits): split the request'.format(MAX_VALUES)),
-        tf.debugging.assert_positive(temperature,
-                                     message='`temperature` must be positive'),
-        tf.debugging.assert_equal(
-            tf.math.is_finite(temperature), True,
-            message='`temperature` must be finite'),
+        *exports.temperature_checks(temperature),
         tf.debugging.assert_equal(
             tf.logical_or(tf.equal(tf.size(prompt_ids), 0), tf.reduce_any(
                 tf.not_equal(prompt_ids, self._unknown))), True,
