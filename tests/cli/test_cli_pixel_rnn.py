@@ -29,8 +29,9 @@ def images(tmp_path_factory):
 
 
 @pytest.mark.parametrize('arch, architecture, conditional', [
-    ('row-lstm', 'row_lstm', True), ('diagonal-bilstm', 'diagonal_bilstm',
-                                     False)])
+    ('row-lstm', 'row_lstm', True),
+    pytest.param('diagonal-bilstm', 'diagonal_bilstm', False,
+                 marks=pytest.mark.slow)])
 def test_train_then_score_sample_and_complete(tmp_path, images, cli, arch,
                                               architecture, conditional):
   run_dir = str(tmp_path / 'run')

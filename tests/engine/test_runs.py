@@ -135,6 +135,7 @@ def test_load_round_trip_gives_identical_log_prob(tmp_path, digits,
   assert not np.allclose(loaded.log_prob(events), fresh.log_prob(events))
 
 
+@pytest.mark.slow
 def test_load_round_trip_of_the_mixture_model(tmp_path, digits,
                                               mixture_config):
   run_dir = str(tmp_path / 'run')

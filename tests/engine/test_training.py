@@ -167,6 +167,7 @@ _KILL_SCRIPT = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow
 def test_sigkill_mid_training_then_resume(tmp_path, digits,
                                           categorical_config, cli):
   run_dir = tmp_path / 'run'

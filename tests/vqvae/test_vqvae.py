@@ -96,7 +96,8 @@ def test_the_codebooks_are_not_trainable_but_are_checkpointed(tmp_path):
                              restored.losses(images)[0])
 
 
-@pytest.mark.parametrize('hierarchy', [1, 2])
+@pytest.mark.parametrize('hierarchy', [
+    1, pytest.param(2, marks=pytest.mark.slow)])
 def test_a_jit_compiled_training_step_moves_weights_and_codebooks(hierarchy):
   tf.random.set_seed(1)
   model = tfp_pixel.VQVAE((8, 8, 1), hierarchy=hierarchy, **_TINY)

@@ -150,8 +150,8 @@ def model_module(model, **options):
   if not isinstance(model, two_stage.TwoStageModel):
     return None
   if options:
-    raise ValueError('A two-stage model is exported without options; got {}.'.format(
-        ', '.join(sorted(options))))
+    raise ValueError('A two-stage model is exported without options; got '
+                     '{}.'.format(', '.join(sorted(options))))
   return TwoStageExport(model, model_config(model))
 
 
