@@ -25,6 +25,11 @@ _MODELS = {
 _SLOW_MODELS = {
     'categorical': tiny_configs.categorical(),
     'pixelcnn': tiny_configs.pixel_cnn(),
+    # Transposed convolutions between hierarchies: tracking the model saved
+    # their Keras call functions, which could not be saved.
+    'pixelcnn-2-hierarchies': configs.make_config(
+        'pixelcnn', (8, 8, 1), num_filters=4, num_hierarchies=2,
+        num_resnet=1, num_logistic_mix=2, dropout_p=0.),
     'row-lstm': tiny_configs.pixel_rnn(),
     'diagonal-labels': tiny_configs.pixel_rnn('diagonal_bilstm',
                                               num_classes=3),
