@@ -29,7 +29,6 @@ def export(directory, overwrite, background, checkpoint, run_dir):
   Serving without tfp_pixel or TensorFlow Probability."""
   with options.user_errors():
     from tfp_pixel.engine import exports  # pylint: disable=g-import-not-at-top
-    exports.check_target(directory, overwrite)
     if background is not None:
       from tfp_pixel import outliers  # pylint: disable=g-import-not-at-top
       written = outliers.export(run_dir, directory, background, overwrite,

@@ -25,7 +25,8 @@ The bounds, and the code that checks them:
 
 import os
 
-__all__ = ['CONVERT_CHUNK_VALUES', 'MAX_GRID_PIXELS', 'MAX_IMAGE_PIXELS',
+__all__ = ['CONVERT_CHUNK_VALUES', 'EXPORT_SAMPLE_VALUES',
+           'EXPORT_SCORE_VALUES', 'MAX_GRID_PIXELS', 'MAX_IMAGE_PIXELS',
            'MAX_LOADED_BYTES', 'SAMPLE_BATCH_VALUES', 'SCORE_BATCH_VALUES',
            'environment_number', 'format_bytes', 'format_pixels']
 
@@ -44,6 +45,14 @@ SAMPLE_BATCH_VALUES = 2**14
 SCORE_BATCH_VALUES = 2**16
 # 16 MB for each float32 copy a conversion makes.
 CONVERT_CHUNK_VALUES = 2**22
+# Image values one call of an exported model's signature takes or draws (a
+# graph call is not split into batches): four of the commands' batches.
+# Peaks of a process serving the book's models (`bench/export_memory.py`):
+# the scoring signatures (`log_prob`, `per_pixel_log_prob`, `bound`, ...),
+# 334 images of 28x28x1: 1.7 GB (PixelCNN++), 1.3 GB (categorical).
+EXPORT_SCORE_VALUES = 4 * SCORE_BATCH_VALUES
+# `sample` and `complete`, 83 images of 28x28x1: 2.8 GB, 1.3 GB.
+EXPORT_SAMPLE_VALUES = 4 * SAMPLE_BATCH_VALUES
 
 
 def environment_number(variable, default, unit):

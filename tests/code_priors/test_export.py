@@ -165,12 +165,14 @@ def test_served_codes_and_images_are_the_vqvae_ones(served):
 
 def test_requests_beyond_the_bounds_fail(served):
   loaded = tf.saved_model.load(served.target)
-  most = code_export.vqvae_export.MAX_VALUES // int(np.prod(_SHAPE))
+  most = (code_export.vqvae_export.MAX_SAMPLE_VALUES //
+          int(np.prod(_SHAPE)))
   for count in (most + 1, 0):
     with pytest.raises(tf.errors.InvalidArgumentError,
                        match='at most {}|at least one'.format(most)):
       loaded.signatures['sample'](num_samples=count, seed=[1, 2],
                                   temperature=1.)
+  most = code_export.vqvae_export.MAX_SCORE_VALUES // int(np.prod(_SHAPE))
   with pytest.raises(tf.errors.InvalidArgumentError,
                      match='at most {}'.format(most)):
     loaded.signatures['bound'](images=tf.zeros([most + 1, *_SHAPE],

@@ -87,7 +87,7 @@ def test_served_codes_and_decoded_images_are_the_live_ones(served):
 
 def test_requests_beyond_the_bounds_fail(served):
   loaded = tf.saved_model.load(served.target)
-  most = vqvae_export.MAX_VALUES // int(np.prod(_SHAPE))
+  most = vqvae_export.MAX_SCORE_VALUES // int(np.prod(_SHAPE))
   with pytest.raises(tf.errors.InvalidArgumentError,
                      match='at most {} images per call'.format(most)):
     loaded.signatures['reconstruct'](

@@ -30,8 +30,9 @@ from tfp_pixel.engine import kinds
 from tfp_pixel.engine import loading
 from tfp_pixel.families import registry
 
-__all__ = ['ExportModule', 'METADATA', 'check_target', 'export', 'export_run',
-           'read_metadata', 'save', 'temperature_checks']
+__all__ = ['ExportModule', 'METADATA', 'check_target', 'count_checks',
+           'export', 'export_run', 'read_metadata', 'save',
+           'temperature_checks']
 
 # Written beside the SavedModel (in `assets.extra/`, which loaders ignore):
 # the package's version, the model's configuration and the signatures.
@@ -99,9 +100,9 @@ def export(model, directory, overwrite=False, which='best', **options):
       one of the package's, `directory` is a file, a symbolic link, or not
       empty without `overwrite`.
   """
-  check_target(directory, overwrite)
   if isinstance(model, (str, os.PathLike, loading.Run)):
     return export_run(model, directory, overwrite, which, **options)
+  check_target(directory, overwrite)
   for kind in _kinds():
     module = kind.export_module(model, **options)
     if module is not None:
@@ -111,7 +112,8 @@ def export(model, directory, overwrite=False, which='best', **options):
 
 
 def export_run(run, directory, overwrite=False, which='best', **options):
-  """`export` of a run (a folder, `None` for the latest, or a `Run`)."""
+  """`export` of a run (a folder, `None` for the latest, or a `Run`); the
+  target is checked before the run's model is loaded."""
   check_target(directory, overwrite)
   run = loading.open_run(run)
   kind = kinds.kind_of(run.config)
@@ -153,10 +155,9 @@ def save(module, directory, overwrite=False):
     tf.saved_model.save(module, staging, signatures=signatures)
     os.makedirs(os.path.join(staging, os.path.dirname(METADATA)),
                 exist_ok=True)
-    with open(os.path.join(staging, METADATA), 'w', encoding='utf-8') as f:
-      json.dump({'tfp_pixel': __version__, 'config': module.config,
-                 'signatures': sorted(signatures)}, f, indent=2,
-                sort_keys=True)
+    files.write_json(os.path.join(staging, METADATA),
+                     {'tfp_pixel': __version__, 'config': module.config,
+                      'signatures': sorted(signatures)})
     # mkdtemp's folder is the owner's alone; an export is read by others.
     os.chmod(staging, 0o777 & ~files.umask())
     _replace(staging, directory)
@@ -164,6 +165,17 @@ def save(module, directory, overwrite=False):
     # The new export failed, or this holds the old one now.
     shutil.rmtree(staging, ignore_errors=True)
   return directory
+
+
+def count_checks(count, most, what='images'):
+  """The run-time checks of how many `what` (an int32 scalar `Tensor`) a
+  signature's call takes or draws: one or more (TensorFlow's CPU
+  convolutions fail obscurely on an empty batch), and at most `most`."""
+  return [tf.debugging.assert_positive(
+              count, message='give at least one of the {}'.format(what)),
+          tf.debugging.assert_less_equal(
+              count, most, message='at most {} {} per call: split the '
+              'request'.format(most, what))]
 
 
 def temperature_checks(temperature):

@@ -51,10 +51,7 @@ class OutlierExport(image_export.ImageExport):
                                 list(background.variables))
     self._typical_nll = typical_nll
     self.outlier_scores = tf.function(
-        self._outlier_scores, input_signature=[tf.TensorSpec(
-            [None, *self._image_shape],
-            tf.int32 if self._levels_are_data else tf.uint8,
-            name=self._images)])
+        self._outlier_scores, input_signature=[self.images_spec()])
 
   def signatures(self):
     signatures = super().signatures()

@@ -178,10 +178,16 @@ def gated():
 
 def test_a_request_past_the_bound_fails_in_the_graph(gated):
   config, module = gated
-  too_many = image_export.MAX_VALUES // 64 + 1
-  with pytest.raises(tf.errors.InvalidArgumentError, match='at most'):
+  too_many = image_export.MAX_SAMPLE_VALUES // 64 + 1
+  with pytest.raises(tf.errors.InvalidArgumentError,
+                     match='at most {} images'.format(too_many - 1)):
     module.sample(tf.constant(too_many), _SEED, _TEMPERATURE,
                   tf.zeros([too_many], tf.int32))
+  too_many = image_export.MAX_SCORE_VALUES // 64 + 1
+  with pytest.raises(tf.errors.InvalidArgumentError,
+                     match='at most {} images'.format(too_many - 1)):
+    module.log_prob(tf.zeros([too_many, 8, 8, 1], tf.uint8),
+                    tf.zeros([too_many], tf.int32))
   with pytest.raises(tf.errors.InvalidArgumentError, match='at least one'):
     module.sample(tf.constant(0), _SEED, _TEMPERATURE, tf.zeros([0], tf.int32))
   for temperature in (0., np.inf):

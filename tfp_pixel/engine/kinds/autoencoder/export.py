@@ -17,9 +17,9 @@ decode             codes (VQ-VAE-2: top_codes, bottom_codes)
 
 `reconstruct`, `encode` and `decode` give what `VQVAE.reconstruct`,
 `VQVAE.encode` and `most_likely_images(VQVAE.decode(codes))` give. Each call
-holds one image or more and at most `MAX_VALUES` image values (as the
-exports of image models); a larger or empty request, a code outside the
-codebook or top and bottom grids of different counts fail with
+holds one image or more and at most `MAX_SCORE_VALUES` image values (as the
+scoring signatures of image models); a larger or empty request, a code
+outside the codebook or top and bottom grids of different counts fail with
 `InvalidArgumentError`.
 """
 
@@ -30,10 +30,11 @@ from tfp_pixel.autoencoders import vqvae as vqvae_lib
 from tfp_pixel.engine import exports
 from tfp_pixel.engine.kinds.images import export as image_export
 
-__all__ = ['MAX_VALUES', 'VQVAEExport', 'model_config', 'model_module',
-           'run_module']
+__all__ = ['MAX_SAMPLE_VALUES', 'MAX_SCORE_VALUES', 'VQVAEExport',
+           'model_config', 'model_module', 'run_module']
 
-MAX_VALUES = image_export.MAX_VALUES
+MAX_SCORE_VALUES = image_export.MAX_SCORE_VALUES
+MAX_SAMPLE_VALUES = image_export.MAX_SAMPLE_VALUES
 
 
 class VQVAEExport(exports.ExportModule):
@@ -123,17 +124,10 @@ class VQVAEExport(exports.ExportModule):
     """uint8 `images` with their static shape `[N, H, W, C]`."""
     return tf.ensure_shape(images, [None, *self._image_shape])
 
-  def size_checks(self, count):
+  def size_checks(self, count, max_values=MAX_SCORE_VALUES):
     """Checks that `count` images are one or more, and at most
-    `MAX_VALUES` values."""
-    most = max(1, MAX_VALUES // self._num_dims)
-    return [
-        # TensorFlow's CPU convolutions fail on an empty batch, obscurely.
-        tf.debugging.assert_positive(
-            count, message='give at least one image (or grid of codes)'),
-        tf.debugging.assert_less_equal(
-            count, most, message='at most {} images per call (MAX_VALUES = '
-            '{} values): split the request'.format(most, MAX_VALUES))]
+    `max_values` image values."""
+    return exports.count_checks(count, max(1, max_values // self._num_dims))
 
 
 def run_module(run, which='best'):

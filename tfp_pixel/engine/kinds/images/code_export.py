@@ -28,8 +28,8 @@ reconstruct
 num_samples, seed=seed)` draws (both priors tempered for VQ-VAE-2): the
 codes of `sample_codes` and their decoded images. A prior run is never
 class-conditional (`code_priors.config`), so no signature takes labels. Each
-call holds one image or more and at most `MAX_VALUES` image values, as the
-VQ-VAE's export.
+call holds one image or more, and at most `MAX_SAMPLE_VALUES` image values
+(`sample`) or `MAX_SCORE_VALUES` (the others), as an image model's export.
 """
 
 import math
@@ -97,7 +97,7 @@ class TwoStageExport(vqvae_export.VQVAEExport):
             tf.reduce_mean(error, axis=[1, 2, 3]), tf.float32)}
 
   def _sample(self, num_samples, seed, temperature):
-    checks = (self.size_checks(num_samples) +
+    checks = (self.size_checks(num_samples, vqvae_export.MAX_SAMPLE_VALUES) +
               exports.temperature_checks(temperature))
     with tf.control_dependencies(checks):
       num_samples = tf.identity(num_samples)

@@ -28,9 +28,11 @@ its int32 levels (`levels` instead of `images`, no `log_prob_levels`, no
 `sample` runs the model's fast sampler, and draws what `dist.sample(
 num_samples, seed=seed)` draws (of `dist.copy(temperature=temperature)`);
 `complete` what `tfp_pixel.complete(dist, levels, known, seed=seed)` does.
-Each call holds at most `MAX_VALUES` image values (a larger request fails
-with `InvalidArgumentError`), so that no request can exhaust the server's
-memory; ask for more in several calls, each with its own seed.
+A call takes or draws at most `MAX_SCORE_VALUES` image values (`log_prob`,
+`per_pixel_log_prob`) or `MAX_SAMPLE_VALUES` (`sample`, `complete`): four of
+the commands' batches (`bounds`); a larger request fails with
+`InvalidArgumentError`. Ask for more in several calls, each with its own
+seed.
 """
 
 import math
@@ -38,6 +40,7 @@ import math
 import numpy as np
 import tensorflow as tf
 
+from tfp_pixel import bounds
 from tfp_pixel import class_labels
 from tfp_pixel import quantization
 from tfp_pixel.distributions import base
@@ -48,12 +51,12 @@ from tfp_pixel.engine.kinds.images import conditioning
 from tfp_pixel.engine.kinds.images import metrics
 from tfp_pixel.sampling import completion
 
-__all__ = ['ImageExport', 'MAX_VALUES', 'model_config', 'model_module',
-           'run_module']
+__all__ = ['ImageExport', 'MAX_SAMPLE_VALUES', 'MAX_SCORE_VALUES',
+           'model_config', 'model_module', 'run_module']
 
-# Image values (`N * H * W * C`) one call of a signature may take or draw:
-# 4,096 images of 32x32x1, 64 of 64x64x3.
-MAX_VALUES = 2**22
+# Image values (`N * H * W * C`) one call of a signature may take or draw.
+MAX_SCORE_VALUES = bounds.EXPORT_SCORE_VALUES
+MAX_SAMPLE_VALUES = bounds.EXPORT_SAMPLE_VALUES
 
 
 class ImageExport(exports.ExportModule):
@@ -76,9 +79,7 @@ class ImageExport(exports.ExportModule):
     self._num_classes = config.get('num_classes')
     self._levels_are_data = configs.levels_are_data(config)
     self._num_dims = int(np.prod(self._image_shape))
-    images = tf.TensorSpec(
-        [None, *self._image_shape],
-        tf.int32 if self._levels_are_data else tf.uint8, name=self._images)
+    images = self.images_spec()
     labels = ([tf.TensorSpec([None], tf.int32, name='labels')]
               if self._num_classes else [])
     scalar = lambda dtype, name: tf.TensorSpec([], dtype, name=name)
@@ -95,6 +96,12 @@ class ImageExport(exports.ExportModule):
       self.complete = tf.function(self._complete, input_signature=[
           images, tf.TensorSpec([None, *self._image_shape], tf.bool,
                                 name='known'), seed, *labels])
+
+  def images_spec(self):
+    """The `tf.TensorSpec` of the images (or levels) a signature takes."""
+    return tf.TensorSpec([None, *self._image_shape],
+                         tf.int32 if self._levels_are_data else tf.uint8,
+                         name=self._images)
 
   @property
   def _images(self):
@@ -129,7 +136,7 @@ class ImageExport(exports.ExportModule):
         conditional_input=condition)}
 
   def _sample(self, num_samples, seed, temperature, labels=None):
-    checks = (self._size_checks(num_samples, labels) +
+    checks = (self._size_checks(num_samples, labels, MAX_SAMPLE_VALUES) +
               exports.temperature_checks(temperature))
     with tf.control_dependencies(checks):
       num_samples = tf.identity(num_samples)
@@ -139,7 +146,7 @@ class ImageExport(exports.ExportModule):
     return {self._images: self._outputs(drawn)}
 
   def _complete(self, images, known, seed, labels=None):
-    levels, condition = self._inputs(images, labels)
+    levels, condition = self._inputs(images, labels, MAX_SAMPLE_VALUES)
     with tf.control_dependencies([tf.debugging.assert_equal(
         tf.shape(known), tf.shape(images),
         message='`known` must have the shape of `images`')]):
@@ -149,10 +156,11 @@ class ImageExport(exports.ExportModule):
         conditional_input=condition)
     return {'images': self._outputs(drawn[0])}
 
-  def _inputs(self, images, labels):
-    """Levels of `images` and the condition of `labels`, checked."""
+  def _inputs(self, images, labels, max_values=MAX_SCORE_VALUES):
+    """Levels of `images` and the condition of `labels`, checked (as
+    `_size_checks`)."""
     with tf.control_dependencies(
-        self._size_checks(tf.shape(images)[0], labels)):
+        self._size_checks(tf.shape(images)[0], labels, max_values)):
       images = tf.identity(images)
     if self._levels_are_data:
       with tf.control_dependencies(self._level_checks(images)):
@@ -169,15 +177,10 @@ class ImageExport(exports.ExportModule):
             self._num_classes - 1))
     return conditioning.conditional_input(labels, self.config)
 
-  def _size_checks(self, count, labels):
-    checks = [
-        # A convolution of an empty batch fails obscurely on a CPU.
-        tf.debugging.assert_positive(count, message='at least one image'),
-        tf.debugging.assert_less_equal(
-            count, max(1, MAX_VALUES // self._num_dims),
-            message='at most {} images per call (MAX_VALUES = {} values): '
-            'split the request'.format(max(1, MAX_VALUES // self._num_dims),
-                                       MAX_VALUES))]
+  def _size_checks(self, count, labels, max_values=MAX_SCORE_VALUES):
+    """Checks that `count` images are one or more, within `max_values`
+    image values, with one label each where there are labels."""
+    checks = exports.count_checks(count, max(1, max_values // self._num_dims))
     if labels is not None:
       checks.append(tf.debugging.assert_equal(
           tf.shape(labels)[0], count,

@@ -63,6 +63,7 @@ import tensorflow_probability as tfp
 
 from tfp_pixel.distributions import sequence_rnn
 from tfp_pixel.engine import exports
+from tfp_pixel.engine.kinds.texts import generation
 from tfp_pixel.engine.kinds.texts import runs
 from tfp_pixel.text import tokenizer as tokenizer_lib
 
@@ -71,7 +72,8 @@ tfd = tfp.distributions
 __all__ = ['MAX_VALUES', 'TextExport', 'VOCABULARY_FILE', 'model_config',
            'model_module', 'run_module']
 
-MAX_VALUES = 2**22
+# Values one call holds: one batch of `tfp-pixel text sample`.
+MAX_VALUES = generation.MAX_BATCH_ELEMENTS
 VOCABULARY_FILE = 'vocabulary.txt'
 
 _LINE_PREFIX = ':'
@@ -200,10 +202,8 @@ class TextExport(exports.ExportModule):
   def _sample(self, num_samples, seed, temperature, prompt):
     prompt = self._checked_texts(prompt[tf.newaxis], [])
     prompt_ids = self.encode(prompt).flat_values
-    network = self._dist.network
-    per_text = ((1 + tf.size(prompt_ids)) * (
-        network.embedding_dim + 6 * network.units * network.num_layers) +
-                2 * self._dist.max_length + 3 * network.vocabulary_size)
+    per_text = generation.values_per_text(
+        self._dist.network, tf.size(prompt_ids), self._dist.max_length)
     checks = [
         tf.debugging.assert_non_negative(num_samples,
                                          message='a negative count'),

@@ -12,7 +12,8 @@ import numpy as np
 
 from tfp_pixel.distributions import temperature as temperature_lib
 
-__all__ = ['MAX_BATCH_ELEMENTS', 'MAX_TOKENS', 'draw_texts', 'generate']
+__all__ = ['MAX_BATCH_ELEMENTS', 'MAX_TOKENS', 'draw_texts', 'generate',
+           'values_per_text']
 
 MAX_TOKENS = 1000000
 MAX_BATCH_ELEMENTS = 2**22
@@ -80,15 +81,19 @@ def draw_texts(dist, tokenizer, prompt=None, num_samples=1, temperature=1.,
                       allow_unknown=False)
   if isinstance(seed, (int, np.integer)):
     seed = (int(seed), 0)
-  network = dist.network
-  # What one text holds while it is drawn: the outputs of every layer over
-  # the prompt, its tokens, a step's logits.
-  per_text = ((1 + len(prompt_ids)) * (
-      network.embedding_dim + 6 * network.units * network.num_layers) +
-              2 * max_tokens + 3 * network.vocabulary_size)
+  per_text = values_per_text(dist.network, len(prompt_ids), max_tokens)
   batch_size = max(1, min(num_samples, MAX_BATCH_ELEMENTS // per_text))
   return _texts(sampler, tokenizer, prompt_ids, num_samples, batch_size,
                 seed)
+
+
+def values_per_text(network, prompt_length, max_tokens):
+  """What one text holds while it is drawn, in values: the outputs of every
+  layer over the prompt, its tokens, a step's logits (Python `int`s, or
+  int32 `Tensor`s in a graph)."""
+  return ((1 + prompt_length) * (
+      network.embedding_dim + 6 * network.units * network.num_layers) +
+          2 * max_tokens + 3 * network.vocabulary_size)
 
 
 def _texts(sampler, tokenizer, prompt_ids, num_samples, batch_size, seed):
